@@ -1,0 +1,5 @@
+"""Validators of ckanext-satudata (registered by blanket)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

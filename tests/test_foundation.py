@@ -1,0 +1,62 @@
+"""The stack itself: plugin loading, Solr search round-trip, API status."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from ckan.lib.search.common import make_connection
+from ckan.plugins import plugin_loaded
+from ckan.tests.helpers import call_action
+
+REQUIRED_EXTENSIONS = {"satudata", "scheming_datasets", "harvest", "dcat"}
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_plugins_load() -> None:
+    for name in REQUIRED_EXTENSIONS | {"scheming_organizations", "scheming_groups", "datastore"}:
+        assert plugin_loaded(name), name
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_status_show_lists_extensions(app) -> None:
+    result = app.get("/api/3/action/status_show").json["result"]
+    assert REQUIRED_EXTENSIONS <= set(result["extensions"])
+    assert result["ckan_version"].startswith("2.12")
+
+
+def test_search_backend_is_real_solr_9(ckan_config) -> None:
+    assert ckan_config["solr_url"].endswith("/solr/ckan_test")
+    node_url = ckan_config["solr_url"].rsplit("/", 1)[0]
+    info = requests.get(f"{node_url}/admin/info/system", params={"wt": "json"}, timeout=10).json()
+    assert info["lucene"]["solr-spec-version"].startswith("9.")
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_dataset_create_then_found_with_facets(sysadmin, opd) -> None:
+    context = {"user": sysadmin["name"], "ignore_auth": False}
+    created = call_action(
+        "package_create",
+        context=context,
+        name="jumlah-penduduk-paser-2024",
+        title="Jumlah Penduduk Kabupaten Paser 2024",
+        notes="Jumlah penduduk menurut kecamatan, hasil Data Kependudukan Bersih semester II 2024.",
+        owner_org=opd["id"],
+        tags=[{"name": "kependudukan"}, {"name": "penduduk"}],
+    )
+
+    result = call_action(
+        "package_search",
+        q="penduduk paser",
+        **{"facet.field": '["organization", "tags"]'},
+    )
+
+    assert [d["id"] for d in result["results"]] == [created["id"]]
+    facets = result["search_facets"]
+    assert facets["organization"]["items"] == [
+        {"name": "diskominfo-paser", "display_name": opd["title"], "count": 1}
+    ]
+    assert {item["name"] for item in facets["tags"]["items"]} == {"kependudukan", "penduduk"}
+
+    # The document really sits in Solr, not only in PostgreSQL.
+    docs = make_connection().search(q=f'id:"{created["id"]}"', fl="name,organization")
+    assert [dict(d) for d in docs] == [{"name": created["name"], "organization": "diskominfo-paser"}]
