@@ -25,7 +25,7 @@ def test_status_show_lists_extensions(app) -> None:
 
 
 def test_search_backend_is_real_solr_9(ckan_config) -> None:
-    assert ckan_config["solr_url"].endswith("/solr/ckan_test")
+    assert "/solr/ckan_test" in ckan_config["solr_url"]
     node_url = ckan_config["solr_url"].rsplit("/", 1)[0]
     info = requests.get(f"{node_url}/admin/info/system", params={"wt": "json"}, timeout=10).json()
     assert info["lucene"]["solr-spec-version"].startswith("9.")
