@@ -1,0 +1,1 @@
+"""ckanext-harvest harvesters of ckanext-satudata (OPD spreadsheets, Dukcapil feed)."""

@@ -1,0 +1,197 @@
+"""What every satudata harvester shares, on top of ckanext-harvest.
+
+Bookkeeping rules (the same for all our harvesters):
+- A harvest object's ``guid`` is a stable identity of the remote record (never
+  a row position). The *current* object of a guid points at its dataset.
+- The fetch stage stores a content hash in the object's extras; when it equals
+  the hash of the current object the stage returns ``"unchanged"`` and nothing
+  is written (ckanext-harvest reports "not modified").
+- A source whose listing fails, comes back empty or shrinks by more than the
+  configured share is a gather error that changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ckan import model
+from ckan.plugins import toolkit as tk
+from ckanext.harvest.harvesters.base import HarvesterBase
+from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
+
+log = logging.getLogger(__name__)
+
+HASH_KEY = "content_hash"
+# data_status vocabulary value of a dataset whose record left the source.
+WITHDRAWN_STATUS = "tidak_ditayangkan"
+
+
+class HarvestConfigError(ValueError):
+    """A source configuration problem; the message names the field."""
+
+
+def load_config(text: str | None, *, required: Iterable[str] = ()) -> dict[str, Any]:
+    """Parse a harvest source's JSON configuration, naming what is wrong."""
+    if not text or not text.strip():
+        config: Any = {}
+    else:
+        try:
+            config = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise HarvestConfigError(
+                "configuration is not valid JSON "
+                f"(line {err.lineno}, column {err.colno}: {err.msg})"
+            ) from None
+    if not isinstance(config, dict):
+        raise HarvestConfigError("configuration must be a JSON object")
+    missing = [key for key in required if config.get(key) in (None, "")]
+    if missing:
+        raise HarvestConfigError(f"missing required setting(s): {', '.join(missing)}")
+    return config
+
+
+class SatudataHarvesterBase(HarvesterBase):
+    """Shared bookkeeping; subclasses implement IHarvester's stages."""
+
+    # --- context -------------------------------------------------------------
+
+    def _action_context(self) -> dict[str, Any]:
+        """Context for actions run as the harvest user (a sysadmin)."""
+        return {"user": self._get_user_name(), "model": model, "session": model.Session}
+
+    def _source_config(self, harvest: HarvestJob | HarvestObject) -> dict[str, Any]:
+        return load_config(harvest.source.config)
+
+    # --- current objects -------------------------------------------------------
+
+    @staticmethod
+    def _current_objects(source_id: str) -> dict[str, HarvestObject]:
+        """The current harvest object of each guid of a source."""
+        rows = (
+            model.Session.query(HarvestObject)
+            .filter(HarvestObject.harvest_source_id == source_id)
+            .filter(HarvestObject.current == True)  # noqa: E712 (SQL expression)
+            .all()
+        )
+        return {row.guid: row for row in rows}
+
+    @staticmethod
+    def _current_object(source_id: str, guid: str) -> HarvestObject | None:
+        return (
+            model.Session.query(HarvestObject)
+            .filter(HarvestObject.harvest_source_id == source_id)
+            .filter(HarvestObject.guid == guid)
+            .filter(HarvestObject.current == True)  # noqa: E712
+            .first()
+        )
+
+    @staticmethod
+    def _make_current(harvest_object: HarvestObject, package_id: str) -> None:
+        """Point the guid at ``package_id`` through this object from now on."""
+        previous = SatudataHarvesterBase._current_object(
+            harvest_object.harvest_source_id, harvest_object.guid
+        )
+        if previous is not None and previous.id != harvest_object.id:
+            previous.current = False
+            previous.add()
+        harvest_object.package_id = package_id
+        harvest_object.current = True
+        harvest_object.add()
+        model.Session.commit()
+
+    # --- content hashes --------------------------------------------------------
+
+    @staticmethod
+    def _extra(harvest_object: HarvestObject, key: str) -> str | None:
+        for extra in harvest_object.extras:
+            if extra.key == key:
+                return extra.value
+        return None
+
+    @staticmethod
+    def _set_extra(harvest_object: HarvestObject, key: str, value: str) -> None:
+        for extra in harvest_object.extras:
+            if extra.key == key:
+                extra.value = value
+                return
+        harvest_object.extras.append(HarvestObjectExtra(key=key, value=value))
+
+    def _is_unchanged(self, harvest_object: HarvestObject, content_hash: str) -> bool:
+        """Record the hash; True when the current object of the guid has the same."""
+        self._set_extra(harvest_object, HASH_KEY, content_hash)
+        harvest_object.save()
+        current = self._current_object(harvest_object.harvest_source_id, harvest_object.guid)
+        if current is None or current.id == harvest_object.id or not current.package_id:
+            return False
+        if self._extra(current, HASH_KEY) != content_hash:
+            return False
+        # The dataset must still exist; a deleted dataset is harvested again.
+        package = model.Package.get(current.package_id)
+        return package is not None and package.state == "active"
+
+    # --- reporting -------------------------------------------------------------
+
+    def _object_error(self, harvest_object: HarvestObject, message: str, stage: str) -> bool:
+        """Record a per-object error (shown in the job report) and fail the object."""
+        log.warning("harvest object %s (%s): %s", harvest_object.guid, stage, message)
+        self._save_object_error(message, harvest_object, stage)
+        return False
+
+    def _gather_error(self, job: HarvestJob, message: str) -> list[str]:
+        """Record a gather error; returning [] makes the job change nothing."""
+        log.warning("harvest job %s: %s", job.id, message)
+        self._save_gather_error(message, job)
+        return []
+
+    @staticmethod
+    def _shrink_refused(previous: int, new: int, max_share: float) -> str | None:
+        """Why a listing that shrank too much is refused, or None if it is fine."""
+        if previous == 0 or new >= previous:
+            return None
+        lost = (previous - new) / previous
+        if lost > max_share:
+            return (
+                f"the source now lists {new} records against {previous} before "
+                f"({lost:.0%} fewer, more than the allowed {max_share:.0%}); nothing was changed"
+            )
+        return None
+
+    # --- datasets ----------------------------------------------------------------
+
+    def _existing_package_id(self, harvest_object: HarvestObject) -> str | None:
+        current = self._current_object(harvest_object.harvest_source_id, harvest_object.guid)
+        if current is None or not current.package_id:
+            return None
+        package = model.Package.get(current.package_id)
+        return package.id if package is not None and package.state != "deleted" else None
+
+    def _upsert_package(
+        self, harvest_object: HarvestObject, package: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Create or update (patch, so other fields survive) the object's dataset."""
+        context = self._action_context()
+        existing = self._existing_package_id(harvest_object)
+        if existing:
+            result = tk.get_action("package_patch")(context, {**package, "id": existing})
+        else:
+            result = tk.get_action("package_create")(context, dict(package))
+        self._make_current(harvest_object, result["id"])
+        return result
+
+    def _withdraw(self, harvest_object: HarvestObject, mode: str) -> None:
+        """Handle a record removed from the source: delete, or keep and flag."""
+        package_id = self._existing_package_id(harvest_object)
+        if package_id is None:
+            return
+        context = self._action_context()
+        if mode == "delete":
+            tk.get_action("package_delete")(context, {"id": package_id})
+        else:
+            withdrawn = {"id": package_id, "status_data": WITHDRAWN_STATUS}
+            tk.get_action("package_patch")(context, withdrawn)
+        harvest_object.current = False
+        harvest_object.add()
+        model.Session.commit()
