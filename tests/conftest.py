@@ -26,13 +26,70 @@ def sysadmin() -> dict:
     return factories.SysadminWithToken()
 
 
+def opd_fields(name: str, title: str, **overrides: object) -> dict:
+    """The fields the OPD organization schema requires, with plausible values."""
+    return {
+        "name": name,
+        "title": title,
+        "kode_opd": "2.16.2.20.2.21.01.0000",
+        "peran": "produsen_data",
+        "urusan": ["2.16"],
+        "email": f"{name}@paserkab.go.id",
+        **overrides,
+    }
+
+
 @pytest.fixture
-def opd(sysadmin: dict) -> dict:
-    """An OPD (organization) with the sysadmin as admin."""
+def make_opd(sysadmin: dict) -> Callable[..., dict]:
+    """Creates an OPD organization (the OPD schema's required fields filled in)."""
     from ckan.tests import factories
 
-    return factories.Organization(
-        name="diskominfo-paser",
-        title="Dinas Komunikasi, Informatika, Statistik dan Persandian Kabupaten Paser",
-        user=sysadmin,
+    def make(name: str, title: str, **overrides: object) -> dict:
+        return factories.Organization(user=sysadmin, **opd_fields(name, title, **overrides))
+
+    return make
+
+
+@pytest.fixture
+def opd(make_opd: Callable[..., dict]) -> dict:
+    """An OPD (organization) with the sysadmin as admin."""
+    return make_opd(
+        "diskominfo-paser",
+        "Dinas Komunikasi, Informatika, Statistik dan Persandian Kabupaten Paser",
+        peran="walidata",
     )
+
+
+@pytest.fixture
+def sdi_dataset(opd: dict) -> Callable[..., dict]:
+    """Builds a complete SDI dataset dict for ``opd``; keyword overrides win,
+    and an override of None drops the field."""
+
+    def build(**overrides: object) -> dict:
+        data = {
+            "name": "jumlah-penduduk-menurut-kecamatan",
+            "title": "Jumlah Penduduk menurut Kecamatan di Kabupaten Paser",
+            "notes": "Jumlah penduduk terdaftar menurut kecamatan, Data Kependudukan Bersih.",
+            "owner_org": opd["id"],
+            "theme": "pemerintahan-umum",
+            "subtopik": "kependudukan",
+            "jenis": "statistik",
+            "accessRights": "terbuka",
+            "accrualPeriodicity": "semesteran",
+            "periode": "semester",
+            "tahun_mulai": 2023,
+            "tahun_akhir": 2024,
+            "tingkat_wilayah": "kecamatan",
+            "kode_wilayah": ["64.01.04", "64.01.05"],
+            "satuan": "jiwa",
+            "ukuran": "Jumlah",
+            "id_sds": "N/A",
+            "sumber": "Dukcapil Kemendagri (DKB)",
+            "license_id": "cc-by",
+            "klasifikasi": "per kecamatan, per jenis kelamin",
+            "tags": [{"name": "kependudukan"}],
+        }
+        data.update(overrides)
+        return {key: value for key, value in data.items() if value is not None}
+
+    return build

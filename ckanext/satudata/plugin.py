@@ -1,5 +1,6 @@
 """CKAN plugin entry point. Kept thin: the work lives in the modules that the
-blanket decorators register (logic/, helpers.py, views.py, cli.py)."""
+blanket decorators register (logic/, helpers.py, views.py, cli.py) and in the
+modules the interface methods below delegate to."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+
+from ckanext.satudata import search
 
 
 @tk.blanket.config_declarations
@@ -18,8 +21,35 @@ import ckan.plugins.toolkit as tk
 @tk.blanket.cli
 class SatudataPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        return search.add_facets(facets_dict)
+
+    def organization_facets(
+        self, facets_dict: dict[str, Any], organization_type: str, package_type: str | None
+    ) -> dict[str, Any]:
+        return search.add_facets(facets_dict)
+
+    def group_facets(
+        self, facets_dict: dict[str, Any], group_type: str, package_type: str | None
+    ) -> dict[str, Any]:
+        return search.add_facets(facets_dict)
+
+    # IPackageController
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return search.index_fields(pkg_dict)
+
+    def after_dataset_search(
+        self, search_results: dict[str, Any], search_params: dict[str, Any]
+    ) -> dict[str, Any]:
+        return search.label_facet_items(search_results)

@@ -1,5 +1,219 @@
-"""Validators of ckanext-satudata (registered by blanket)."""
+"""Validators of the SDI schemas (blanket-registered: every name in __all__).
+
+Messages are English msgids wrapped in ``_()``; the Indonesian catalog
+translates them, so API errors come in the request's language.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import datetime
+import json
+import re
+from typing import Any
+
+from ckan import model
+from ckan.plugins import toolkit as tk
+
+from ckanext.satudata import region_store, regions, vocabularies
+
+_ = tk._
+Invalid = tk.Invalid
+missing = tk.missing
+
+__all__ = [
+    "satudata_classification",
+    "satudata_default_author",
+    "satudata_default_publisher_type",
+    "satudata_default_walidata",
+    "satudata_opd_code",
+    "satudata_period_fits_frequency",
+    "satudata_phone",
+    "satudata_region_codes",
+    "satudata_subtopic_in_topic",
+    "satudata_topic_group_name",
+    "satudata_year",
+    "satudata_year_not_before_start",
+]
+
+FIRST_YEAR = 1945  # the Republic's first year; no SDI data predates it
+OPD_CODE_RE = re.compile(r"^\d+(\.\d+){1,9}$")
+PHONE_RE = re.compile(r"^\+?[\d\s().-]{6,20}$")
+_FALSE = {False, "false", "False", "0"}
+
+
+def _empty(value: Any) -> bool:
+    return value is missing or value is None or value == ""
+
+
+def _sibling(data: dict[Any, Any], key: tuple[Any, ...], name: str) -> Any:
+    """Value of another field at the same level as ``key``."""
+    return data.get((*key[:-1], name))
+
+
+def satudata_year(value: Any, context: dict[str, Any]) -> Any:
+    if _empty(value):
+        return value
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise Invalid(_("Must be a year such as 2024, not {value!r}").format(value=value)) from None
+    last = datetime.date.today().year + 1
+    if not FIRST_YEAR <= year <= last:
+        raise Invalid(
+            _("Year must be between {first} and {last}").format(first=FIRST_YEAR, last=last)
+        )
+    return year
+
+
+def satudata_year_not_before_start(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+    end, start = data.get(key), _sibling(data, key, "tahun_mulai")
+    if _empty(end) or _empty(start) or errors.get(key):
+        return
+    try:
+        if int(end) < int(start):
+            errors[key].append(
+                _("Last year {end} is before the first year {start}").format(end=end, start=start)
+            )
+    except (TypeError, ValueError):
+        return  # satudata_year reports the malformed value
+
+
+def satudata_period_fits_frequency(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+    period = data.get(key)
+    frequency = vocabularies.get("frequency", _sibling(data, key, "accrualPeriodicity"))
+    if _empty(period) or frequency is None:
+        return
+    allowed = frequency.extra.get("periods", [])
+    if period not in allowed:
+        errors[key].append(
+            _(
+                "Period {period!r} does not fit the update schedule {frequency!r}; use one of: {allowed}"
+            ).format(period=period, frequency=frequency.value, allowed=", ".join(allowed))
+        )
+
+
+def _as_code_list(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    text = str(value).strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError:
+            parsed = None
+        if isinstance(parsed, list):
+            return parsed
+    return [part for part in re.split(r"[,;\s]+", text) if part]
+
+
+def satudata_region_codes(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+    """Normalise region codes to the dotted form; check format, membership and
+    that each code is at the dataset's region level. Stored as a JSON list."""
+    value = data.get(key)
+    if _empty(value) or value == []:
+        errors[key].append(_("Missing value"))
+        return
+    level = _sibling(data, key, "tingkat_wilayah")
+    codes: list[str] = []
+    for item in _as_code_list(value):
+        try:
+            code = regions.normalize_code(item)
+        except regions.RegionCodeError:
+            errors[key].append(
+                _(
+                    "{value!r} is not a Kemendagri region code (PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD)"
+                ).format(value=item)
+            )
+            continue
+        if not region_store.is_known(code):
+            errors[key].append(
+                _("Region code {code} is not in the region reference list").format(code=code)
+            )
+            continue
+        code_level = regions.code_level(code)
+        if (
+            level
+            and level != "nasional"
+            and code_level != level
+            and {code_level, level} != {"desa", "kelurahan"}
+        ):
+            errors[key].append(
+                _(
+                    "Region code {code} is a {code_level} code, but the region level is {level}"
+                ).format(code=code, code_level=code_level, level=level)
+            )
+            continue
+        if code not in codes:
+            codes.append(code)
+    data[key] = json.dumps(codes)
+
+
+def satudata_classification(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+    """Restricted and closed data are always private: force it, and refuse an
+    explicit request to make such a dataset public."""
+    term = vocabularies.get("classification", data.get(key))
+    if term is None or term.extra.get("public", True):
+        return
+    private_key = (*key[:-1], "private")
+    if data.get(private_key) in _FALSE:
+        errors[key].append(
+            _(
+                "A dataset classified {classification!r} must stay private; it cannot be made public"
+            ).format(classification=term.value)
+        )
+        return
+    data[private_key] = True
+
+
+def satudata_subtopic_in_topic(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+    subtopic, topic = data.get(key), _sibling(data, key, "theme")
+    if _empty(subtopic) or _empty(topic) or errors.get(key):
+        return
+    owner = vocabularies.topic_of_subtopic(subtopic)
+    if owner != topic:
+        errors[key].append(
+            _("Sub-topic {subtopic!r} belongs to topic {owner!r}, not {topic!r}").format(
+                subtopic=subtopic, owner=owner, topic=topic
+            )
+        )
+
+
+def satudata_default_author(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+    """Produsen Data defaults to the owning OPD's official name."""
+    if not _empty(data.get(key)):
+        return
+    owner = _sibling(data, key, "owner_org")
+    group = model.Group.get(owner) if owner and owner is not missing else None
+    data[key] = group.title if group is not None else ""
+
+
+def satudata_default_walidata(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+    if _empty(data.get(key)):
+        data[key] = tk.config.get("ckanext.satudata.walidata")
+
+
+def satudata_default_publisher_type(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+    if _empty(data.get(key)):
+        data[key] = tk.config.get("ckanext.satudata.publisher_type")
+
+
+def satudata_opd_code(value: Any, context: dict[str, Any]) -> Any:
+    if not _empty(value) and not OPD_CODE_RE.match(str(value)):
+        raise Invalid(_("OPD code must be digits separated by dots, e.g. 1.02.0.00.0.00.01.0000"))
+    return value
+
+
+def satudata_phone(value: Any, context: dict[str, Any]) -> Any:
+    if not _empty(value) and not PHONE_RE.match(str(value)):
+        raise Invalid(_("Not a phone number: use digits, spaces, +, ( ) and -"))
+    return value
+
+
+def satudata_topic_group_name(value: Any, context: dict[str, Any]) -> Any:
+    if not _empty(value) and value not in vocabularies.values("topic"):
+        raise Invalid(
+            _("A topic group's URL name must be a national topic code: {codes}").format(
+                codes=", ".join(vocabularies.values("topic"))
+            )
+        )
+    return value

@@ -1,0 +1,86 @@
+"""Region codes beyond the tenant: the national list loaded into the database
+with ``ckan satudata regions load FILE``.
+
+A code is known when it is in the shipped tenant list (regions.py), in this table, or is one of the
+tenant's own ancestors (its province).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from ckan import model
+from ckan.plugins import toolkit as tk
+
+from ckanext.satudata import regions
+
+
+class RegionRecord(tk.BaseModel):  # type: ignore[misc, valid-type]
+    __tablename__ = "satudata_region"
+
+    code = sa.Column(sa.Unicode(13), primary_key=True)
+    name = sa.Column(sa.UnicodeText, nullable=False)
+    level = sa.Column(sa.Unicode(16), nullable=False)
+    parent = sa.Column(sa.Unicode(13), index=True)
+
+
+def is_known(code: str) -> bool:
+    """Whether ``code`` (dotted) is a known Kemendagri region."""
+    if code in regions.tenant_regions():
+        return True
+    root = regions.tenant_root()
+    if root.startswith(code + "."):
+        return True  # an ancestor of the tenant, e.g. its province
+    return model.Session.get(RegionRecord, code) is not None
+
+
+def name_of(code: str) -> str | None:
+    region = regions.tenant_regions().get(code)
+    if region is not None:
+        return region.name
+    record = model.Session.get(RegionRecord, code)
+    return record.name if record is not None else None
+
+
+def load(records: Iterable[regions.Region], batch_size: int = 5000) -> int:
+    """Insert or update regions in one transaction; returns how many."""
+    table = RegionRecord.__table__
+    count = 0
+    batch: list[dict[str, str | None]] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        stmt = sa.dialects.postgresql.insert(table).values(batch)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["code"],
+            set_={
+                "name": stmt.excluded.name,
+                "level": stmt.excluded.level,
+                "parent": stmt.excluded.parent,
+            },
+        )
+        model.Session.execute(stmt)
+        batch.clear()
+
+    try:
+        for region in records:
+            batch.append(
+                {
+                    "code": region.code,
+                    "name": region.name,
+                    "level": region.level,
+                    "parent": region.parent,
+                }
+            )
+            count += 1
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+        model.Session.commit()
+    except Exception:
+        # A bad line anywhere leaves the table as it was.
+        model.Session.rollback()
+        raise
+    return count

@@ -1,0 +1,123 @@
+"""SDI fields in the search index and as facets.
+
+The browse facets are listed once, in ``FACETS``; their titles are the field
+labels of the dataset schema, and facet items are shown with vocabulary labels
+and region names in the UI language.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ckan.plugins import toolkit as tk
+
+from ckanext.satudata import region_store, regions, vocabularies
+
+
+@dataclass(frozen=True)
+class Facet:
+    index_field: str  # Solr field (`vocab_*` are multi-valued strings in CKAN's schema)
+    schema_field: str  # dataset schema field whose label titles the facet
+    vocabulary: str | None = None
+
+
+# Order is the order on the search page, after CKAN's own organization facet.
+FACETS: tuple[Facet, ...] = (
+    Facet("theme", "theme", "topic"),
+    Facet("accrualPeriodicity", "accrualPeriodicity", "frequency"),
+    Facet("vocab_kode_wilayah", "kode_wilayah"),
+    Facet("vocab_tahun", "tahun_mulai"),
+    Facet("accessRights", "accessRights", "classification"),
+    Facet("standar_data", "standar_data", "data_standard"),
+    Facet("jenis", "jenis", "data_type"),
+)
+_BY_INDEX_FIELD = {f.index_field: f for f in FACETS}
+
+
+def _loads_list(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str) and value.startswith("["):
+        return json.loads(value)
+    return [value] if value else []
+
+
+def _with_ancestors(codes: Iterable[str]) -> list[str]:
+    """A dataset about a kecamatan is also found under its kabupaten."""
+    found: list[str] = []
+    for code in codes:
+        current: str | None = code
+        while current is not None and current not in found:
+            found.append(current)
+            current = regions.parent_code(current)
+    return found
+
+
+def _years(start: Any, end: Any) -> list[str]:
+    if not start:
+        return []
+    last = int(end) if end else datetime.date.today().year
+    return [str(year) for year in range(int(start), last + 1)]
+
+
+def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """IPackageController.before_dataset_index: multi-valued SDI fields."""
+    codes = _loads_list(pkg_dict.pop("kode_wilayah", None))
+    if codes:
+        pkg_dict["vocab_kode_wilayah"] = _with_ancestors(codes)
+    years = _years(pkg_dict.get("tahun_mulai"), pkg_dict.get("tahun_akhir"))
+    if years:
+        pkg_dict["vocab_tahun"] = years
+    return pkg_dict
+
+
+def add_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
+    """IFacets: OPD first, then the SDI facets titled by the schema labels."""
+    from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
+
+    schema = scheming_get_dataset_schema("dataset") or {}
+    labels = {
+        f["field_name"]: f.get("label", f["field_name"]) for f in schema.get("dataset_fields", [])
+    }
+    ordered = {"organization": tk._("Data producer (agency)")}
+    for facet in FACETS:
+        ordered[facet.index_field] = scheming_language_text(
+            labels.get(facet.schema_field, facet.schema_field)
+        )
+    for key, title in facets_dict.items():
+        ordered.setdefault(key, title)
+    return ordered
+
+
+def _display_name(facet: Facet, value: str, lang: str) -> str:
+    if facet.index_field == "vocab_kode_wilayah":
+        name = region_store.name_of(value)
+        return f"{name} ({value})" if name else value
+    if facet.vocabulary == "data_standard":
+        from ckanext.satudata.helpers import satudata_choices
+
+        for choice in satudata_choices({"vocabulary": "data_standard"}):
+            if choice["value"] == value:
+                return choice["label"].get(lang) or choice["label"]["id"]
+        return value
+    if facet.vocabulary:
+        return vocabularies.label(facet.vocabulary, value, lang)
+    return value
+
+
+def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
+    """IPackageController.after_dataset_search: readable facet item names."""
+    from ckanext.satudata.helpers import current_lang
+
+    lang = current_lang()
+    for field, facet_result in (search_results.get("search_facets") or {}).items():
+        facet = _BY_INDEX_FIELD.get(field)
+        if facet is None:
+            continue
+        for item in facet_result.get("items", []):
+            item["display_name"] = _display_name(facet, item["name"], lang)
+    return search_results
