@@ -4,6 +4,7 @@
 #   databases ckan_default + datastore_default (demo), ckan_test + datastore_test (tests).
 #
 #   scripts/db.sh [demo|test|all]
+#   scripts/db.sh permissions CKAN_INI   (DataStore grants for that config)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 psql_admin() { as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" "$@"; }
@@ -30,9 +31,22 @@ ensure_db() {
 # The read-only user may read the DataStore and nothing else; CKAN's own
 # `datastore set-permissions` writes the exact grants for this CKAN version.
 datastore_permissions() {
-  local ini=$1
-  "$CKAN" -c "$ini" datastore set-permissions 2>/dev/null | psql_admin >/dev/null
+  local ini=$1 db
+  db=$("$PY" - "$ini" <<'PY'
+import configparser, sys
+from urllib.parse import urlsplit
+parser = configparser.ConfigParser(interpolation=None)
+parser.read(sys.argv[1])
+print(urlsplit(parser["app:main"]["ckan.datastore.write_url"]).path.lstrip("/"))
+PY
+)
+  "$CKAN" -c "$ini" datastore set-permissions | psql_admin -d "$db" >/dev/null
 }
+
+if [ "${1:-}" = permissions ]; then
+  datastore_permissions "${2:?usage: db.sh permissions CKAN_INI}"
+  exit 0
+fi
 
 ensure_role "$DB_USER" "$DB_PASS"
 ensure_role "$DS_RO_USER" "$DS_RO_PASS"

@@ -1,0 +1,94 @@
+"""Demo content for `make demo`: the sysadmin, the OPDs of Kabupaten Paser
+and the national topic groups. Idempotent: what exists is updated, never
+duplicated."""
+
+from __future__ import annotations
+
+import secrets
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ckan import model
+from ckan.plugins import toolkit as tk
+
+from ckanext.satudata import vocabularies
+
+ADMIN_NAME = "admin"
+ADMIN_EMAIL = "admin@satudata.paserkab.go.id"
+
+
+def _site_context() -> dict[str, Any]:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
+def ensure_sysadmin(password_file: Path) -> tuple[str, str]:
+    """The demo sysadmin; its password is kept in ``password_file`` so a
+    second run prints the same credentials."""
+    password = password_file.read_text().strip() if password_file.exists() else ""
+    user = model.User.get(ADMIN_NAME)
+    if user is None or not password or not user.validate_password(password):
+        password = password or secrets.token_urlsafe(12)
+        if user is None:
+            tk.get_action("user_create")(
+                _site_context(),
+                {
+                    "name": ADMIN_NAME,
+                    "email": ADMIN_EMAIL,
+                    "password": password,
+                    "fullname": "Administrator Satu Data",
+                },
+            )
+            user = model.User.get(ADMIN_NAME)
+        else:
+            user.set_password(password)
+        password_file.parent.mkdir(parents=True, exist_ok=True)
+        password_file.write_text(password + "\n")
+        password_file.chmod(0o600)
+    assert user is not None
+    if not user.sysadmin:
+        user.sysadmin = True
+    model.Session.commit()
+    return ADMIN_NAME, password
+
+
+def demo_organizations() -> list[dict[str, Any]]:
+    text = (
+        resources.files("ckanext.satudata")
+        .joinpath("data/demo/organizations.yaml")
+        .read_text("utf-8")
+    )
+    return yaml.safe_load(text)
+
+
+def _upsert_group(kind: str, data: dict[str, Any]) -> str:
+    """Create or update an organization/group by name; returns created|updated."""
+    context = _site_context()
+    existing = model.Group.get(data["name"])
+    if existing is None or existing.state == "deleted":
+        if existing is not None:  # a purged name is free again
+            tk.get_action(f"{kind}_purge")(context, {"id": existing.id})
+        tk.get_action(f"{kind}_create")(context, dict(data))
+        return "created"
+    tk.get_action(f"{kind}_patch")(_site_context(), {**data, "id": existing.id})
+    return "updated"
+
+
+def load_organizations() -> dict[str, str]:
+    return {org["name"]: _upsert_group("organization", org) for org in demo_organizations()}
+
+
+def load_topic_groups() -> dict[str, str]:
+    return {
+        topic.value: _upsert_group(
+            "group",
+            {
+                "name": topic.value,
+                "title": topic.label("id"),
+                "description": ", ".join(sub.label("id") for sub in topic.children),
+            },
+        )
+        for topic in vocabularies.terms("topic")
+    }

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The portal command (`make demo`): installs what is missing, starts the
+# services, writes .stack/ckan.ini, migrates, creates the sysadmin, loads the
+# demo content and serves CKAN on http://127.0.0.1:$CKAN_PORT (Ctrl-C stops the
+# web server; `make stop` stops everything). Safe to run again.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+INI="$STATE/ckan.ini"
+
+"$ROOT/scripts/bootstrap.sh"
+"$ROOT/scripts/services.sh" start
+"$ROOT/scripts/db.sh" demo
+
+if [ ! -f "$INI" ]; then
+  say "Writing $INI"
+  "$CKAN" generate config "$INI" >/dev/null
+fi
+# Our settings are re-applied on every start so the file follows the code;
+# the generated secrets stay.
+plugins="activity satudata scheming_datasets scheming_organizations scheming_groups harvest"
+for extra in satudata_spreadsheet_harvester satudata_dukcapil_harvester; do
+  if "$PY" -c "import sys, importlib.metadata as m; sys.exit(0 if any(e.name == '$extra' for e in m.entry_points(group='ckan.plugins')) else 1)"; then
+    plugins="$plugins $extra"
+  fi
+done
+plugins="$plugins dcat dcat_json_interface structured_data datastore datatables_view"
+"$CKAN" config-tool "$INI" \
+  "sqlalchemy.url=postgresql://$DB_USER:$DB_PASS@127.0.0.1:$PG_PORT/ckan_default" \
+  "ckan.datastore.write_url=postgresql://$DB_USER:$DB_PASS@127.0.0.1:$PG_PORT/datastore_default" \
+  "ckan.datastore.read_url=postgresql://$DS_RO_USER:$DS_RO_PASS@127.0.0.1:$PG_PORT/datastore_default" \
+  "solr_url=http://127.0.0.1:$SOLR_PORT/solr/ckan" \
+  "ckan.redis.url=redis://127.0.0.1:$REDIS_PORT/0" \
+  "ckan.site_url=http://127.0.0.1:$CKAN_PORT" \
+  "ckan.site_title=Satu Data Kabupaten Paser" \
+  "ckan.site_description=Portal data terbuka Pemerintah Kabupaten Paser" \
+  "ckan.plugins=$plugins" \
+  "ckan.views.default_views=datatables_view" \
+  "scheming.dataset_schemas=ckanext.satudata:schemas/dataset.yaml" \
+  "scheming.organization_schemas=ckanext.satudata:schemas/organization.yaml" \
+  "scheming.group_schemas=ckanext.satudata:schemas/group.yaml" \
+  "scheming.presets=ckanext.scheming:presets.json ckanext.satudata:schemas/presets.yaml" \
+  "ckan.locale_default=id" \
+  "ckan.locales_offered=id en" \
+  "ckan.storage_path=$STATE/storage" \
+  "ckan.max_resource_size=50" \
+  "ckan.auth.create_unowned_dataset=false" \
+  "ckan.devserver.host=127.0.0.1" \
+  "ckan.devserver.port=$CKAN_PORT" >/dev/null
+mkdir -p "$STATE/storage"
+
+say "Migrating the database"
+"$CKAN" -c "$INI" db upgrade >/dev/null
+for plugin in activity harvest satudata; do
+  "$CKAN" -c "$INI" db upgrade -p "$plugin" >/dev/null
+done
+"$ROOT/scripts/db.sh" permissions "$INI"
+
+# Background workers: CKAN jobs (validation, DataStore loading) and the
+# harvest queue consumers. Restarted on every run.
+start_worker() {
+  local name=$1; shift
+  local pidfile="$STATE/run/$name.pid"
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+  fi
+  setsid "$CKAN" -c "$INI" "$@" >"$STATE/log/$name.log" 2>&1 < /dev/null &
+  echo $! > "$pidfile"
+}
+start_worker jobs-worker jobs worker
+start_worker harvest-gather harvester gather-consumer
+start_worker harvest-fetch harvester fetch-consumer
+
+say "Loading demo content"
+"$CKAN" -c "$INI" satudata demo load --password-file "$STATE/admin-password"
+
+say "Serving CKAN on http://127.0.0.1:$CKAN_PORT (Ctrl-C to stop; 'make stop' stops the services)"
+exec "$CKAN" -c "$INI" run -H 127.0.0.1 -p "$CKAN_PORT"
