@@ -74,4 +74,5 @@ say "Loading demo content"
 "$CKAN" -c "$INI" satudata demo load --password-file "$STATE/admin-password"
 
 say "Serving CKAN on http://127.0.0.1:$CKAN_PORT (Ctrl-C to stop; 'make stop' stops the services)"
-exec "$CKAN" -c "$INI" run -H 127.0.0.1 -p "$CKAN_PORT"
+# No reloader or debugger: this is a demo, not a development server.
+exec "$CKAN" -c "$INI" run -H 127.0.0.1 -p "$CKAN_PORT" --disable-reloader --disable-debugger --threaded
