@@ -59,4 +59,6 @@ def test_dataset_create_then_found_with_facets(sysadmin, opd) -> None:
 
     # The document really sits in Solr, not only in PostgreSQL.
     docs = make_connection().search(q=f'id:"{created["id"]}"', fl="name,organization")
-    assert [dict(d) for d in docs] == [{"name": created["name"], "organization": "diskominfo-paser"}]
+    assert [dict(d) for d in docs] == [
+        {"name": created["name"], "organization": "diskominfo-paser"}
+    ]
