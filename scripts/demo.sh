@@ -39,6 +39,7 @@ plugins="$plugins dcat dcat_json_interface structured_data datastore datatables_
   "scheming.organization_schemas=ckanext.satudata:schemas/organization.yaml" \
   "scheming.group_schemas=ckanext.satudata:schemas/group.yaml" \
   "scheming.presets=ckanext.scheming:presets.json ckanext.satudata:schemas/presets.yaml" \
+  "ckanext.dcat.rdf.profiles=euro_dcat_ap_2 satudata_sdi" \
   "ckan.locale_default=id" \
   "ckan.locales_offered=id en" \
   "ckan.storage_path=$STATE/storage" \

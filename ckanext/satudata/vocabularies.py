@@ -76,7 +76,9 @@ def label(vocabulary: str, value: str | None, lang: str = DEFAULT_LANG) -> str:
 
 def subtopics(topic: str | None = None) -> tuple[Term, ...]:
     """Sub-topics of one topic, or of all topics."""
-    topics = terms("topic") if topic is None else tuple(t for t in terms("topic") if t.value == topic)
+    topics = (
+        terms("topic") if topic is None else tuple(t for t in terms("topic") if t.value == topic)
+    )
     return tuple(child for t in topics for child in t.children)
 
 
