@@ -9,7 +9,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import search
+from ckanext.satudata import compat, search
 
 
 @tk.blanket.config_declarations
@@ -21,6 +21,7 @@ from ckanext.satudata import search
 @tk.blanket.cli
 class SatudataPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
 
@@ -28,6 +29,11 @@ class SatudataPlugin(p.SingletonPlugin):
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+
+    # IConfigurable
+
+    def configure(self, config: Any) -> None:
+        compat.allow_blocking_harvest_queue_reads()
 
     # IFacets
 
