@@ -32,16 +32,15 @@ def test_search_backend_is_real_solr_9(ckan_config) -> None:
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-def test_dataset_create_then_found_with_facets(sysadmin, opd) -> None:
-    context = {"user": sysadmin["name"], "ignore_auth": False}
+def test_dataset_create_then_found_with_facets(sysadmin, opd, sdi_dataset) -> None:
     created = call_action(
         "package_create",
-        context=context,
-        name="jumlah-penduduk-paser-2024",
-        title="Jumlah Penduduk Kabupaten Paser 2024",
-        notes="Jumlah penduduk menurut kecamatan, hasil Data Kependudukan Bersih semester II 2024.",
-        owner_org=opd["id"],
-        tags=[{"name": "kependudukan"}, {"name": "penduduk"}],
+        context={"user": sysadmin["name"]},
+        **sdi_dataset(
+            name="jumlah-penduduk-paser-2024",
+            title="Jumlah Penduduk Kabupaten Paser 2024",
+            tags=[{"name": "kependudukan"}, {"name": "penduduk"}],
+        ),
     )
 
     result = call_action(
