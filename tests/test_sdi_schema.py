@@ -248,15 +248,19 @@ def test_organization_schema_enforces_opd_fields(sysadmin, overrides, field) -> 
 
 
 def test_topic_group_names_follow_the_vocabulary(sysadmin) -> None:
-    context = {"user": sysadmin["name"]}
     call_action(
         "group_create",
-        context=context,
+        context={"user": sysadmin["name"]},
         name="pendidikan-tenaga-kerja",
         title="Pendidikan & Tenaga Kerja",
     )
     with pytest.raises(ValidationError) as caught:
-        call_action("group_create", context=context, name="olahraga-ekstrem", title="Olahraga")
+        call_action(
+            "group_create",
+            context={"user": sysadmin["name"]},
+            name="olahraga-ekstrem",
+            title="Olahraga",
+        )
     assert "national topic code" in caught.value.error_dict["name"][0]
 
 
@@ -279,3 +283,29 @@ def test_schema_show_reflects_vocabularies() -> None:
         "dua_tahunan",
         "ad_hoc",
     ]
+
+
+def test_dataset_joins_the_group_of_its_topic(sysadmin, sdi_dataset) -> None:
+    def context() -> dict:  # CKAN actions write into their context: never share one
+        return {"user": sysadmin["name"]}
+
+    for topic in ("pemerintahan-umum", "ekonomi-industri"):
+        call_action("group_create", context=context(), name=topic, title=topic)
+    created = call_action("package_create", context=context(), **sdi_dataset())
+    assert [g["name"] for g in call_action("package_show", id=created["id"])["groups"]] == [
+        "pemerintahan-umum"
+    ]
+
+    call_action(
+        "package_patch",
+        context=context(),
+        id=created["id"],
+        theme="ekonomi-industri",
+        subtopik="pertanian",
+    )
+
+    assert [g["name"] for g in call_action("package_show", id=created["id"])["groups"]] == [
+        "ekonomi-industri"
+    ]
+    found = call_action("package_search", fq='groups:"ekonomi-industri"')
+    assert [d["id"] for d in found["results"]] == [created["id"]]

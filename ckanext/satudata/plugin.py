@@ -9,7 +9,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.satudata import compat, search
+from ckanext.satudata import compat, search, topics
 
 
 @tk.blanket.config_declarations
@@ -51,6 +51,12 @@ class SatudataPlugin(p.SingletonPlugin):
         return search.add_facets(facets_dict)
 
     # IPackageController
+
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        topics.sync_topic_group(pkg_dict["id"], pkg_dict.get("theme"))
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        topics.sync_topic_group(pkg_dict["id"], pkg_dict.get("theme"))
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.index_fields(pkg_dict)
