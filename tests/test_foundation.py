@@ -61,3 +61,19 @@ def test_dataset_create_then_found_with_facets(sysadmin, opd, sdi_dataset) -> No
     assert [dict(d) for d in docs] == [
         {"name": created["name"], "organization": "diskominfo-paser"}
     ]
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_search_index_rebuild_restores_the_index(cli, sysadmin, sdi_dataset) -> None:
+    from ckan.cli.cli import ckan as ckan_cli
+    from ckan.lib.search import clear_all
+
+    created = call_action("package_create", context={"user": sysadmin["name"]}, **sdi_dataset())
+    clear_all()
+    assert call_action("package_search", q="*:*")["count"] == 0
+
+    result = cli.invoke(ckan_cli, ["search-index", "rebuild"])
+
+    assert result.exit_code == 0, result.output
+    found = call_action("package_search", fq='theme:"pemerintahan-umum"')
+    assert [d["id"] for d in found["results"]] == [created["id"]]
