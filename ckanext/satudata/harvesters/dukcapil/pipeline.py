@@ -1,0 +1,105 @@
+"""One release, end to end without CKAN: read -> collect -> check -> tables.
+
+Used by the harvester's gather stage and by bench/bench_dukcapil.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from ckanext.satudata.harvesters.dukcapil import feed, transform
+from ckanext.satudata.harvesters.dukcapil.records import (
+    RecordCollector,
+    SemesterData,
+    check,
+)
+from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES, Semester
+from ckanext.satudata.regions import Region
+
+# Levels read for the cross-level checks, whatever level is published.
+CHECK_LEVELS = ("kabupaten", "kecamatan", "desa")
+
+
+@dataclass
+class ReleaseResult:
+    semester: Semester
+    data: SemesterData
+    # (family key, level) -> CSV bytes, only for what passed the checks.
+    tables: dict[tuple[str, str], bytes] = field(default_factory=dict)
+
+    @property
+    def rejected(self) -> bool:
+        return self.data.semester_rejected
+
+
+def collect_pages(
+    pages: Iterable[tuple[str | None, Sequence[Mapping[str, Any]]]],
+    known: Mapping[str, Region],
+) -> SemesterData:
+    """Feed (level, records) pages through a collector."""
+    collector = RecordCollector(known)
+    for level, page in pages:
+        collector.add_records(page, level)
+    return collector.data
+
+
+def build_tables(
+    result: ReleaseResult, families: Iterable[str], levels: Iterable[str]
+) -> ReleaseResult:
+    """Tables of every family and level that passed the checks."""
+    if result.rejected:
+        return result
+    rejected_families = result.data.rejected_families()
+    for family_key in families:
+        if family_key in rejected_families:
+            continue
+        family = FAMILIES[family_key]
+        for level in levels:
+            rows = transform.family_rows(result.data, family, level, result.semester)
+            if rows:
+                result.tables[(family_key, level)] = transform.to_csv(family, rows)
+    return result
+
+
+def process_release(
+    semester: Semester,
+    pages: Iterable[tuple[str | None, Sequence[Mapping[str, Any]]]],
+    known: Mapping[str, Region],
+    root: str,
+    families: Sequence[str],
+    levels: Sequence[str],
+) -> ReleaseResult:
+    data = collect_pages(pages, known)
+    present = [level for level in CHECK_LEVELS if data.rows[level]]
+    missing = [level for level in levels if level not in present]
+    check(data, known, root, levels=sorted({*present, *missing}), families=families)
+    return build_tables(ReleaseResult(semester, data), families, levels)
+
+
+def arcgis_pages(
+    service_url: str,
+    settings: feed.FeedSettings,
+    levels: Sequence[str] = CHECK_LEVELS,
+    session: requests.Session | None = None,
+) -> Iterable[tuple[str | None, list[dict[str, Any]]]]:
+    budget = feed.ByteBudget(settings.max_bytes)
+    for level in levels:
+        if level not in settings.layers:
+            continue
+        for page in feed.arcgis_layer_pages(
+            service_url, settings.layers[level], settings, budget, session
+        ):
+            yield level, page
+
+
+def spreadsheet_pages(
+    url: str, settings: feed.FeedSettings, session: requests.Session | None = None
+) -> Iterable[tuple[str | None, list[dict[str, Any]]]]:
+    yield (
+        None,
+        feed.spreadsheet_records(url, settings, feed.ByteBudget(settings.max_bytes), session),
+    )

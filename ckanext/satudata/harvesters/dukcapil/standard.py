@@ -1,0 +1,147 @@
+"""What the harvester publishes: semesters and indicator families.
+
+A *family* is one dataset ("Jumlah Penduduk menurut Jenis Kelamin"): a tidy
+table with one row per region x semester whose columns follow one of our data
+standards (``schemas/tables/<standard>.json``), each column read from one
+Dukcapil record key. Pure Python.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Key of the total in Dukcapil records; every family's breakdown sums to it.
+TOTAL_KEY = "jumlah_penduduk"
+COMMON_COLUMNS = ("kode_wilayah", "nama_wilayah", "tahun", "semester")
+
+_SEMESTER_RE = re.compile(r"^(?P<year>\d{4})-S(?P<half>[12])$")
+_ROMAN = {1: "I", 2: "II"}
+
+
+class SemesterError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, order=True)
+class Semester:
+    """A DKB release: Semester I (reference date 30 June) or II (31 December)."""
+
+    year: int
+    half: int
+
+    @classmethod
+    def parse(cls, text: object) -> Semester:
+        match = _SEMESTER_RE.match(str(text).strip()) if text is not None else None
+        if not match:
+            raise SemesterError(
+                f"semester {text!r} is not of the form YYYY-S1 or YYYY-S2 (e.g. 2024-S2)"
+            )
+        year = int(match["year"])
+        if not 1945 <= year <= 2100:
+            raise SemesterError(f"semester {text!r}: year out of range")
+        return cls(year, int(match["half"]))
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-S{self.half}"
+
+    @property
+    def label(self) -> str:
+        """Display label, also the resource's ``periode_data``: "2024 Semester II"."""
+        return f"{self.year} Semester {_ROMAN[self.half]}"
+
+    @property
+    def reference_date(self) -> str:
+        return f"{self.year}-06-30" if self.half == 1 else f"{self.year}-12-31"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+@dataclass(frozen=True)
+class Family:
+    key: str
+    standard: str
+    title: str
+    slug: str
+    # (standard column, Dukcapil record key), in table order; the table ends
+    # with ``jumlah`` (Dukcapil ``jumlah_penduduk``).
+    columns: tuple[tuple[str, str], ...]
+    klasifikasi: str
+    definition: str
+
+    @property
+    def source_keys(self) -> tuple[str, ...]:
+        return tuple(key for _, key in self.columns)
+
+    @property
+    def table_columns(self) -> tuple[str, ...]:
+        return (*COMMON_COLUMNS, *(column for column, _ in self.columns), "jumlah")
+
+
+_AGE_BANDS = tuple(
+    (f"umur_{low}_{low + 4}" if low < 75 else "umur_75_keatas", f"u{low}")
+    for low in range(0, 80, 5)
+)
+
+FAMILIES: dict[str, Family] = {
+    family.key: family
+    for family in (
+        Family(
+            key="jenis_kelamin",
+            standard="penduduk_jenis_kelamin",
+            title="Jumlah Penduduk menurut Jenis Kelamin",
+            slug="jumlah-penduduk-menurut-jenis-kelamin",
+            columns=(("laki_laki", "pria"), ("perempuan", "wanita")),
+            klasifikasi="per jenis kelamin",
+            definition=(
+                "Jumlah penduduk terdaftar (de jure) menurut jenis kelamin, "
+                "Data Kependudukan Bersih (DKB) Ditjen Dukcapil Kemendagri"
+            ),
+        ),
+        Family(
+            key="kelompok_umur",
+            standard="penduduk_kelompok_umur",
+            title="Jumlah Penduduk menurut Kelompok Umur",
+            slug="jumlah-penduduk-menurut-kelompok-umur",
+            columns=_AGE_BANDS,
+            klasifikasi="per kelompok umur lima tahunan",
+            definition=(
+                "Jumlah penduduk terdaftar (de jure) menurut kelompok umur lima tahunan "
+                "(0-4 sampai 75 tahun ke atas), Data Kependudukan Bersih (DKB) "
+                "Ditjen Dukcapil Kemendagri"
+            ),
+        ),
+        Family(
+            key="agama",
+            standard="penduduk_agama",
+            title="Jumlah Penduduk menurut Agama",
+            slug="jumlah-penduduk-menurut-agama",
+            columns=(
+                ("islam", "islam"),
+                ("kristen", "kristen"),
+                ("katolik", "katholik"),
+                ("hindu", "hindu"),
+                ("buddha", "budha"),
+                ("konghucu", "konghucu"),
+                ("kepercayaan", "kepercayaan"),
+            ),
+            klasifikasi="per agama",
+            definition=(
+                "Jumlah penduduk terdaftar (de jure) menurut agama dan kepercayaan "
+                "terhadap Tuhan Yang Maha Esa, Data Kependudukan Bersih (DKB) "
+                "Ditjen Dukcapil Kemendagri"
+            ),
+        ),
+    )
+}
+DEFAULT_FAMILIES = tuple(FAMILIES)
+
+# Dukcapil record keys the harvester reads (totals first, then each family's).
+VALUE_KEYS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (TOTAL_KEY, "pria", "wanita", *(k for f in FAMILIES.values() for k in f.source_keys))
+    )
+)
+VALUE_INDEX = {key: index for index, key in enumerate(VALUE_KEYS)}
