@@ -1,0 +1,41 @@
+"""Fixtures: the sample Dukcapil feed as a real HTTP server on 127.0.0.1, the
+Disdukcapil OPD, and a harvest source runner on the real stack."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from dukcapil_support import ORG_NAME, ORG_TITLE, Harvests
+
+from ckanext.satudata.sample_feeds.dukcapil import FeedServer
+
+
+@pytest.fixture(scope="session")
+def feed_server() -> Iterator[FeedServer]:
+    server = FeedServer(port=0).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def feed(feed_server: FeedServer) -> Iterator[FeedServer]:
+    """The server with every fault switched off before and after the test."""
+    feed_server.state.faults.reset()
+    feed_server.state.requests.clear()
+    yield feed_server
+    feed_server.state.faults.reset()
+
+
+@pytest.fixture
+def disdukcapil(make_opd: Callable[..., dict]) -> dict:
+    return make_opd(ORG_NAME, ORG_TITLE, urusan=["2.12"])
+
+
+@pytest.fixture
+def harvests(
+    with_plugins: None, clean_db: None, clean_index: None, sysadmin: dict, feed: FeedServer,
+    disdukcapil: dict,
+) -> Harvests:  # fmt: skip
+    return Harvests(sysadmin, feed, disdukcapil)
