@@ -38,4 +38,11 @@ def harvests(
     with_plugins: None, clean_db: None, clean_index: None, sysadmin: dict, feed: FeedServer,
     disdukcapil: dict,
 ) -> Harvests:  # fmt: skip
+    from ckan.tests import factories
+    from ckanext.harvest import queue
+
+    # The "harvest" sysadmin that ckanext-harvest acts as when it exists: its
+    # activities are public, unlike the site user's (ckan.hide_activity_from_users).
+    factories.Sysadmin(name="harvest")
+    queue.get_harvester("satudata_dukcapil")._user_name = None  # cached per process
     return Harvests(sysadmin, feed, disdukcapil)

@@ -72,8 +72,17 @@ class Harvests:
                 **data,
             )
         else:
+            # harvest_source_update with every field: harvest_source_patch does not
+            # round-trip a harvest source's extras under scheming.
             self.source = call_action(
-                "harvest_source_patch", context=context, id=self.source["id"], **data
+                "harvest_source_update",
+                context=context,
+                id=self.source["id"],
+                name=self.source["name"],
+                title=self.source["title"],
+                source_type="satudata_dukcapil",
+                owner_org=self.org["id"],
+                **data,
             )
         return self.source
 

@@ -7,6 +7,7 @@ import csv
 import io
 from typing import Any
 
+import pytest
 from ckan.lib import uploader
 from ckan.tests.helpers import call_action
 from dukcapil_support import ORG_NAME, ORG_TITLE, Harvests
@@ -84,3 +85,198 @@ def test_first_harvest_of_two_semesters(harvests: Harvests) -> None:
     assert "duplikat" in resources["2024 Semester II"]["description"]
     for name in (AGE_DATASET, RELIGION_DATASET):
         assert len(show(name)["resources"]) == 3
+
+
+def harvest_s2(harvests: Harvests) -> dict[str, dict[str, Any]]:
+    """A first harvest of 2024-S2 alone; returns the datasets as published."""
+    harvests.configure(url=harvests.feed.service_url("2024-S2"), semester="2024-S2")
+    result = harvests.run()
+    assert result.gather_errors == [] and result.object_errors == []
+    return {name: show(name) for name in ALL_DATASETS}
+
+
+def assert_untouched(before: dict[str, dict[str, Any]]) -> None:
+    for name, dataset in before.items():
+        now = show(name)
+        assert now["metadata_modified"] == dataset["metadata_modified"], name
+        assert [r["hash"] for r in now["resources"]] == [r["hash"] for r in dataset["resources"]]
+
+
+def test_rerun_of_the_same_semester_writes_nothing(harvests: Harvests) -> None:
+    before = harvest_s2(harvests)
+    activities = {name: activity_count(name) for name in ALL_DATASETS}
+
+    result = harvests.run()
+
+    assert result.gather_errors == [] and result.object_errors == []
+    assert sorted(result.statuses().values()) == ["not modified"] * 3
+    assert_untouched(before)
+    assert {name: activity_count(name) for name in ALL_DATASETS} == activities
+
+
+def test_rerun_with_another_composition_of_semesters_writes_nothing(harvests: Harvests) -> None:
+    """Same figures reached by a different job (backfill listing both semesters,
+    then the current one alone): compared per semester, still zero writes."""
+    harvests.configure(releases=releases(harvests, "2024-S1", "2024-S2"))
+    harvests.run()
+    before = {name: show(name) for name in ALL_DATASETS}
+    harvests.configure(url=harvests.feed.service_url("2024-S2"), semester="2024-S2", releases=None)
+
+    result = harvests.run()
+
+    assert sorted(result.statuses().values()) == ["not modified"] * 3
+    assert_untouched(before)
+
+
+def test_third_semester_adds_a_resource_and_refreshes_the_cumulative_one(
+    harvests: Harvests,
+) -> None:
+    harvests.configure(releases=releases(harvests, "2024-S1", "2024-S2"))
+    harvests.run()
+    before = by_period(show(SEX_DATASET))
+    harvests.configure(url=harvests.feed.service_url("2025-S1"), semester="2025-S1", releases=None)
+
+    result = harvests.run()
+
+    assert result.object_errors == [] and sorted(result.statuses().values()) == ["updated"] * 3
+    dataset = show(SEX_DATASET)
+    after = by_period(dataset)
+    assert set(after) == {
+        "Semua Semester",
+        "2024 Semester I",
+        "2024 Semester II",
+        "2025 Semester I",
+    }
+    for period in ("2024 Semester I", "2024 Semester II"):  # kept as they were
+        assert (after[period]["id"], after[period]["hash"]) == (
+            before[period]["id"],
+            before[period]["hash"],
+        )
+    assert after["Semua Semester"]["id"] == before["Semua Semester"]["id"]
+    cumulative = table(after["Semua Semester"])
+    assert len(cumulative) == 30
+    assert {(r["tahun"], r["semester"]) for r in cumulative} == {
+        ("2024", "1"), ("2024", "2"), ("2025", "1"),
+    }  # fmt: skip
+    assert dataset["tahun_akhir"] == "2025"
+    assert sum(int(r["jumlah"]) for r in table(after["2025 Semester I"])) == 311_905
+
+
+def test_correction_replaces_the_semester_and_shows_in_the_activity(harvests: Harvests) -> None:
+    before = harvest_s2(harvests)
+    activities = activity_count(SEX_DATASET)
+    harvests.feed.state.faults.revised.add("2024-S2")  # Dukcapil publishes corrected figures
+
+    result = harvests.run()
+
+    assert result.object_errors == [] and sorted(result.statuses().values()) == ["updated"] * 3
+    old, new = by_period(before[SEX_DATASET]), by_period(show(SEX_DATASET))
+    semester = "2024 Semester II"
+    assert new[semester]["id"] == old[semester]["id"]
+    assert new[semester]["hash"] != old[semester]["hash"]
+    assert "Riwayat revisi" in new[semester]["description"]
+    corrected = table(new[semester])
+    assert sum(int(r["jumlah"]) for r in corrected) == 309_667 + 37 - 11
+    assert sum(int(r["jumlah"]) for r in table(new["Semua Semester"])) == 309_667 + 37 - 11
+    assert activity_count(SEX_DATASET) == activities + 1
+    latest = call_action("package_activity_list", id=SEX_DATASET, limit=1)[0]
+    assert latest["activity_type"] == "changed package"
+
+
+def test_500_on_one_page_is_retried(harvests: Harvests) -> None:
+    # The desa layer's second page (offset 50) fails once with HTTP 500.
+    harvests.feed.state.faults.fail_pages[(3, 50)] = 1
+    harvest_s2(harvests)
+
+    second_page = [
+        p for p in harvests.feed.state.requests if "/3/query" in p and "resultOffset=50" in p
+    ]
+    assert len(second_page) == 2  # the 500, then the retry that succeeded
+    assert (
+        sum(int(r["jumlah"]) for r in table(by_period(show(SEX_DATASET))["2024 Semester II"]))
+        == 309_667
+    )
+
+
+def test_persistent_500_changes_nothing(harvests: Harvests) -> None:
+    before = harvest_s2(harvests)
+    harvests.feed.state.faults.fail_pages[(3, 50)] = 10
+
+    result = harvests.run()
+
+    assert result.objects == []
+    assert len(result.gather_errors) == 1 and "HTTP 500" in result.gather_errors[0]
+    assert "nothing was changed" in result.gather_errors[0]
+    assert_untouched(before)
+
+
+def test_timeout_changes_nothing(harvests: Harvests) -> None:
+    before = harvest_s2(harvests)
+    harvests.configure(
+        url=harvests.feed.service_url("2024-S2"), semester="2024-S2", timeout=0.3, retries=1
+    )
+    harvests.feed.state.faults.delay_seconds = 1.0
+
+    result = harvests.run()
+
+    assert result.objects == []
+    assert len(result.gather_errors) == 1
+    assert "no answer within 0.3 s" in result.gather_errors[0]
+    assert_untouched(before)
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"), [("empty", "empty response"), ("truncated", "truncated JSON")]
+)
+def test_empty_or_truncated_response_changes_nothing(
+    harvests: Harvests, fault: str, reason: str
+) -> None:
+    before = harvest_s2(harvests)
+    harvests.feed.state.faults.revised.add("2024-S2")  # would be a change if it were read
+    setattr(harvests.feed.state.faults, fault, True)
+
+    result = harvests.run()
+
+    assert result.objects == []
+    assert len(result.gather_errors) == 1 and reason in result.gather_errors[0]
+    assert_untouched(before)
+
+
+def test_inconsistent_total_is_rejected_with_a_clear_report(harvests: Harvests) -> None:
+    before = harvest_s2(harvests)
+    harvests.feed.state.faults.inconsistent = True  # kecamatan 64.01.04 says 25 more than its desa
+
+    result = harvests.run()
+
+    assert {o["state"] for o in result.objects} == {"ERROR"}
+    report = result.object_errors[0]
+    assert "2024 Semester II rejected, published data left untouched" in report
+    assert (
+        "64.01.04 jumlah_penduduk: kecamatan total differs from the sum of its 16 desa "
+        "(expected 90,758, found 90,783)" in report
+    )
+    assert "64.01 jumlah_penduduk: kabupaten total differs" in report
+    assert_untouched(before)
+
+
+def test_record_with_a_nik_is_rejected(harvests: Harvests) -> None:
+    harvests.feed.state.faults.nik = True
+    harvests.configure(url=harvests.feed.service_url("2024-S2"), semester="2024-S2")
+
+    result = harvests.run()
+
+    assert {o["state"] for o in result.objects} == {"ERROR"}
+    report = result.object_errors[0]
+    assert "nik: individual-level field (NIK/KK/KTP) in an aggregate feed" in report
+    assert "6401044512900001" not in report  # the report never repeats the identifier
+    assert call_action("package_search", q="*:*")["count"] == 0
+
+
+def test_spreadsheet_release(harvests: Harvests) -> None:
+    harvests.configure(url=harvests.feed.base_url + "/dkb/2024-S2.xlsx", semester="2024-S2")
+
+    result = harvests.run()
+
+    assert result.gather_errors == [] and result.object_errors == []
+    rows = table(by_period(show(SEX_DATASET))["2024 Semester II"])
+    assert sum(int(r["jumlah"]) for r in rows) == 309_667
