@@ -232,8 +232,10 @@ def parse_spreadsheet(content: bytes, url: str) -> list[dict[str, Any]]:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = content.decode("cp1252")
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        grid = list(csv.reader(io.StringIO(text), dialect))
+        # Regional offices save with ";" (Indonesian Excel locale) as often as ",".
+        first_line = text.split("\n", 1)[0]
+        delimiter = max(",;\t", key=first_line.count)
+        grid = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     rows = [row for row in grid if any(str(cell).strip() for cell in row)]
     if len(rows) < 2:
         raise FeedError(f"{url}: spreadsheet has no data rows")

@@ -45,7 +45,7 @@ _PERSONAL_NAME_RE = re.compile(
 # A 16-digit number anywhere in a text value (NIK and KK numbers are 16 digits).
 _SIXTEEN_DIGITS_RE = re.compile(r"(?<!\d)\d{16}(?!\d)")
 # Spreadsheet damage: a 16-digit number shown as 3.20101E+15.
-_SCIENTIFIC_RE = re.compile(r"^\s*\d(\.\d+)?[eE]\+?15\s*$")
+_SCIENTIFIC_RE = re.compile(r"^\s*\d(\.\d+)?[eE]\+15\s*$")
 MAX_REPORTED_ISSUES = 50
 
 
@@ -259,7 +259,7 @@ class RecordCollector:
             # Fast path: small ints and short strings cannot be 16-digit identifiers.
             if (value_type is int and -(10**15) < value < 10**15) or value is None:
                 continue
-            if value_type is str and len(value) < 15:
+            if value_type is str and len(value) < 15 and "+" not in value:
                 continue
             issue = _personal_data_issue(code, key, value)
             if issue is not None:
@@ -319,7 +319,7 @@ def check(
                     )
 
     # Presence of every known region at each checked level.
-    prefix = root + "."
+    prefix = root + "." if root else ""  # no root: a national feed
     for level in levels:
         depth = _LEVEL_DEPTH[level]
         expected = [
