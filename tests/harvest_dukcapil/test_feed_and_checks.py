@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 import pytest
@@ -247,3 +248,22 @@ def test_cumulative_table_orders_semesters_and_refuses_other_columns() -> None:
     ]
     with pytest.raises(ValueError, match="do not match the standard"):
         transform.cumulative_csv(family, [b"kode,jumlah\n64.01,1\n"])
+
+
+@pytest.mark.parametrize("family_key", DEFAULT_FAMILIES)
+def test_tables_are_valid_against_their_data_standard(
+    feed_server: FeedServer, family_key: str
+) -> None:
+    from importlib import resources
+
+    from frictionless import Resource, Schema
+
+    standard = FAMILIES[family_key].standard
+    path = resources.files("ckanext.satudata").joinpath(f"schemas/tables/{standard}.json")
+    if not path.is_file():
+        pytest.skip(f"data standard {standard} not written yet")
+    feed_server.state.faults.reset()
+    table = run(feed_server).tables[(family_key, "desa")]
+    schema = Schema.from_descriptor(json.loads(path.read_text("utf-8")))
+    report = Resource(data=table, format="csv", schema=schema).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:5]

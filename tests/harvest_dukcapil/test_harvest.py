@@ -280,3 +280,19 @@ def test_spreadsheet_release(harvests: Harvests) -> None:
     assert result.gather_errors == [] and result.object_errors == []
     rows = table(by_period(show(SEX_DATASET))["2024 Semester II"])
     assert sum(int(r["jumlah"]) for r in rows) == 309_667
+
+
+def test_desa_level_dataset(harvests: Harvests) -> None:
+    harvests.configure(
+        url=harvests.feed.service_url("2024-S2"),
+        semester="2024-S2",
+        levels=["desa"],
+        families=["jenis_kelamin"],
+    )
+
+    result = harvests.run()
+
+    assert result.object_errors == [] and list(result.statuses().values()) == ["added"]
+    dataset = show("jumlah-penduduk-menurut-jenis-kelamin-per-desa-kabupaten-paser")
+    assert dataset["tingkat_wilayah"] == "desa" and len(dataset["kode_wilayah"]) == 144
+    assert len(table(by_period(dataset)["2024 Semester II"])) == 144

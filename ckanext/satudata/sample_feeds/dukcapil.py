@@ -421,6 +421,26 @@ def service_paths(semesters: Iterable[str] = SEMESTER_TOTALS) -> list[str]:
     return [f"/arcgis/rest/services/DKB_{s[:4]}_S{s[-1]}/MapServer" for s in semesters]
 
 
+def demo_source_config(base_url: str, organization: str = "disdukcapil-paser") -> dict[str, Any]:
+    """Harvest source config for ``make demo``: 2024-S1 and 2024-S2 as history.
+
+    Add ``{"semester": "2025-S1", "url": <base>/arcgis/rest/services/DKB_2025_S1/MapServer}``
+    to ``releases`` (or set ``"semester": "2025-S1"`` with that URL) to see a third
+    semester arrive; ``/_control?revise=2024-S2`` serves a Dukcapil correction.
+    """
+    return {
+        "organization": organization,
+        "releases": [
+            {"semester": s, "url": f"{base_url}{path}"}
+            for s, path in zip(
+                ("2024-S1", "2024-S2"), service_paths(("2024-S1", "2024-S2")), strict=True
+            )
+        ],
+        "levels": ["kecamatan", "desa"],
+        "allow_private": True,
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8765)

@@ -9,6 +9,24 @@ table is replaced and the change shows in the dataset's activity stream. The
 harvester never guesses a new semester from changed content: a new semester
 only arrives when an administrator names it.
 
+Source configuration (JSON; the source URL is the ArcGIS MapServer of the
+release, or a .xlsx/.csv spreadsheet URL):
+- ``semester`` "YYYY-S1|S2", or ``releases`` [{"semester", "url"}, ...]
+- ``organization``: the producing OPD (default: the harvest source's owner)
+- ``region`` (default: the tenant, 64.01); ``levels`` published, out of
+  kabupaten / kecamatan / desa (default ["kecamatan"]); ``families`` (default
+  jenis_kelamin, kelompok_umur, agama)
+- feed: ``layers`` {level: layer id} (default kabupaten 1, kecamatan 2, desa 3),
+  ``where`` (default from the region), ``page_size`` (2000, at most 10,000),
+  ``max_pages`` (200), ``max_bytes`` per release (200 MB), ``timeout`` s (30),
+  ``retries`` (3) and ``backoff`` s (1.0) on 5xx/timeouts, ``allow_private``
+  (loopback/intranet feeds: tests, demo)
+- ``auth``: {"token" | "token_env"} (ArcGIS token) or {"username", "password"
+  | "password_env"} (basic); read at harvest time, never written to datasets.
+Revisions show in the public activity stream when the harvest runs as a real
+sysadmin (a "harvest" user or ``ckanext.harvest.user_name``): CKAN hides the
+site user's activities (``ckan.hide_activity_from_users``).
+
 Stages:
 - gather reads each release whole (every layer, every page), collects records,
   runs the consistency checks and builds the tidy tables; a release that cannot
