@@ -77,7 +77,6 @@ PUBLISHED_LEVELS = ("kabupaten", "kecamatan", "desa")
 LEVEL_TITLES = {"kabupaten": "Kabupaten", "kecamatan": "Kecamatan", "desa": "Desa/Kelurahan"}
 CUMULATIVE_PERIOD = "Semua Semester"
 SOURCE_STATEMENT = "Dukcapil Kemendagri (DKB)"
-_TABLES_HASH_KEY = "tables"
 
 
 class DukcapilHarvester(SatudataHarvesterBase):
