@@ -45,6 +45,7 @@ plugins="$plugins dcat dcat_json_interface structured_data datastore datatables_
   "ckan.storage_path=$STATE/storage" \
   "ckan.max_resource_size=50" \
   "ckan.auth.create_unowned_dataset=false" \
+  "ckanext.harvest.user_name=harvest" \
   "ckan.devserver.host=127.0.0.1" \
   "ckan.devserver.port=$CKAN_PORT" >/dev/null
 mkdir -p "$STATE/storage"
@@ -58,21 +59,31 @@ done
 
 # Background workers: CKAN jobs (validation, DataStore loading) and the
 # harvest queue consumers. Restarted on every run.
-start_worker() {
+start_background() {
   local name=$1; shift
   local pidfile="$STATE/run/$name.pid"
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     kill "$(cat "$pidfile")" 2>/dev/null || true
   fi
-  setsid "$CKAN" -c "$INI" "$@" >"$STATE/log/$name.log" 2>&1 < /dev/null &
+  setsid "$@" >"$STATE/log/$name.log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
 }
-start_worker jobs-worker jobs worker
-start_worker harvest-gather harvester gather-consumer
-start_worker harvest-fetch harvester fetch-consumer
+start_background jobs-worker "$CKAN" -c "$INI" jobs worker
+start_background harvest-gather "$CKAN" -c "$INI" harvester gather-consumer
+start_background harvest-fetch "$CKAN" -c "$INI" harvester fetch-consumer
+
+# Sample external feeds on loopback, as the real ones would be on the network.
+DUKCAPIL_FEED="http://127.0.0.1:${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"
+start_background dukcapil-feed "$PY" -m ckanext.satudata.sample_feeds.dukcapil \
+  --port "${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"
+wait_for "sample Dukcapil feed" 30 curl -fsS -o /dev/null "$DUKCAPIL_FEED/_control"
 
 say "Loading demo content"
-"$CKAN" -c "$INI" satudata demo load --password-file "$STATE/admin-password"
+"$CKAN" -c "$INI" satudata demo load --password-file "$STATE/admin-password" \
+  --dukcapil-feed "$DUKCAPIL_FEED"
+
+say "Harvesting the demo sources through the harvest queue"
+"$CKAN" -c "$INI" satudata demo harvest dukcapil-paser
 
 say "Serving CKAN on http://127.0.0.1:$CKAN_PORT (Ctrl-C to stop; 'make stop' stops the services)"
 # No reloader or debugger: this is a demo, not a development server.

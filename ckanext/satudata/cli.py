@@ -8,6 +8,8 @@ import click
 
 __all__ = ["satudata"]
 
+DUKCAPIL_DEMO_SOURCE = "dukcapil-paser"
+
 
 @click.group(short_help="Satu Data portal commands")
 def satudata() -> None:
@@ -49,15 +51,48 @@ def demo() -> None:
     required=True,
     help="Where the demo sysadmin's password is kept between runs.",
 )
-def demo_load(password_file: Path) -> None:
-    """Create (or update) the sysadmin, the OPDs and the topic groups."""
+@click.option("--dukcapil-feed", help="Base URL of the running sample Dukcapil feed server.")
+def demo_load(password_file: Path, dukcapil_feed: str | None) -> None:
+    """Create (or update) the sysadmin, the OPDs, the topic groups and the
+    demo harvest sources."""
     from ckanext.satudata import demo as demo_content
 
     name, password = demo_content.ensure_sysadmin(password_file)
+    demo_content.ensure_harvest_user()
     organizations = demo_content.load_organizations()
     groups = demo_content.load_topic_groups()
     click.echo(f"OPDs: {_counts(organizations)}; topic groups: {_counts(groups)}")
+    sources: dict[str, str] = {}
+    if dukcapil_feed:
+        from ckanext.satudata.harvesters.dukcapil.harvester import SOURCE_TYPE
+        from ckanext.satudata.sample_feeds import dukcapil
+
+        config = dukcapil.demo_source_config(dukcapil_feed.rstrip("/"))
+        sources[DUKCAPIL_DEMO_SOURCE] = demo_content.upsert_harvest_source(
+            DUKCAPIL_DEMO_SOURCE,
+            "Dukcapil: Data Kependudukan Bersih Kabupaten Paser",
+            config["releases"][-1]["url"],
+            SOURCE_TYPE,
+            "disdukcapil-paser",
+            config,
+        )
+    if sources:
+        click.echo(f"Harvest sources: {_counts(sources)}")
     click.secho(f"Sysadmin: {name} / {password}", fg="green", bold=True)
+
+
+@demo.command("harvest")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--timeout", default=900.0, show_default=True, help="Seconds to wait per source.")
+def demo_harvest(sources: tuple[str, ...], timeout: float) -> None:
+    """Harvest SOURCES through the queue (the gather and fetch consumers must run)."""
+    from ckanext.satudata import demo as demo_content
+
+    for source in sources:
+        job = demo_content.run_harvest(source, timeout)
+        stats = job.get("stats") or {}
+        summary = ", ".join(f"{count} {kind}" for kind, count in sorted(stats.items()) if count)
+        click.echo(f"{source}: {summary or 'nothing to do'}")
 
 
 def _counts(results: dict[str, str]) -> str:
