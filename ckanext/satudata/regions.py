@@ -132,3 +132,39 @@ def in_tenant(code: str) -> bool:
 def children(code: str, regions: dict[str, Region] | None = None) -> list[Region]:
     regions = tenant_regions() if regions is None else regions
     return [r for r in regions.values() if r.parent == code]
+
+
+# Province codes in use since the 2022 Papua split, plus the older Papua codes
+# that NIKs issued before it still carry. Used to judge whether 16 digits can
+# be a NIK/KK (whose first six digits are a kecamatan code), not membership.
+PROVINCE_CODES = frozenset(
+    {11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53}
+    | {61, 62, 63, 64, 65, 71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96, 97}
+)
+
+
+def plausible_kecamatan_prefix(digits: str) -> bool:
+    """Whether six digits can be an undotted kecamatan code (PPKKCC): a known
+    province, a kabupaten (01-69) or kota (71-99), and a non-zero kecamatan."""
+    if len(digits) != 6 or not digits.isdigit():
+        return False
+    province, regency, district = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+    return province in PROVINCE_CODES and regency != 0 and regency != 70 and district != 0
+
+
+def check_tenant_code(value: object) -> str | None:
+    """Why ``value`` is not an acceptable region code in a data table, or None.
+
+    Tables use the dotted form; codes under the tenant's root must be in the
+    shipped list (codes elsewhere are only checked for their format).
+    """
+    text = value.strip() if isinstance(value, str) else value
+    try:
+        code = normalize_code(text)
+    except RegionCodeError:
+        return "format"
+    if code != text:
+        return "undotted"
+    if in_tenant(code) and code not in tenant_regions():
+        return "unknown"
+    return None

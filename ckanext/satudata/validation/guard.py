@@ -1,0 +1,229 @@
+"""Personal-data guard: finds columns holding NIK or KK numbers, or whose
+header names a personal identifier (UU 27/2022 PDP; UU Adminduk art. 95A).
+
+A NIK is 16 digits: a kecamatan code (6), a birth date DDMMYY with DD + 40
+for women (6) and a serial from 0001 (4). A KK number has the same shape with
+a registration date, so one test covers both. Spreadsheets mangle them: typed
+as numbers they lose the 16th digit (serial ...0) or show as 3.20101E+15.
+
+Findings name the column and sample row numbers, never a value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import attrs
+from frictionless import Check, errors
+
+from ckanext.satudata import regions
+
+SAMPLE_ROWS = 5
+# Weak matches (precision already lost) flag a column only when they are
+# frequent; one intact NIK is enough on its own.
+WEAK_MATCHES_NEEDED = 3
+
+_HEADER_NAMES = frozenset(
+    {
+        "nik",
+        "no_nik",
+        "nomor_nik",
+        "nik_ktp",
+        "no_ktp",
+        "nomor_ktp",
+        "ktp",
+        "e_ktp",
+        "no_e_ktp",
+        "nomor_induk_kependudukan",
+        "kk",
+        "no_kk",
+        "nomor_kk",
+        "nkk",
+        "no_kartu_keluarga",
+        "nomor_kartu_keluarga",
+        "nik_kepala_keluarga",
+    }
+)
+_HEADER_TOKENS = frozenset({"nik", "ktp", "nkk"})
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+# 3.20101E+15 and 3,20101E+15: a 16-digit number in Excel's scientific form.
+_SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")
+_SEPARATOR = "\x1f"
+_SCIENTIFIC_16 = re.compile(r"^([1-9])[.,](\d{1,14})[eE]\+?15$")
+
+
+def normalize_header(label: object) -> str:
+    return _NON_WORD.sub("_", str(label or "").strip().lower()).strip("_")
+
+
+def header_is_personal(label: object) -> bool:
+    name = normalize_header(label)
+    if name in _HEADER_NAMES:
+        return True
+    tokens = set(name.split("_"))
+    return bool(tokens & _HEADER_TOKENS)
+
+
+def _sixteen_digits_match(digits: str) -> str | None:
+    """ "strong", "weak" (serial 0000: the 16th digit lost) or None."""
+    if not regions.plausible_kecamatan_prefix(digits[:6]):
+        return None
+    day, month = int(digits[6:8]), int(digits[8:10])
+    if day > 40:  # women's NIK
+        day -= 40
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return "weak" if digits[12:] == "0000" else "strong"
+
+
+def classify_cell(cell: Any) -> str | None:
+    """ "strong" or "weak" if the cell can hold a NIK/KK number, else None."""
+    kind = type(cell)
+    if kind is str:
+        size = len(cell)
+        if size < 11 or size > 24:
+            return None
+        text = cell.strip().lstrip("'").replace(" ", "")
+        if text.endswith(".0"):
+            text = text[:-2]
+        if len(text) == 16 and text.isdigit():
+            return _sixteen_digits_match(text)
+        match = _SCIENTIFIC_16.match(text)
+        if match:
+            leading = (match[1] + match[2])[:6].ljust(6, "0")
+            # Only the province and kabupaten digits survive reliably.
+            return "weak" if regions.plausible_kecamatan_prefix(leading[:4] + "01") else None
+        return None
+    if kind is int:
+        if 10**15 <= cell < 10**16:
+            return _sixteen_digits_match(str(cell))
+        return None
+    if kind is float:
+        if 1e15 <= cell < 1e16:
+            found = _sixteen_digits_match(f"{cell:.0f}")
+            return "weak" if found else None
+        return None
+    return None
+
+
+@dataclass
+class ColumnFinding:
+    number: int  # 1-based column number
+    name: str
+    reason: str  # "header" | "values"
+    rows: list[int] = field(default_factory=list)
+    strong: int = 0
+    weak: int = 0
+
+    @property
+    def flagged(self) -> bool:
+        return self.reason == "header" or self.strong > 0 or self.weak >= WEAK_MATCHES_NEEDED
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "column": self.name,
+            "column_number": self.number,
+            "reason": self.reason,
+            "rows": list(self.rows),
+            "matches": self.strong + self.weak,
+        }
+
+
+class PersonalDataScanner:
+    """Fed the header and every raw row; cheap enough for every cell."""
+
+    def __init__(self) -> None:
+        self.header: list[str] = []
+        self.columns: dict[int, ColumnFinding] = {}
+        self.last_row = 1  # the header is row 1
+
+    def start(self, header: Sequence[Any]) -> None:
+        self.header = [str(label) if label is not None else "" for label in header]
+        for index, label in enumerate(self.header):
+            if header_is_personal(label):
+                self.columns[index] = ColumnFinding(index + 1, label, "header")
+
+    def feed(self, row_number: int, cells: Sequence[Any]) -> None:
+        # Frictionless may restart a source; never count a row twice.
+        if row_number <= self.last_row:
+            return
+        self.last_row = row_number
+        try:
+            # Text rows (every CSV row): one C-speed search decides whether
+            # any cell is worth a closer look.
+            joined = _SEPARATOR.join(cells)
+            if "+15" not in joined and _SIXTEEN_DIGITS.search(joined) is None:
+                return
+        except TypeError:  # typed cells (XLSX): look at each
+            pass
+        for index, cell in enumerate(cells):
+            if cell is None:
+                continue
+            found = classify_cell(cell)
+            if found is None:
+                continue
+            column = self.columns.get(index)
+            if column is None:
+                name = self.header[index] if index < len(self.header) else f"#{index + 1}"
+                column = self.columns[index] = ColumnFinding(index + 1, name, "values")
+            if found == "strong":
+                column.strong += 1
+            else:
+                column.weak += 1
+            if len(column.rows) < SAMPLE_ROWS:
+                column.rows.append(row_number)
+
+    def feed_next(self, cells: Sequence[Any]) -> bool:
+        """Feed the row after the last one seen; always True (a filter predicate)."""
+        self.feed(self.last_row + 1, cells)
+        return True
+
+    def findings(self) -> list[ColumnFinding]:
+        return [c for _, c in sorted(self.columns.items()) if c.flagged]
+
+
+def scan_rows(rows: Iterable[Sequence[Any]]) -> list[ColumnFinding]:
+    """Scan a header row followed by data rows (row numbers as in frictionless:
+    the header is row 1)."""
+    scanner = PersonalDataScanner()
+    iterator = iter(rows)
+    scanner.start(next(iterator, []))
+    for number, row in enumerate(iterator, start=2):
+        scanner.feed(number, row)
+    return scanner.findings()
+
+
+class PersonalDataError(errors.TableError):
+    type = "personal-data"
+    title = "Personal Data"
+    description = "A column holds personal identifiers (NIK or KK numbers)."
+    template = "Personal data: {note}"
+
+
+def describe(finding: ColumnFinding) -> str:
+    where = f'column "{finding.name}" (column {finding.number})'
+    if finding.reason == "header":
+        what = "is named after a personal identifier"
+    else:
+        what = "holds NIK/KK numbers"
+    rows = f"; rows {', '.join(map(str, finding.rows))}" if finding.rows else ""
+    return f"{where} {what}{rows}"
+
+
+@attrs.define(kw_only=True, repr=False)
+class personal_data(Check):
+    """Frictionless check reporting the scanner's findings at the end of the
+    table. The engine's row source feeds the scanner with raw cells (before
+    type casting), so it also sees rows past a type error."""
+
+    type = "satudata-personal-data"
+    Errors = [PersonalDataError]
+
+    scanner: PersonalDataScanner = attrs.field(factory=PersonalDataScanner)
+
+    def validate_end(self) -> Iterable[errors.Error]:
+        for finding in self.scanner.findings():
+            yield PersonalDataError(note=describe(finding))

@@ -1,0 +1,179 @@
+"""Human messages for validation findings, in Indonesian and English.
+
+Messages never quote cell values: a finding may sit in a column of personal
+data, and the summary is shown to everyone who can see the dataset.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TYPE_NAMES = {
+    "integer": ("bilangan bulat", "an integer"),
+    "number": ("angka", "a number"),
+    "date": ("tanggal", "a date"),
+    "datetime": ("tanggal dan waktu", "a date and time"),
+    "year": ("tahun", "a year"),
+    "boolean": ("nilai benar/salah", "a true/false value"),
+    "string": ("teks", "text"),
+}
+
+REJECTION_MESSAGES: dict[str, tuple[str, str]] = {
+    "empty": ("Berkas kosong.", "The file is empty."),
+    "too-large": (
+        "Berkas terlalu besar ({size} bita; batas {limit} bita).",
+        "The file is too large ({size} bytes; the limit is {limit} bytes).",
+    ),
+    "too-many-rows": (
+        "Lembar kerja terlalu banyak baris ({rows}; batas {limit}).",
+        "The worksheet has too many rows ({rows}; the limit is {limit}).",
+    ),
+    "unsupported-format": (
+        "Format {format} tidak divalidasi; unggah CSV atau XLSX.",
+        "Format {format} is not validated; upload CSV or XLSX.",
+    ),
+    "format-mismatch": (
+        "Isi berkas tidak sesuai dengan formatnya ({format}); isi terdeteksi: {content}.",
+        "The file's content does not match its format ({format}); detected content: {content}.",
+    ),
+    "corrupt": (
+        "Berkas rusak atau bukan buku kerja XLSX yang sah.",
+        "The file is corrupt or not a valid XLSX workbook.",
+    ),
+    "zip-bomb": (
+        "Berkas ditolak: ukuran atau rasio kompresi arsip melampaui batas aman (zip bomb).",
+        "File refused: the archive's uncompressed size or compression ratio exceeds the safe limits (zip bomb).",
+    ),
+    "xml-entities": (
+        "Berkas ditolak: XML berisi DTD/entitas (risiko ekspansi entitas).",
+        "File refused: the XML contains a DTD/entities (entity-expansion risk).",
+    ),
+    "encoding": (
+        "Pengodean karakter berkas tidak dapat dibaca.",
+        "The file's character encoding cannot be read.",
+    ),
+    "fetch": (
+        "Berkas dari URL tidak dapat diambil: {reason}",
+        "The file at the URL could not be fetched: {reason}",
+    ),
+    "internal": (
+        "Validasi gagal karena galat internal.",
+        "Validation failed with an internal error.",
+    ),
+}
+
+
+def rejection_message(code: str, params: dict[str, Any]) -> tuple[str, str]:
+    id_text, en_text = REJECTION_MESSAGES.get(code, REJECTION_MESSAGES["internal"])
+    safe = {key: value for key, value in params.items()}
+    try:
+        return id_text.format(**safe), en_text.format(**safe)
+    except (KeyError, IndexError):
+        return id_text, en_text
+
+
+def _where(row: int | None, column: str | None) -> tuple[str, str]:
+    parts_id, parts_en = [], []
+    if row:
+        parts_id.append(f"Baris {row}")
+        parts_en.append(f"Row {row}")
+    if column:
+        parts_id.append(f'kolom "{column}"')
+        parts_en.append(f'column "{column}"')
+    if not parts_id:
+        return "", ""
+    return ", ".join(parts_id) + ": ", ", ".join(parts_en) + ": "
+
+
+def finding_message(
+    error_type: str, row: int | None, column: str | None, note: str, field_type: str | None
+) -> tuple[str, str]:
+    where_id, where_en = _where(row, column)
+    type_id, type_en = TYPE_NAMES.get(field_type or "", (field_type or "?", field_type or "?"))
+    texts: dict[str, tuple[str, str]] = {
+        "missing-label": ("kolom wajib tidak ada.", "required column is missing."),
+        "extra-label": (
+            "kolom tidak dikenal oleh standar data.",
+            "column is not in the data standard.",
+        ),
+        "incorrect-label": (
+            "judul kolom tidak sesuai dengan standar data.",
+            "column header does not match the data standard.",
+        ),
+        "blank-label": ("judul kolom kosong.", "column header is blank."),
+        "duplicate-label": ("judul kolom ganda.", "duplicate column header."),
+        "type-error": (f"nilai bukan {type_id}.", f"value is not {type_en}."),
+        "missing-cell": (
+            "sel tidak ada (baris terlalu pendek).",
+            "cell is missing (row too short).",
+        ),
+        "extra-cell": ("sel berlebih (baris terlalu panjang).", "extra cell (row too long)."),
+        "blank-row": ("baris kosong.", "blank row."),
+        "primary-key": (
+            "kombinasi kunci utama ganda (baris duplikat).",
+            "duplicate primary key (duplicate row).",
+        ),
+        "unique-error": (
+            "nilai harus unik tetapi ganda.",
+            "value must be unique but is duplicated.",
+        ),
+        "region-code": (_region_note_id(note), f"region code not acceptable: {note}."),
+        "personal-data": (
+            "berisi data pribadi (NIK/KK); berkas tidak boleh dipublikasikan.",
+            "holds personal data (NIK/KK); the file must not be published.",
+        ),
+        "encoding-error": (
+            "pengodean karakter tidak dapat dibaca.",
+            "character encoding cannot be read.",
+        ),
+    }
+    if error_type == "constraint-error":
+        constraint = note.split('"')[1] if note.count('"') >= 2 else note
+        constraint_texts = {
+            "required": ("sel wajib diisi tetapi kosong.", "required cell is blank."),
+            "minimum": ("nilai di bawah batas minimum.", "value is below the minimum."),
+            "maximum": ("nilai di atas batas maksimum.", "value is above the maximum."),
+            "enum": (
+                "nilai bukan salah satu pilihan yang diizinkan.",
+                "value is not one of the allowed values.",
+            ),
+            "pattern": ("nilai tidak sesuai pola.", "value does not match the pattern."),
+            "unique": ("nilai harus unik.", "value must be unique."),
+        }
+        id_text, en_text = constraint_texts.get(
+            constraint, (f"melanggar batasan {constraint}.", f"violates constraint {constraint}.")
+        )
+    else:
+        id_text, en_text = texts.get(error_type, (f"galat {error_type}.", f"{error_type} error."))
+    return where_id + id_text, where_en + en_text
+
+
+def _region_note_id(note: str) -> str:
+    from ckanext.satudata.validation.checks import REGION_CODE_NOTES
+
+    translations = {
+        REGION_CODE_NOTES[
+            "format"
+        ]: "bukan kode Kemendagri (PP, PP.KK, PP.KK.CC atau PP.KK.CC.DDDD)",
+        REGION_CODE_NOTES["undotted"]: "tulis dalam bentuk bertitik, mis. 64.01.04",
+        REGION_CODE_NOTES["unknown"]: "tidak ada dalam daftar referensi wilayah",
+    }
+    return f"kode wilayah tidak dapat diterima: {translations.get(note, note)}."
+
+
+def personal_data_message(finding: dict[str, Any]) -> tuple[str, str]:
+    rows = ", ".join(map(str, finding.get("rows") or []))
+    column = finding["column"]
+    if finding["reason"] == "header":
+        id_text = f'Kolom "{column}" bernama pengenal pribadi (NIK/KK/KTP)'
+        en_text = f'Column "{column}" is named after a personal identifier (NIK/KK/KTP)'
+    else:
+        id_text = f'Kolom "{column}" berisi nomor NIK/KK'
+        en_text = f'Column "{column}" holds NIK/KK numbers'
+    if rows:
+        id_text += f", mis. baris {rows}"
+        en_text += f", e.g. rows {rows}"
+    return (
+        id_text + ". Data pribadi tidak boleh dipublikasikan; berkas tidak disimpan.",
+        en_text + ". Personal data must not be published; the file was not stored.",
+    )
