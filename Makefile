@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test` (see README.md).
-.PHONY: demo test stop reset lint bench bench-validation bench-spreadsheet bench-dukcapil
+.PHONY: demo test stop reset lint i18n bench bench-validation bench-spreadsheet bench-dukcapil
 
 demo:  ## run the portal with demo data on http://127.0.0.1:5000
 	bash scripts/demo.sh
@@ -16,3 +16,11 @@ reset:  ## stop everything and delete all local data
 lint:
 	.venv/bin/ruff check ckanext tests bench
 	.venv/bin/ruff format --check ckanext tests bench
+
+i18n:  ## re-extract messages into the .pot and merge them into the id/en catalogs
+	.venv/bin/pybabel extract -F babel.cfg --sort-by-file --no-wrap --project ckanext-satudata \
+		-o ckanext/satudata/i18n/ckanext-satudata.pot .
+	.venv/bin/pybabel update -D ckanext-satudata -i ckanext/satudata/i18n/ckanext-satudata.pot \
+		-d ckanext/satudata/i18n --no-wrap --ignore-obsolete --no-fuzzy-matching
+	@echo "Now translate the empty msgstr in ckanext/satudata/i18n/id/LC_MESSAGES/ckanext-satudata.po"
+	@echo "(tests/ui/test_i18n.py lists what is missing)"

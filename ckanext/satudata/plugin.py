@@ -8,8 +8,9 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.satudata import compat, search, topics
+from ckanext.satudata import compat, freshness, search, topics
 
 
 @tk.blanket.config_declarations
@@ -19,7 +20,9 @@ from ckanext.satudata import compat, search, topics
 @tk.blanket.validators
 @tk.blanket.blueprints
 @tk.blanket.cli
-class SatudataPlugin(p.SingletonPlugin):
+class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
+    # i18n/<lang>/LC_MESSAGES/ckanext-satudata.mo, compiled at install (setup.py)
+    p.implements(p.ITranslation)
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.IFacets, inherit=True)
@@ -29,6 +32,7 @@ class SatudataPlugin(p.SingletonPlugin):
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
 
     # IConfigurable
 
@@ -57,6 +61,10 @@ class SatudataPlugin(p.SingletonPlugin):
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         topics.sync_topic_group(pkg_dict["id"], pkg_dict.get("theme"))
+
+    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        # Computed at every show (not stored), so the API never serves a stale state.
+        pkg_dict.update(freshness.of_dataset(pkg_dict).as_api_fields())
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.index_fields(pkg_dict)

@@ -15,7 +15,7 @@ from typing import Any
 
 from ckan.plugins import toolkit as tk
 
-from ckanext.satudata import region_store, regions, vocabularies
+from ckanext.satudata import freshness, region_store, regions, vocabularies
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Facet:
     index_field: str  # Solr field (`vocab_*` are multi-valued strings in CKAN's schema)
     schema_field: str  # dataset schema field whose label titles the facet
     vocabulary: str | None = None
+    title: str | None = None  # English msgid, for facets that are not schema fields
 
 
 # Order is the order on the search page, after CKAN's own organization facet.
@@ -34,6 +35,7 @@ FACETS: tuple[Facet, ...] = (
     Facet("accessRights", "accessRights", "classification"),
     Facet("standar_data", "standar_data", "data_standard"),
     Facet("jenis", "jenis", "data_type"),
+    Facet("freshness", "freshness", title="Freshness"),
 )
 _BY_INDEX_FIELD = {f.index_field: f for f in FACETS}
 
@@ -72,6 +74,15 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     years = _years(pkg_dict.get("tahun_mulai"), pkg_dict.get("tahun_akhir"))
     if years:
         pkg_dict["vocab_tahun"] = years
+    # Indexed state goes stale as days pass: `ckan satudata freshness refresh`
+    # (daily) re-indexes the datasets whose state has changed since.
+    resources = json.loads(pkg_dict.get("validated_data_dict") or "{}").get("resources", [])
+    pkg_dict.update(
+        freshness.evaluate(
+            pkg_dict.get("accrualPeriodicity"),
+            freshness.last_update(resources),
+        ).as_api_fields()
+    )
     return pkg_dict
 
 
@@ -85,8 +96,10 @@ def add_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
     }
     ordered = {"organization": tk._("Data producer (agency)")}
     for facet in FACETS:
-        ordered[facet.index_field] = scheming_language_text(
-            labels.get(facet.schema_field, facet.schema_field)
+        ordered[facet.index_field] = (
+            tk._(facet.title)
+            if facet.title
+            else scheming_language_text(labels.get(facet.schema_field, facet.schema_field))
         )
     for key, title in facets_dict.items():
         ordered.setdefault(key, title)
@@ -106,6 +119,10 @@ def _display_name(facet: Facet, value: str, lang: str) -> str:
         return value
     if facet.vocabulary:
         return vocabularies.label(facet.vocabulary, value, lang)
+    if facet.index_field == "freshness":
+        from ckanext.satudata.helpers import satudata_freshness_label
+
+        return satudata_freshness_label(value)
     return value
 
 

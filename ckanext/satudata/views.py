@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from ckanext.satudata.ui_views import portal
+
 satudata = Blueprint("satudata", __name__)
 
-__all__ = ["satudata"]
+__all__ = ["portal", "satudata"]
