@@ -198,6 +198,7 @@ def _validate(
     task = report.tasks[0]
     report_dict = report.to_descriptor()
     field_types = {f.name: f.type for f in resource.schema.fields} if resource.schema else {}
+    primary_key = list(resource.schema.primary_key) if resource.schema else []
     summary: list[dict[str, Any]] = []
     error_count = 0
     encoding_failed = False
@@ -208,8 +209,10 @@ def _validate(
         if error.type in ("encoding-error", "source-error", "scheme-error", "format-error"):
             encoding_failed = True
         if len(summary) < SUMMARY_LIMIT:
-            summary.append(_summary_entry(error, field_types))
+            summary.append(_summary_entry(error, field_types, primary_key))
 
+    if schema is not None:
+        error_count += _explain_header(summary, schema, scanner.header)
     personal = [finding.as_dict() for finding in scanner.findings()]
     for finding in personal:
         message_id, message_en = messages.personal_data_message(finding)
@@ -248,9 +251,45 @@ def _validate(
     )
 
 
-def _summary_entry(error: Any, field_types: dict[str, str]) -> dict[str, Any]:
+_LABEL_ERRORS = frozenset({"missing-label", "extra-label", "incorrect-label"})
+
+
+def _explain_header(summary: list[dict[str, Any]], schema: Schema, header: list[str]) -> int:
+    """Frictionless matches header and standard by position, so one missing
+    column reads as a cascade of wrong labels. Replace the label entries of
+    the summary by what is missing and what is extra, by name; return the
+    change in the error count."""
+    labels = [entry for entry in summary if entry["type"] in _LABEL_ERRORS]
+    if not labels:
+        return 0
+    missing = [name for name in schema.field_names if name not in header]
+    extra = [label for label in header if label not in schema.field_names]
+    if not missing and not extra:
+        return 0  # only the order differs: keep frictionless' own entries
+    summary[:] = [entry for entry in summary if entry["type"] not in _LABEL_ERRORS]
+    explained = [("missing-label", name) for name in missing] + [
+        ("extra-label", name) for name in extra
+    ]
+    for position, (kind, name) in enumerate(explained):
+        message_id, message_en = messages.finding_message(kind, 1, name, "", None)
+        entry = {
+            "type": kind,
+            "row": 1,
+            "column": name,
+            "message_id": message_id,
+            "message_en": message_en,
+        }
+        summary.insert(position, entry)
+    return len(explained) - len(labels)
+
+
+def _summary_entry(
+    error: Any, field_types: dict[str, str], primary_key: list[str]
+) -> dict[str, Any]:
     row = getattr(error, "row_number", None)
     column = getattr(error, "field_name", None) or getattr(error, "label", None) or None
+    if error.type == "primary-key":
+        column = ", ".join(primary_key) or None
     note = getattr(error, "note", "") or ""
     message_id, message_en = messages.finding_message(
         error.type, row, column, note, field_types.get(column or "")

@@ -244,6 +244,13 @@ def save_result(resource: dict[str, Any], result: engine.ValidationResult, sourc
         summary=result.summary,
         report={"result": result.as_dict(), "frictionless": result.report},
     )
+    # Only a file that passed against a data standard reaches the DataStore,
+    # typed by that standard (datastore_load.py).
+    if result.status == engine.SUCCESS and result.standard:
+        from ckanext.satudata import datastore_load
+        from ckanext.satudata.validation import standards
+
+        datastore_load.enqueue_load(resource["id"], standards.standard_descriptor(result.standard))
 
 
 def before_show(resource: dict[str, Any]) -> dict[str, Any]:
