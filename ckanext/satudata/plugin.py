@@ -27,6 +27,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurable)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     # IConfigurer
 
@@ -73,3 +74,39 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
         self, search_results: dict[str, Any], search_params: dict[str, Any]
     ) -> dict[str, Any]:
         return search.label_facet_items(search_results)
+
+    # IResourceController: validation of CSV/XLSX uploads and URLs
+    # (ckanext/satudata/validation/integration.py)
+
+    def before_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
+        from ckanext.satudata.validation import integration
+
+        integration.before_change(context, resource, None)
+
+    def after_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
+        from ckanext.satudata.validation import integration
+
+        integration.after_change(context, resource)
+
+    def before_resource_update(
+        self, context: Any, current: dict[str, Any], resource: dict[str, Any]
+    ) -> None:
+        from ckanext.satudata.validation import integration
+
+        integration.before_change(context, resource, current)
+
+    def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
+        from ckanext.satudata.validation import integration
+
+        integration.after_change(context, resource)
+
+    def before_resource_show(self, resource_dict: dict[str, Any]) -> dict[str, Any]:
+        from ckanext.satudata.validation import integration
+
+        return integration.before_show(resource_dict)
+
+    def after_resource_delete(self, context: Any, resources: list[dict[str, Any]]) -> None:
+        from ckanext.satudata.validation import integration
+
+        for resource in resources:
+            integration.forget(resource.get("id"))

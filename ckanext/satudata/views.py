@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ckanext.satudata.ui_views import portal
+from ckanext.satudata.validation.views import validation_report
 
 satudata = Blueprint("satudata", __name__)
 
-__all__ = ["portal", "satudata"]
+__all__ = ["portal", "satudata", "validation_report"]

@@ -9,8 +9,9 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 
 from ckanext.satudata import vocabularies
+from ckanext.satudata.validation.api import satudata_validation_run, satudata_validation_show
 
-__all__ = ["bulk_update_public"]
+__all__ = ["bulk_update_public", "satudata_validation_run", "satudata_validation_show"]
 
 
 @tk.chained_action

@@ -2,4 +2,11 @@
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ckanext.satudata.validation.api import (
+    satudata_validation_run_auth as satudata_validation_run,
+)
+from ckanext.satudata.validation.api import (
+    satudata_validation_show_auth as satudata_validation_show,
+)
+
+__all__: list[str] = ["satudata_validation_run", "satudata_validation_show"]
