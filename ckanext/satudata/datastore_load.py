@@ -149,5 +149,14 @@ def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
     finally:
         if temporary:
             os.unlink(path)
+    # The preview (datatables_view) needs the table first: create the default
+    # views now; existing views are kept, so a re-load adds none.
+    tk.get_action("resource_create_default_resource_views")(
+        dict(context),
+        {
+            "resource": tk.get_action("resource_show")(dict(context), {"id": resource_id}),
+            "create_datastore_views": True,
+        },
+    )
     log.info("DataStore: loaded %d rows into %s", count, resource_id)
     return count

@@ -74,8 +74,9 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     years = _years(pkg_dict.get("tahun_mulai"), pkg_dict.get("tahun_akhir"))
     if years:
         pkg_dict["vocab_tahun"] = years
-    # Indexed state goes stale as days pass: `ckan satudata freshness refresh`
-    # (daily) re-indexes the datasets whose state has changed since.
+    # The indexed state goes stale as days pass without a change to the dataset:
+    # a nightly `ckan search-index rebuild` keeps the facet true (package_show
+    # computes it afresh on every call).
     resources = json.loads(pkg_dict.get("validated_data_dict") or "{}").get("resources", [])
     pkg_dict.update(
         freshness.evaluate(

@@ -74,6 +74,11 @@ def reset_portal() -> None:
     from ckanext.datastore.tests import helpers as datastore_helpers
 
     helpers.reset_db()
+    import rq
+    from ckan.lib.redis import connect_to_redis
+
+    for queue in rq.Queue.all(connection=connect_to_redis()):
+        queue.empty()
     for plugin in ("activity", "harvest", "satudata"):
         _run_migrations(plugin, "head", True)
     search.clear_all()
@@ -239,7 +244,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 
         if process.poll() is not None:
             raise RuntimeError(f"CKAN server exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local)
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -270,10 +275,16 @@ def portal_url(
              "--disable-reloader", "--disable-debugger", "--threaded"],
             stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )  # fmt: skip
+        # The background job worker: validation and DataStore loading run there.
+        worker = subprocess.Popen(
+            [ckan, "-c", str(ini), "jobs", "worker"],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )  # fmt: skip
         try:
             _wait_until_up(f"{url}/api/3/action/status_show", process)
             yield url
         finally:
+            worker.terminate()
             process.terminate()
             try:
                 process.wait(timeout=10)

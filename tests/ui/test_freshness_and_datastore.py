@@ -1,0 +1,150 @@
+"""Freshness (one rule, in the API and the search facet) and the DataStore
+loader (typed by the Table Schema, idempotent, only after a passed validation)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+import pytest
+from ckan.tests.helpers import call_action
+from werkzeug.datastructures import FileStorage
+
+from ckanext.satudata import datastore_load, freshness
+
+TODAY = datetime.date(2025, 7, 1)
+
+
+@pytest.mark.parametrize(
+    ("frequency", "updated", "state"),
+    [
+        ("semesteran", datetime.date(2025, 6, 1), freshness.CURRENT),
+        ("semesteran", datetime.date(2025, 1, 5), freshness.DUE_SOON),  # due 2025-07-08
+        ("semesteran", datetime.date(2024, 12, 1), freshness.OVERDUE),
+        ("harian", datetime.date(2025, 6, 30), freshness.DUE_SOON),
+        ("tahunan", datetime.date(2021, 12, 31), freshness.OVERDUE),
+        ("ad_hoc", datetime.date(2010, 1, 1), freshness.UNSCHEDULED),
+        (None, datetime.date(2025, 6, 1), freshness.UNSCHEDULED),
+        ("bulanan", None, freshness.NO_DATA),
+    ],
+)
+def test_freshness_rule(frequency: str | None, updated: Any, state: str) -> None:
+    assert freshness.evaluate(frequency, updated, TODAY).state == state
+
+
+def test_last_update_is_the_newest_resource_change() -> None:
+    resources = [
+        {"created": "2024-01-02T10:00:00", "last_modified": None},
+        {"created": "2023-05-01T00:00:00", "last_modified": "2024-06-30T08:00:00"},
+    ]
+    assert freshness.last_update(resources) == datetime.date(2024, 6, 30)
+    assert freshness.last_update([]) is None
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_freshness_in_package_show_and_as_a_facet(sdi_dataset: Any, sysadmin: dict) -> None:
+    context = {"user": sysadmin["name"]}
+    dataset = call_action(
+        "package_create", context, **sdi_dataset(accrualPeriodicity="tahunan", periode="tahun")
+    )
+    call_action(
+        "resource_create",
+        context,
+        package_id=dataset["id"],
+        url="https://example.org/lama.pdf",
+        format="PDF",
+        last_modified="2020-01-01T00:00:00",
+    )
+    shown = call_action("package_show", id=dataset["id"])
+    assert shown["freshness"] == "overdue"
+    assert shown["freshness_last_update"] == "2020-01-01"
+    assert shown["freshness_due"] == "2021-01-01"  # 366 days
+
+    found = call_action(
+        "package_search", fq="freshness:overdue", **{"facet.field": '["freshness"]'}
+    )
+    assert [d["name"] for d in found["results"]] == [dataset["name"]]
+    items = found["search_facets"]["freshness"]["items"]
+    # Labelled in the UI language (a call outside a web request gets the default).
+    assert items == [{"name": "overdue", "display_name": items[0]["display_name"], "count": 1}]
+    assert items[0]["display_name"] in ("Terlambat", "Overdue")
+
+
+TYPED_SCHEMA = {
+    "fields": [
+        {"name": "kode_wilayah", "type": "string", "title": "Kode Wilayah"},
+        {"name": "tahun", "type": "integer"},
+        {"name": "persentase", "type": "number"},
+        {"name": "tanggal", "type": "date"},
+    ]
+}
+
+
+def _csv_resource(package_id: str, text: str, user: str) -> dict[str, Any]:
+    return call_action(
+        "resource_create",
+        {"user": user},
+        package_id=package_id,
+        name="Data",
+        format="CSV",
+        url="data.csv",
+        upload=FileStorage(io.BytesIO(text.encode()), filename="data.csv"),
+    )
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_datastore_load_uses_the_table_schema_types_and_replaces(
+    sdi_dataset: Any, sysadmin: dict
+) -> None:
+    from ckanext.datastore.tests.helpers import rebuild_all_dbs  # noqa: F401 (datastore present)
+
+    dataset = call_action("package_create", {"user": sysadmin["name"]}, **sdi_dataset())
+    text = "kode_wilayah,tahun,persentase,tanggal\n64.01.04,2024,12.5,2024-12-31\n64.01.05,2024,7.25,2024-12-31\n"
+    resource = _csv_resource(dataset["id"], text, sysadmin["name"])
+
+    assert datastore_load.load_resource(resource["id"], TYPED_SCHEMA) == 2
+    assert datastore_load.load_resource(resource["id"], TYPED_SCHEMA) == 2  # re-load replaces
+
+    result = call_action("datastore_search", resource_id=resource["id"])
+    types = {f["id"]: f["type"] for f in result["fields"]}
+    assert types == {
+        "_id": "int",
+        "kode_wilayah": "text",
+        "tahun": "int4",
+        "persentase": "numeric",
+        "tanggal": "date",
+    }
+    assert result["total"] == 2
+    assert result["records"][0]["kode_wilayah"] == "64.01.04"  # a code stays text
+    assert call_action("resource_show", id=resource["id"])["datastore_active"] is True
+    views = call_action("resource_view_list", id=resource["id"])
+    assert [v["view_type"] for v in views] == ["datatables_view"]
+
+
+def test_enqueue_load_queues_a_background_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    queued: list[Any] = []
+    monkeypatch.setattr(
+        datastore_load.tk, "enqueue_job", lambda fn, args, **kw: queued.append((fn, args, kw))
+    )
+    datastore_load.enqueue_load("res-1", TYPED_SCHEMA)
+    ((function, args, _kwargs),) = queued
+    assert function is datastore_load.load_resource
+    assert args == ["res-1", TYPED_SCHEMA]
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_only_a_passed_validation_enqueues_a_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ckanext.satudata.validation import engine, integration
+
+    monkeypatch.setattr(integration.store, "save", lambda *args, **kwargs: None)
+    loads: list[str] = []
+    monkeypatch.setattr(datastore_load, "enqueue_load", lambda rid, schema: loads.append(rid))
+    resource = {"id": "r1", "package_id": "p1"}
+    for status in (engine.FAILURE, engine.ERROR):
+        result = engine.ValidationResult(status=status, format="csv", standard="penduduk_agama")
+        integration.save_result(resource, result, "upload")
+    assert loads == []
+    result = engine.ValidationResult(status=engine.SUCCESS, format="csv", standard="penduduk_agama")
+    integration.save_result(resource, result, "upload")
+    assert loads == ["r1"]
