@@ -1,0 +1,2 @@
+"""ckanext-harvest harvester ``satudata_spreadsheet``: OPD data inventories
+("Daftar Data Daerah") and their data spreadsheets."""
