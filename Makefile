@@ -24,3 +24,6 @@ i18n:  ## re-extract messages into the .pot and merge them into the id/en catalo
 		-d ckanext/satudata/i18n --no-wrap --ignore-obsolete --no-fuzzy-matching
 	@echo "Now translate the empty msgstr in ckanext/satudata/i18n/id/LC_MESSAGES/ckanext-satudata.po"
 	@echo "(tests/ui/test_i18n.py lists what is missing)"
+
+bench-validation:  ## validation engine vs plain frictionless (100k-row CSV/XLSX, 1M-row CSV memory)
+	.venv/bin/python bench/bench_validation.py

@@ -8,8 +8,8 @@ import os
 
 import pytest
 from ckan.lib import uploader
-from ckan.tests.helpers import call_action
 from ckan.plugins import toolkit as tk
+from ckan.tests.helpers import call_action
 from validation_files import (
     corrupt_xlsx,
     csv_bytes,
