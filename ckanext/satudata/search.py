@@ -21,7 +21,7 @@ from ckanext.satudata import freshness, region_store, regions, vocabularies
 @dataclass(frozen=True)
 class Facet:
     index_field: str  # Solr field (`vocab_*` are multi-valued strings in CKAN's schema)
-    schema_field: str  # dataset schema field whose label titles the facet
+    schema_field: str | None  # dataset schema field whose label titles the facet
     vocabulary: str | None = None
     title: str | None = None  # English msgid, for facets that are not schema fields
 
@@ -31,7 +31,7 @@ FACETS: tuple[Facet, ...] = (
     Facet("theme", "theme", "topic"),
     Facet("accrualPeriodicity", "accrualPeriodicity", "frequency"),
     Facet("vocab_kode_wilayah", "kode_wilayah"),
-    Facet("vocab_tahun", "tahun_mulai"),
+    Facet("vocab_tahun", None, title="Years covered"),
     Facet("accessRights", "accessRights", "classification"),
     Facet("standar_data", "standar_data", "data_standard"),
     Facet("jenis", "jenis", "data_type"),
@@ -49,13 +49,16 @@ def _loads_list(value: Any) -> list[Any]:
 
 
 def _with_ancestors(codes: Iterable[str]) -> list[str]:
-    """A dataset about a kecamatan is also found under its kabupaten."""
+    """A dataset about a desa is also found under its kecamatan and kabupaten.
+    Provinces are only indexed when named: every regional dataset is in one."""
     found: list[str] = []
     for code in codes:
         current: str | None = code
         while current is not None and current not in found:
             found.append(current)
             current = regions.parent_code(current)
+            if current is not None and "." not in current:
+                break
     return found
 
 
