@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test` (see README.md).
-.PHONY: demo test stop reset lint i18n bench bench-validation bench-spreadsheet bench-dukcapil
+.PHONY: demo test stop reset lint i18n venv bench bench-validation bench-spreadsheet bench-dukcapil
 
 demo:  ## run the portal with demo data on http://127.0.0.1:5000
 	bash scripts/demo.sh
@@ -25,5 +25,13 @@ i18n:  ## re-extract messages into the .pot and merge them into the id/en catalo
 	@echo "Now translate the empty msgstr in ckanext/satudata/i18n/id/LC_MESSAGES/ckanext-satudata.po"
 	@echo "(tests/ui/test_i18n.py lists what is missing)"
 
-bench-validation:  ## validation engine vs plain frictionless (100k-row CSV/XLSX, 1M-row CSV memory)
+venv:  ## the virtualenv with the pinned requirements and this package
+	bash scripts/bootstrap.sh
+
+bench: bench-validation bench-dukcapil bench-spreadsheet  ## every benchmark
+
+bench-validation: venv  ## validation engine vs plain frictionless (100k-row CSV/XLSX, 1M-row CSV memory)
 	.venv/bin/python bench/bench_validation.py
+
+bench-dukcapil: venv  ## national-scale Dukcapil semester through transform and checks
+	.venv/bin/python bench/bench_dukcapil.py
