@@ -39,6 +39,9 @@ class FetchPolicy:
     # Loopback and private networks: only for local tests, demo and intranet
     # sources that an administrator has explicitly allowed.
     allow_private: bool = False
+    # "host:port" entries exempt from the address check (one intranet file
+    # server) while every other non-public address stays refused.
+    allowed_private_hosts: tuple[str, ...] = ()
     allowed_schemes: tuple[str, ...] = ("http", "https")
 
 
@@ -102,6 +105,9 @@ def check_url(url: str, policy: FetchPolicy) -> None:
     if not host:
         raise BlockedURLError(url, "no host in URL")
     if policy.allow_private:
+        return
+    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    if f"{host.lower()}:{port}" in policy.allowed_private_hosts:
         return
     try:
         infos = socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)

@@ -290,5 +290,8 @@ def interpret(row: InventoryRow) -> None:
             )
     elif values.get("subtopik"):
         values["topik"] = vocabularies.topic_of_subtopic(values["subtopik"])
+    if cells.get("standar_data"):
+        # Checked against the standards registry by the harvester (it needs CKAN-free access).
+        values["standar_data"] = cells["standar_data"].strip()
     if cells.get("kode_standar_data"):
         values["id_sds"] = cells["kode_standar_data"]

@@ -253,6 +253,7 @@ def find_header(sheet: Sheet, rows: list[list[Any]]) -> _Header:
     top = [cell_text(c) for c in rows[start]] + [""] * (width - len(rows[start]))
     end = start
     labels = top
+    two_level = False
     following = next((i for i in range(start + 1, len(rows)) if not is_blank(rows[i])), None)
     if (
         following is not None
@@ -263,11 +264,14 @@ def find_header(sheet: Sheet, rows: list[list[Any]]) -> _Header:
         merged_over = any(r0 == start and c1 > c0 for (r0, c0), (r1, c1) in sheet.merged) or any(
             not top[i] and second[i] for i in range(width)
         )
-        if not merged_over:
+        # A row whose only numbers are years is data ("Kuaro | 2024 | aktif").
+        two_level = merged_over
+        if not merged_over and not any(_is_numberish(c) for c in rows[following] if cell_text(c)):
             raise SheetError(
                 f"sheet {sheet.name!r}: two candidate header rows ({start + 1} and "
                 f"{following + 1}) with no merged cells joining them; remove one of them"
             )
+    if two_level and following is not None:
         end = following
         labels = []
         for upper, lower in zip(top, second, strict=True):

@@ -1,0 +1,803 @@
+"""ckanext-harvest harvester ``satudata_spreadsheet``: an OPD's data inventory
+("Daftar Data Daerah", XLSX or CSV) and one data spreadsheet per row, turned
+into SDI datasets owned by the OPD.
+
+Source URL: the inventory spreadsheet. Its "Link Portal Daerah" cells are the
+data files; a relative link is resolved against the inventory's URL (so a
+folder of files can be served from anywhere), ``#sheet=NAME`` names the sheet
+of a workbook with several data sheets.
+
+Source configuration (JSON object; every key optional):
+- ``organization``: owner OPD (name or id); default the harvest source's owner
+- ``column_mapping``: {"header as written": "column key"} for headers the
+  tolerant matching does not know (keys: inventory.COLUMNS, e.g. "nama_data")
+- ``standar_data``: data standard of rows that name none (a Table Schema name)
+- ``defaults``: SDI field values for what neither the row nor the data file
+  gives (e.g. {"theme": "pendidikan-tenaga-kerja", "license_id": "cc-by"})
+- ``timeout`` s (30), ``max_file_size`` bytes (20 MB) for the inventory and
+  each data file; ``allow_private_addresses`` (false): loopback, private and
+  link-local hosts are refused unless true (local tests and the demo), or a
+  list of "host:port" exempted (one intranet file server; links elsewhere and
+  redirects elsewhere stay refused)
+- ``removed_rows``: "flag" (default: keep the dataset, status_data
+  tidak_ditayangkan) or "delete"
+- ``max_shrink``: largest share of rows that may disappear in one run (0.5)
+
+Stages:
+- gather fetches and parses the inventory; one harvest object per row, guid =
+  source id + the row's ID DDD (or its normalised Nama Data), never its
+  position; one object per dataset whose row disappeared (withdrawal). An
+  inventory that cannot be read, is empty or shrank too much is a gather
+  error and changes nothing.
+- fetch reports the row's own errors (with its row number), downloads the
+  data file through net.fetch, and returns "unchanged" when the hash of file +
+  row + settings equals that of the dataset's current object.
+- import normalises the file (sheet.py), rules out personal data in every
+  sheet of the original, and creates or updates the dataset with two
+  resources: the clean CSV (through resource_create/update, so the validation
+  hooks check it against its data standard and attach their report; its
+  description says what was normalised) and the original file. A refusal is
+  an error of that row; the other rows go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+
+from ckan import model
+from ckan.plugins import toolkit as tk
+from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
+from werkzeug.datastructures import FileStorage
+
+from ckanext.satudata import net, regions, vocabularies
+from ckanext.satudata.harvesters.base import (
+    WITHDRAWN_STATUS,
+    HarvestConfigError,
+    SatudataHarvesterBase,
+    load_config,
+)
+from ckanext.satudata.harvesters.spreadsheet import inventory as inv
+from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
+
+# Fields only the validation engine sets (validation/integration.py); never sent back.
+READ_ONLY_FIELDS = ("validation_status", "validation_timestamp")
+
+log = logging.getLogger(__name__)
+
+SOURCE_TYPE = "satudata_spreadsheet"
+REMOVED_ROW_MODES = ("flag", "delete")
+DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024
+ROLE_KEY = "satudata_role"  # resource extra telling the clean CSV from the original
+ROLE_CLEAN, ROLE_ORIGINAL = "normalised", "original"
+PUBLISHED_STATUS = "ditayangkan"
+CONFIG_KEYS = frozenset(
+    {
+        "organization",
+        "column_mapping",
+        "standar_data",
+        "defaults",
+        "timeout",
+        "max_file_size",
+        "allow_private_addresses",
+        "removed_rows",
+        "max_shrink",
+    }
+)
+# SDI fields a default may fill (everything the inventory does not decide itself).
+DEFAULTABLE = frozenset(
+    {
+        "theme", "subtopik", "jenis", "accessRights", "accrualPeriodicity", "periode",
+        "tahun_mulai", "tahun_akhir", "tingkat_wilayah", "kode_wilayah", "satuan", "ukuran",
+        "author_email", "maintainer", "maintainer_email", "publisher_type", "sumber",
+        "license_id", "standar_data", "id_sds",
+    }
+)  # fmt: skip
+# Columns of a data file that name the regions it covers.
+REGION_CODE_COLUMNS = ("kode_wilayah", "kode_kecamatan", "kode_desa", "kode_kelurahan")
+REGION_NAME_COLUMNS = (
+    "kecamatan",
+    "nama_kecamatan",
+    "nama_wilayah",
+    "wilayah",
+    "desa",
+    "nama_desa",
+)
+
+
+class SpreadsheetHarvester(SatudataHarvesterBase):
+    """Keeps an OPD's datasets in step with its inventory spreadsheet."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Data file bytes from fetch to import of the same object. Both stages
+        # run back to back in one process (queue.fetch_and_import_stages).
+        self._downloads: dict[str, bytes] = {}
+
+    # --- IHarvester: description and configuration -----------------------------
+
+    def info(self) -> dict[str, str]:
+        return {
+            "name": SOURCE_TYPE,
+            "title": "Spreadsheet OPD (Daftar Data Daerah)",
+            "description": (
+                "Daftar data OPD (XLSX/CSV, format Daftar Data Daerah) dan satu berkas data "
+                "per baris: dinormalisasi, divalidasi, dan ditayangkan sebagai dataset SDI."
+            ),
+            "form_config_interface": "Text",
+        }
+
+    def validate_config(self, config: str | None) -> str:
+        try:
+            settings(load_config(config))
+        except HarvestConfigError as err:
+            raise ValueError(str(err)) from None
+        return config or ""
+
+    # --- gather ------------------------------------------------------------------
+
+    def gather_stage(self, harvest_job: HarvestJob) -> list[str]:
+        source = harvest_job.source
+        try:
+            config = settings(self._source_config(harvest_job))
+        except HarvestConfigError as err:
+            return self._gather_error(harvest_job, f"configuration: {err}")
+        organization = config["organization"] or _source_owner(source.id)
+        if not organization:
+            return self._gather_error(
+                harvest_job,
+                'configuration: no organization (set "organization" or the source\'s owner)',
+            )
+        try:
+            org = tk.get_action("organization_show")(
+                self._action_context(),
+                {"id": organization, "include_datasets": False, "include_users": False},
+            )
+        except tk.ObjectNotFound:
+            return self._gather_error(
+                harvest_job, f"configuration: organization {organization!r} does not exist"
+            )
+
+        try:
+            fetched = net.fetch(source.url, config["policy"])
+            parsed = inv.read_inventory(fetched.content, config["column_mapping"])
+        except net.FetchError as err:
+            return self._gather_error(
+                harvest_job, f"the inventory could not be read, nothing was changed: {err}"
+            )
+        except inv.InventoryError as err:
+            return self._gather_error(
+                harvest_job, f"the inventory could not be read, nothing was changed: {err}"
+            )
+        if not parsed.rows:
+            return self._gather_error(
+                harvest_job, "the inventory lists no datasets; nothing was changed"
+            )
+
+        contents: dict[str, dict[str, Any]] = {}
+        first_row_of: dict[str, int] = {}
+        for row in parsed.rows:
+            identity = row.identity
+            if identity is None:
+                self._gather_error(
+                    harvest_job, f"inventory row {row.number}: no ID DDD and no Nama Data; skipped"
+                )
+                continue
+            guid = f"{source.id}:{identity}"
+            if guid in contents:
+                self._gather_error(
+                    harvest_job,
+                    f"inventory row {row.number}: same identity as row {first_row_of[guid]} "
+                    f"({identity}); skipped",
+                )
+                continue
+            first_row_of[guid] = row.number
+            link = row.cells.get("link_portal_daerah", "")
+            url, sheet_name = resolve_link(fetched.url, link) if link else ("", None)
+            contents[guid] = {
+                "row": row.number,
+                "cells": row.cells,
+                "values": row.values,
+                "errors": row.errors,
+                "url": url,
+                "sheet": sheet_name,
+                "organization": org["id"],
+                "organization_title": org.get("title") or org["name"],
+            }
+
+        previous = self._published_guids(source.id)
+        # Measured on the rows that stay, so new rows cannot hide mass removals
+        # (e.g. every ID DDD renumbered at once).
+        still_listed = len(set(previous) & set(contents))
+        refused = self._shrink_refused(len(previous), still_listed, config["max_shrink"])
+        if refused:
+            return self._gather_error(harvest_job, refused)
+
+        ids = []
+        for guid, content in contents.items():
+            harvest_object = HarvestObject(guid=guid, job=harvest_job, content=json.dumps(content))
+            harvest_object.save()
+            ids.append(harvest_object.id)
+        for guid in sorted(set(previous) - set(contents)):
+            harvest_object = HarvestObject(
+                guid=guid,
+                job=harvest_job,
+                content=json.dumps({"withdraw": True, "mode": config["removed_rows"]}),
+                extras=[HarvestObjectExtra(key="status", value="delete")],
+            )
+            harvest_object.save()
+            ids.append(harvest_object.id)
+        log.info(
+            "spreadsheet source %s: %d rows, %d withdrawn",
+            source.url, len(contents), len(set(previous) - set(contents)),
+        )  # fmt: skip
+        return ids
+
+    def _published_guids(self, source_id: str) -> list[str]:
+        """Guids whose dataset is still published (not deleted, not withdrawn)."""
+        guids = []
+        for guid, current in self._current_objects(source_id).items():
+            if not current.package_id:
+                continue
+            package = model.Package.get(current.package_id)
+            if package is None or package.state != "active":
+                continue
+            if package.extras.get("status_data") == WITHDRAWN_STATUS:
+                continue
+            guids.append(guid)
+        return guids
+
+    # --- fetch -------------------------------------------------------------------
+
+    def fetch_stage(self, harvest_object: HarvestObject) -> bool | str:
+        content = json.loads(harvest_object.content)
+        if content.get("withdraw"):
+            return True
+        prefix = f"inventory row {content['row']}"
+        standard = content["values"].get("standar_data")
+        known = known_standards()
+        if standard and known is not None and standard not in known:
+            content["errors"].append(
+                f"Standar Data {standard!r} is not a data standard of this portal "
+                f"({', '.join(known)})"
+            )
+        if content["errors"]:
+            for error in content["errors"]:
+                self._object_error(harvest_object, f"{prefix}: {error}", "Fetch")
+            return False
+        try:
+            config = settings(self._source_config(harvest_object))
+        except HarvestConfigError as err:
+            return self._object_error(harvest_object, f"configuration: {err}", "Fetch")
+        try:
+            fetched = net.fetch(content["url"], config["policy"])
+        except net.FetchError as err:
+            return self._object_error(
+                harvest_object, f"{prefix}: data file not downloaded: {err}", "Fetch"
+            )
+        if not fetched.content.strip():
+            return self._object_error(
+                harvest_object, f"{prefix}: data file {content['url']} is empty", "Fetch"
+            )
+        # The dataset depends on the file, the inventory row and the settings
+        # that shape it: any of them changing means an update.
+        fingerprint = json.dumps(
+            {
+                "file": fetched.sha256,
+                "cells": content["cells"],
+                "organization": content["organization"],
+                "standar_data": config["standar_data"],
+                "defaults": config["defaults"],
+            },
+            sort_keys=True,
+        )
+        unchanged = self._is_unchanged(
+            harvest_object, hashlib.sha256(fingerprint.encode()).hexdigest()
+        )
+        # A withdrawn dataset whose row is back is published again, even unchanged.
+        if unchanged and not self._is_withdrawn(harvest_object):
+            return "unchanged"
+        self._downloads[harvest_object.id] = fetched.content
+        return True
+
+    def _is_withdrawn(self, harvest_object: HarvestObject) -> bool:
+        package_id = self._existing_package_id(harvest_object)
+        package = model.Package.get(package_id) if package_id else None
+        return package is not None and package.extras.get("status_data") == WITHDRAWN_STATUS
+
+    # --- import ------------------------------------------------------------------
+
+    def import_stage(self, harvest_object: HarvestObject) -> bool | str:
+        content = json.loads(harvest_object.content)
+        if content.get("withdraw"):
+            return self._import_withdrawal(harvest_object, content["mode"])
+        prefix = f"inventory row {content['row']}"
+        data = self._downloads.pop(harvest_object.id, None)
+        try:
+            config = settings(self._source_config(harvest_object))
+            if data is None:  # import run on its own (e.g. re-import): fetch again
+                data = net.fetch(content["url"], config["policy"]).content
+        except (HarvestConfigError, net.FetchError) as err:
+            return self._object_error(harvest_object, f"{prefix}: {err}", "Import")
+        filename = _filename(content["url"])
+        try:
+            table = sheets.normalise(data, filename, content.get("sheet"))
+        except sheets.SheetError as err:
+            return self._object_error(
+                harvest_object, f"{prefix}: data file {filename}: {err}", "Import"
+            )
+        findings = personal_data_in_original(data)
+        if findings:
+            return self._object_error(
+                harvest_object,
+                f"{prefix}: data file {filename} holds personal data ({'; '.join(findings)}); "
+                "nothing was published for this row",
+                "Import",
+            )
+        clean = table.to_csv()
+        standard = content["values"].get("standar_data") or config["standar_data"]
+
+        context = self._action_context()
+        existing_id = self._existing_package_id(harvest_object)
+        existing = (
+            tk.get_action("package_show")(context.copy(), {"id": existing_id})
+            if existing_id
+            else None
+        )
+        try:
+            package = build_package(content, config, table, existing)
+        except ValueError as err:
+            return self._object_error(harvest_object, f"{prefix}: {err}", "Import")
+        clean_resource, original_resource = _resources(
+            content, table, clean, data, filename, standard, existing
+        )
+        try:
+            result = self._write(harvest_object, package, clean_resource, original_resource)
+        except tk.ValidationError as err:
+            model.Session.rollback()
+            return self._object_error(
+                harvest_object,
+                f"{prefix}: data file {filename} refused: {_error_summary(err)}. "
+                "Nothing was changed for this row.",
+                "Import",
+            )
+        log.info("spreadsheet row %s -> %s (%s)", content["row"], result["name"], table.notes)
+        return True
+
+    def _write(
+        self,
+        harvest_object: HarvestObject,
+        package: dict[str, Any],
+        clean: dict[str, Any],
+        original: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Write the dataset; raises tk.ValidationError with nothing changed.
+
+        The clean CSV goes through resource_create/resource_update, so the
+        validation hooks check it against its data standard before it is
+        stored and attach their report (validation_status). The original is
+        an archive copy of the OPD's file, not meant for analysis: it is added
+        with package_patch, which stores uploads without those hooks (a messy
+        sheet would fail them by design); personal data in it was ruled out
+        before (personal_data_in_original).
+        """
+        context = self._action_context
+        existing_id = self._existing_package_id(harvest_object)
+        created = None
+        if existing_id is None:
+            created = tk.get_action("package_create")(context(), package)
+            self._make_current(harvest_object, created["id"])
+            package_id = created["id"]
+        else:
+            package_id = existing_id
+        try:
+            if "id" in clean:
+                stored = tk.get_action("resource_update")(context(), clean)
+            else:
+                stored = tk.get_action("resource_create")(
+                    context(), {**clean, "package_id": package_id}
+                )
+        except Exception:
+            if created is not None:  # no half-made dataset stays behind
+                model.Session.rollback()
+                tk.get_action("dataset_purge")(context(), {"id": created["id"]})
+                harvest_object.current = False
+                harvest_object.package_id = None
+                harvest_object.add()
+                model.Session.commit()
+            raise
+        kept = {key: value for key, value in stored.items() if key not in READ_ONLY_FIELDS}
+        update = {**package, "resources": [kept, original]}
+        update.pop("name", None)
+        return self._upsert_package(harvest_object, update)
+
+    def _import_withdrawal(self, harvest_object: HarvestObject, mode: str) -> bool:
+        package_id = self._existing_package_id(harvest_object)
+        try:
+            self._withdraw(harvest_object, mode)
+        except (tk.ValidationError, tk.ObjectNotFound) as err:
+            model.Session.rollback()
+            return self._object_error(
+                harvest_object, f"withdrawing the dataset of a removed row failed: {err}", "Import"
+            )
+        if package_id:
+            # Named in the job report as the dataset this removal concerned.
+            harvest_object.package_id = package_id
+            harvest_object.add()
+            model.Session.commit()
+        return True
+
+
+# --- settings ------------------------------------------------------------------
+
+
+def settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Checked settings of a source config; raises HarvestConfigError naming the key."""
+    unknown = sorted(set(config) - CONFIG_KEYS)
+    if unknown:
+        raise HarvestConfigError(
+            f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(CONFIG_KEYS))}"
+        )
+    organization = config.get("organization")
+    if organization is not None and (not isinstance(organization, str) or not organization):
+        raise HarvestConfigError("organization must be the name or id of an organization")
+
+    mapping = config.get("column_mapping") or {}
+    if not isinstance(mapping, dict):
+        raise HarvestConfigError('column_mapping must be an object {"header": "column key"}')
+    for header, key in mapping.items():
+        if key not in inv.BY_KEY:
+            raise HarvestConfigError(
+                f"column_mapping: {header!r} maps to unknown column {key!r}; known: "
+                f"{', '.join(inv.BY_KEY)}"
+            )
+
+    standard = config.get("standar_data")
+    if standard is not None:
+        if not isinstance(standard, str) or not standard:
+            raise HarvestConfigError("standar_data must be the name of a data standard")
+        known = known_standards()
+        if known is not None and standard not in known:
+            raise HarvestConfigError(
+                f"standar_data: unknown data standard {standard!r}; known: {', '.join(known)}"
+            )
+
+    defaults = config.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise HarvestConfigError("defaults must be an object of SDI field values")
+    bad = sorted(set(defaults) - DEFAULTABLE)
+    if bad:
+        raise HarvestConfigError(
+            f"defaults: field(s) {', '.join(bad)} cannot be defaulted; allowed: "
+            f"{', '.join(sorted(DEFAULTABLE))}"
+        )
+
+    def number(key: str, default: float, kind: type) -> Any:
+        value = config.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise HarvestConfigError(f"{key} must be a positive number")
+        return kind(value)
+
+    timeout = number("timeout", 30, float)
+    max_size = number("max_file_size", DEFAULT_MAX_FILE_SIZE, int)
+    allow_private = config.get("allow_private_addresses", False)
+    allowed_hosts: tuple[str, ...] = ()
+    if isinstance(allow_private, list):
+        if not all(isinstance(h, str) and re.fullmatch(r"[^:/\s]+:\d+", h) for h in allow_private):
+            raise HarvestConfigError(
+                'allow_private_addresses: a list must hold "host:port" entries, e.g. "10.1.2.3:80"'
+            )
+        allowed_hosts = tuple(h.lower() for h in allow_private)
+        allow_private = False
+    elif not isinstance(allow_private, bool):
+        raise HarvestConfigError(
+            'allow_private_addresses must be true, false or a list of "host:port"'
+        )
+    mode = config.get("removed_rows", "flag")
+    if mode not in REMOVED_ROW_MODES:
+        raise HarvestConfigError(f"removed_rows must be one of {', '.join(REMOVED_ROW_MODES)}")
+    max_shrink = config.get("max_shrink", 0.5)
+    if (
+        isinstance(max_shrink, bool)
+        or not isinstance(max_shrink, (int, float))
+        or not (0 <= max_shrink <= 1)
+    ):
+        raise HarvestConfigError("max_shrink must be a share between 0 and 1 (e.g. 0.5)")
+    return {
+        "organization": organization,
+        "column_mapping": mapping,
+        "standar_data": standard,
+        "defaults": defaults,
+        "removed_rows": mode,
+        "max_shrink": float(max_shrink),
+        "policy": net.FetchPolicy(
+            timeout=timeout,
+            max_bytes=max_size,
+            allow_private=allow_private,
+            allowed_private_hosts=allowed_hosts,
+        ),
+    }
+
+
+def known_standards() -> list[str] | None:
+    """Names of the shipped data standards, or None when the registry is absent."""
+    try:
+        from ckanext.satudata.validation import standards
+    except ImportError:
+        return None
+    return [entry[0] for entry in standards.list_standards()]
+
+
+def resolve_link(inventory_url: str, link: str) -> tuple[str, str | None]:
+    """Absolute data file URL of a Link Portal Daerah cell, and the sheet its
+    ``#sheet=NAME`` fragment names."""
+    absolute = urljoin(inventory_url, link.strip())
+    parts = urlsplit(absolute)
+    sheet_name = None
+    if parts.fragment.lower().startswith("sheet="):
+        sheet_name = unquote(parts.fragment.split("=", 1)[1]) or None
+    return urlunsplit(parts._replace(fragment="")), sheet_name
+
+
+def _source_owner(source_id: str) -> str | None:
+    package = model.Package.get(source_id)
+    return package.owner_org if package is not None else None
+
+
+def _filename(url: str) -> str:
+    name = unquote(os.path.basename(urlsplit(url).path)) or "data"
+    return name
+
+
+# --- personal data ---------------------------------------------------------------
+
+
+def personal_data_in_original(content: bytes) -> list[str]:
+    """Personal-data findings (NIK/KK) in any sheet of the original file.
+
+    The clean CSV is checked by the validation hooks; the original is stored
+    beside it as an archive copy, and may hold sheets the clean table left out.
+    """
+    try:
+        from ckanext.satudata.validation import guard
+    except ImportError:  # validation engine not installed
+        return []
+    findings = []
+    for each in sheets.read_sheets(content):
+        rows = [row for row in each.rows if not sheets.is_blank(row)]
+        if not rows:
+            continue
+        # The header is where normalise finds it (else the first row), so the
+        # guard sees column names such as "NIK".
+        try:
+            start = sheets.find_header(each, rows).last_row
+        except sheets.SheetError:
+            start = 0
+        for finding in guard.scan_rows(rows[start:]):
+            found = finding.as_dict()
+            findings.append(f"sheet {each.name!r}, column {found['column']!r}")
+    return findings
+
+
+# --- dataset ---------------------------------------------------------------------
+
+
+def build_package(
+    content: Mapping[str, Any],
+    config: Mapping[str, Any],
+    table: sheets.Table,
+    existing: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The SDI dataset of an inventory row; raises ValueError naming what is missing."""
+    cells, values = content["cells"], content["values"]
+    defaults = config["defaults"]
+    title = cells["nama_data"]
+    package: dict[str, Any] = {
+        "title": title,
+        "notes": cells.get("definisi") or "",
+        "owner_org": content["organization"],
+        "author": cells.get("produsen_data") or content["organization_title"],
+        "url": content["url"],
+        "license_id": defaults.get("license_id", "cc-by"),
+    }
+    for key in DEFAULTABLE - {"license_id"}:
+        if key in defaults:
+            package[key] = defaults[key]
+    # Inventory cells win over defaults.
+    mapped = {
+        "jenis_data": "jenis",
+        "klasifikasi_data": "accessRights",
+        "satuan": "satuan",
+        "jadwal_pemutakhiran": "accrualPeriodicity",
+        "topik": "theme",
+        "subtopik": "subtopik",
+        "tahun_mulai": "tahun_mulai",
+        "tahun_akhir": "tahun_akhir",
+        "tingkat_wilayah": "tingkat_wilayah",
+        "kode_wilayah": "kode_wilayah",
+        "id_sds": "id_sds",
+    }
+    for source_key, field in mapped.items():
+        if values.get(source_key) not in (None, "", []):
+            package[field] = values[source_key]
+    if cells.get("id_ddd"):
+        package["id_dds"] = cells["id_ddd"]
+    if cells.get("klasifikasi_penyajian"):
+        package["klasifikasi"] = cells["klasifikasi_penyajian"]
+    if cells.get("kata_kunci"):
+        package["tag_string"] = ",".join(
+            t.strip() for t in cells["kata_kunci"].replace(";", ",").split(",") if t.strip()
+        )
+    if package.get("theme") is None and package.get("subtopik"):
+        package["theme"] = vocabularies.topic_of_subtopic(package["subtopik"])
+
+    # What the data file itself says about its coverage.
+    years = _column_years(table)
+    if years and "tahun_mulai" not in values:
+        package["tahun_mulai"] = min(years)
+        package.setdefault("tahun_akhir", max(years))
+    if "kode_wilayah" not in values:
+        codes = _coverage_codes(table)
+        if codes:
+            package["kode_wilayah"] = codes
+            if "tingkat_wilayah" not in values:
+                package["tingkat_wilayah"] = regions.code_level(codes[0])
+    if "tingkat_wilayah" not in package and cells.get("klasifikasi_penyajian"):
+        for term in vocabularies.terms("region_level"):
+            if term.value in cells["klasifikasi_penyajian"].lower():
+                package["tingkat_wilayah"] = term.value
+                break
+    if "kode_wilayah" not in package and package.get("tingkat_wilayah") == "kabupaten":
+        # Kabupaten-level data of an OPD covers its own kabupaten.
+        package["kode_wilayah"] = [regions.tenant_root()]
+    if "periode" not in package and package.get("accrualPeriodicity"):
+        term = vocabularies.get("frequency", package["accrualPeriodicity"])
+        periods = (term.extra.get("periods") if term else None) or []
+        if len(periods) == 1:
+            package["periode"] = periods[0]
+
+    required = {
+        "notes": "Definisi",
+        "theme": "Topik (or defaults.theme)",
+        "jenis": "Jenis Data",
+        "accessRights": "Klasifikasi Data",
+        "accrualPeriodicity": "Jadwal Pemutakhiran",
+        "satuan": "Satuan",
+        "tahun_mulai": "Tahun Mulai (or a tahun column in the data file)",
+        "tingkat_wilayah": "Tingkat Wilayah (or Klasifikasi Penyajian)",
+        "kode_wilayah": "Kode Wilayah (or a kode_wilayah / kecamatan column in the data file)",
+    }
+    missing = [label for key, label in required.items() if package.get(key) in (None, "", [])]
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)}")
+
+    if existing is None:
+        package["name"] = _dataset_name(title, content)
+    elif existing.get("status_data") == WITHDRAWN_STATUS:
+        # The row is back in the inventory: the dataset is published again.
+        package["status_data"] = PUBLISHED_STATUS
+    return package
+
+
+def _column_years(table: sheets.Table) -> list[int]:
+    if "tahun" not in table.columns:
+        return []
+    index = table.columns.index("tahun")
+    years = []
+    for row in table.rows:
+        text = row[index]
+        if text.isdigit() and 1945 <= int(text) <= 2100:
+            years.append(int(text))
+    return years
+
+
+def _coverage_codes(table: sheets.Table) -> list[str]:
+    """Region codes the data file covers: a code column, or tenant region names."""
+    for column in REGION_CODE_COLUMNS:
+        if column in table.columns:
+            index = table.columns.index(column)
+            codes = []
+            for row in table.rows:
+                try:
+                    codes.append(regions.normalize_code(row[index]))
+                except regions.RegionCodeError:
+                    return []
+            return sorted(set(codes))
+    for column in REGION_NAME_COLUMNS:
+        if column not in table.columns:
+            continue
+        index = table.columns.index(column)
+        names = {row[index].strip().lower() for row in table.rows}
+        # Names are matched within one level (a desa may share its kecamatan's name).
+        for level in ("kecamatan", "desa", "kelurahan"):
+            by_name: dict[str, list[str]] = {}
+            for region in regions.tenant_regions().values():
+                if region.level == level:
+                    by_name.setdefault(region.name.lower(), []).append(region.code)
+            if all(len(by_name.get(name, [])) == 1 for name in names):
+                return sorted(by_name[name][0] for name in names)
+    return []
+
+
+def _dataset_name(title: str, content: Mapping[str, Any]) -> str:
+    """A URL name from the title; the row identity's hash keeps it unique."""
+    from ckan.lib.munge import munge_title_to_name
+
+    base = munge_title_to_name(title)[:80].strip("-")
+    if model.Package.get(base) is None:
+        return base
+    suffix = hashlib.sha1(
+        f"{content['organization']}:{content['row']}:{title}".encode()
+    ).hexdigest()
+    return f"{base}-{suffix[:8]}"
+
+
+def _resources(
+    content: Mapping[str, Any],
+    table: sheets.Table,
+    clean: bytes,
+    original: bytes,
+    filename: str,
+    standard: str | None,
+    existing: Mapping[str, Any] | None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The clean CSV and the original file, replacing those of an earlier harvest."""
+    published = {r.get(ROLE_KEY): r for r in (existing or {}).get("resources", [])}
+    stem = os.path.splitext(filename)[0]
+    clean_name = f"{stem}.csv"
+    normalised = "; ".join(table.notes) if table.notes else "tidak ada yang perlu diubah"
+    description = (
+        f"Tabel bersih (CSV, UTF-8, koma) dari berkas {filename}, lembar {table.sheet!r}, "
+        f"{len(table.rows)} baris. Normalisasi: {normalised}."
+    )
+    if standard:
+        description += f" Divalidasi terhadap standar data {standard}."
+    clean_resource: dict[str, Any] = {
+        "name": content["cells"]["nama_data"],
+        "description": description,
+        "format": "CSV",
+        "url": clean_name,
+        "upload": FileStorage(io.BytesIO(clean), filename=clean_name, content_type="text/csv"),
+        "hash": hashlib.sha256(clean).hexdigest(),
+        ROLE_KEY: ROLE_CLEAN,
+    }
+    if standard:
+        clean_resource["standar_data"] = standard
+    kind = sheets.file_kind(original)
+    original_resource: dict[str, Any] = {
+        "name": f"Berkas asli: {filename}",
+        "description": (
+            f"Berkas sebagaimana diterbitkan OPD ({content['url']}), tanpa perubahan. "
+            "Gunakan tabel bersih untuk analisis."
+        ),
+        "format": "XLSX" if kind == "xlsx" else "CSV",
+        "url": filename,
+        "upload": FileStorage(
+            io.BytesIO(original),
+            filename=filename,
+            content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                if kind == "xlsx"
+                else "text/csv"
+            ),
+        ),
+        "hash": hashlib.sha256(original).hexdigest(),
+        ROLE_KEY: ROLE_ORIGINAL,
+    }
+    for resource, role in ((clean_resource, ROLE_CLEAN), (original_resource, ROLE_ORIGINAL)):
+        previous = published.get(role)
+        if previous and previous.get("id"):
+            resource["id"] = previous["id"]
+    return clean_resource, original_resource
+
+
+def _error_summary(err: Any) -> str:
+    summary = getattr(err, "error_summary", None) or getattr(err, "error_dict", None) or err
+    return json.dumps(summary, ensure_ascii=False) if isinstance(summary, dict) else str(summary)

@@ -1,0 +1,389 @@
+"""The spreadsheet harvester through ckanext-harvest's real stages against the
+real stack (PostgreSQL, Solr, Redis), with spreadsheets served over real HTTP
+on 127.0.0.1."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from ckan.lib import uploader
+from ckan.tests.helpers import call_action
+from spreadsheet_support import Harvests
+
+from ckanext.satudata.sample_data import build_opd
+
+HEADER = [
+    "No", "ID DDD", "Nama Data", "Jenis Data", "Produsen Data", "Klasifikasi Data", "Definisi",
+    "Satuan", "Klasifikasi Penyajian", "Jadwal Pemutakhiran", "Link Portal Daerah", "Topik",
+    "Subtopik", "Tahun Mulai", "Standar Data",
+]  # fmt: skip
+
+
+def dataset_name(title: str) -> str:
+    """The harvester names a dataset after its title (80 characters at most)."""
+    from ckan.lib.munge import munge_title_to_name
+
+    return munge_title_to_name(title)[:80].strip("-")
+
+
+PUSKESMAS = dataset_name("Jumlah Puskesmas menurut Kecamatan di Kabupaten Paser")
+STAFF = dataset_name(
+    "Jumlah Tenaga Kesehatan menurut Kecamatan dan Jenis Tenaga di Kabupaten Paser"
+)
+RICE = dataset_name(
+    "Luas Panen, Produksi dan Produktivitas Padi Sawah menurut Kecamatan di Kabupaten Paser"
+)
+
+
+def row(
+    ddd: str, title: str, link: str, *, unit: str = "Unit", year: str = "", standard: str = ""
+) -> dict[str, str]:
+    return {
+        "ID DDD": ddd, "Nama Data": title, "Jenis Data": "Statistik",
+        "Produsen Data": "Dinas Kesehatan Kabupaten Paser", "Klasifikasi Data": "Terbuka",
+        "Definisi": f"{title}: definisi menurut standar data.", "Satuan": unit,
+        "Klasifikasi Penyajian": "per kecamatan", "Jadwal Pemutakhiran": "Tahunan",
+        "Link Portal Daerah": link, "Topik": "Perlindungan Sosial & Kesehatan",
+        "Subtopik": "Kesehatan", "Tahun Mulai": year, "Standar Data": standard,
+    }  # fmt: skip
+
+
+def inventory(*rows: dict[str, str]) -> bytes:
+    """An inventory CSV with a title row above the header, as OPDs write them."""
+    lines: list[list[object]] = [["Daftar Data Daerah Dinas Kesehatan Kabupaten Paser"], HEADER]
+    for number, cells in enumerate(rows, start=1):
+        lines.append([str(number), *(cells.get(h, "") for h in HEADER[1:])])
+    return build_opd._csv(lines)
+
+
+SAMPLE_ROWS = (
+    row("DDD-001", "Jumlah Puskesmas menurut Kecamatan di Kabupaten Paser", "puskesmas.csv",
+        standard="indikator_wilayah_tahun"),
+    row("DDD-002", "Jumlah Tenaga Kesehatan menurut Kecamatan dan Jenis Tenaga di Kabupaten Paser",
+        "tenaga.xlsx", unit="Orang", year="2024"),
+    row("DDD-003", "Luas Panen, Produksi dan Produktivitas Padi Sawah menurut Kecamatan di Kabupaten Paser",
+        "padi.xlsx#sheet=Padi%20Sawah", unit="Ton"),
+)  # fmt: skip
+
+
+def publish_sample(harvests: Harvests, *rows: dict[str, str]) -> None:
+    server = harvests.server
+    server.put("opd/daftar_data.csv", inventory(*(rows or SAMPLE_ROWS)))
+    server.put("opd/puskesmas.csv", build_opd.dinkes()["dinkes/jumlah_puskesmas.csv"])
+    server.put("opd/tenaga.xlsx", build_opd.dinkes()["dinkes/tenaga_kesehatan_2024.xlsx"])
+    server.put("opd/padi.xlsx", build_opd.distan()["distan/produksi_padi_2024.xlsx"])
+
+
+def show(name: str) -> dict[str, Any]:
+    return call_action("package_show", id=name)
+
+
+def stored(resource: dict[str, Any]) -> bytes:
+    path = uploader.get_resource_uploader(resource).get_path(resource["id"])
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def table(resource: dict[str, Any]) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(stored(resource).decode("utf-8"))))
+
+
+def dataset_count() -> int:
+    return call_action("package_search", q="*:*", include_private=True, rows=0)["count"]
+
+
+def first_harvest(harvests: Harvests, **config: Any) -> dict[str, dict[str, Any]]:
+    publish_sample(harvests)
+    harvests.configure(**config)
+    result = harvests.run()
+    assert result.gather_errors == [] and result.object_errors == []
+    assert result.statuses() == ["added"] * 3
+    return {name: show(name) for name in (PUSKESMAS, STAFF, RICE)}
+
+
+def test_first_harvest_creates_sdi_datasets_with_clean_and_original_resources(
+    harvests: Harvests,
+) -> None:
+    datasets = first_harvest(harvests)
+
+    puskesmas = datasets[PUSKESMAS]
+    expected = {
+        "title": "Jumlah Puskesmas menurut Kecamatan di Kabupaten Paser",
+        "author": "Dinas Kesehatan Kabupaten Paser",
+        "id_dds": "DDD-001",
+        "jenis": "statistik",
+        "accessRights": "terbuka",
+        "accrualPeriodicity": "tahunan",
+        "periode": "tahun",
+        "satuan": "unit",
+        "theme": "perlindungan-sosial-kesehatan",
+        "subtopik": "kesehatan",
+        "klasifikasi": "per kecamatan",
+        "tingkat_wilayah": "kecamatan",
+        "kode_wilayah": [f"64.01.{n:02d}" for n in range(1, 11)],
+        "tahun_mulai": "2023",
+        "tahun_akhir": "2024",
+    }
+    assert {key: puskesmas[key] for key in expected} == expected
+    assert puskesmas["organization"]["name"] == "dinkes-paser"
+    clean, original = puskesmas["resources"]
+    assert clean["format"] == "CSV" and clean["url_type"] == "upload"
+    assert clean["standar_data"] == "indikator_wilayah_tahun"
+    assert clean["validation_status"] == "success"
+    assert original["format"] == "CSV" and original["name"] == "Berkas asli: puskesmas.csv"
+    assert len(table(clean)) == 20
+
+    # Names of kecamatan in a wide table give the coverage codes.
+    staff = datasets[STAFF]
+    assert staff["tahun_mulai"] == "2024" and staff["tingkat_wilayah"] == "kecamatan"
+    assert len(staff["kode_wilayah"]) == 10
+    clean, original = staff["resources"]
+    assert [r["kecamatan"] for r in table(clean)][:2] == ["Batu Sopang", "Tanjung Harapan"]
+    assert original["format"] == "XLSX"
+    assert stored(original) == harvests.server.files["opd/tenaga.xlsx"]
+    assert clean["validation_status"] == "success"
+
+
+def test_messy_sheet_is_normalised_and_the_description_says_how(harvests: Harvests) -> None:
+    rice = first_harvest(harvests)[RICE]
+
+    clean, original = rice["resources"]
+    rows = table(clean)
+    assert len(rows) == 10
+    assert rows[3]["kecamatan"] == "Tanah Grogot"
+    assert rows[3]["padi_sawah_produksi_ton"] == "13612.6"
+    assert rows[3]["padi_sawah_luas_panen_ha"] == "3102"
+    for said in (
+        "baris judul",
+        "jumlah/total",
+        "titik pemisah ribuan, koma desimal",
+        "dua tingkat",
+    ):
+        assert said in clean["description"]
+    assert original["format"] == "XLSX"
+    assert rice["tahun_mulai"] == "2024" and rice["satuan"] == "ton"
+
+
+def test_unchanged_rerun_writes_nothing(harvests: Harvests) -> None:
+    before = first_harvest(harvests)
+
+    result = harvests.run()
+
+    assert result.gather_errors == [] and result.object_errors == []
+    assert result.statuses() == ["not modified"] * 3
+    for name, dataset in before.items():
+        now = show(name)
+        assert now["metadata_modified"] == dataset["metadata_modified"], name
+        assert [r["id"] for r in now["resources"]] == [r["id"] for r in dataset["resources"]]
+
+
+def test_changed_file_updates_the_dataset_in_place(harvests: Harvests) -> None:
+    before = first_harvest(harvests)
+    changed = build_opd.dinkes()["dinkes/jumlah_puskesmas.csv"].replace(
+        b"64.01.04,Tanah Grogot,2024,Jumlah Puskesmas,3",
+        b"64.01.04,Tanah Grogot,2024,Jumlah Puskesmas,4",
+    )
+    harvests.server.put("opd/puskesmas.csv", changed)
+
+    result = harvests.run()
+
+    assert result.object_errors == []
+    assert result.statuses() == ["not modified", "not modified", "updated"]
+    after = show(PUSKESMAS)
+    assert after["id"] == before[PUSKESMAS]["id"]
+    assert [r["id"] for r in after["resources"]] == [
+        r["id"] for r in before[PUSKESMAS]["resources"]
+    ]
+    grogot = [r for r in table(after["resources"][0]) if r["kode_wilayah"] == "64.01.04"]
+    assert [r["nilai"] for r in grogot] == ["3", "4"]
+    assert stored(after["resources"][1]) == changed
+    assert dataset_count() == 3
+    assert show(STAFF)["metadata_modified"] == before[STAFF]["metadata_modified"]
+
+
+def test_changed_inventory_row_updates_metadata(harvests: Harvests) -> None:
+    first_harvest(harvests)
+    first, *others = SAMPLE_ROWS
+    renamed = {**first, "Definisi": "Definisi yang diperbaiki."}
+    harvests.server.put("opd/daftar_data.csv", inventory(renamed, *others))
+
+    result = harvests.run()
+
+    assert result.statuses() == ["not modified", "not modified", "updated"]
+    assert show(PUSKESMAS)["notes"] == "Definisi yang diperbaiki."
+    assert dataset_count() == 3
+
+
+def test_removed_row_is_flagged_then_left_alone_then_published_again(harvests: Harvests) -> None:
+    first_harvest(harvests)
+    harvests.server.put("opd/daftar_data.csv", inventory(*SAMPLE_ROWS[:2]))
+
+    result = harvests.run()
+
+    assert result.gather_errors == [] and result.object_errors == []
+    assert result.statuses() == ["deleted", "not modified", "not modified"]
+    rice = show(RICE)
+    assert rice["state"] == "active" and rice["status_data"] == "tidak_ditayangkan"
+
+    again = harvests.run()
+    assert again.statuses() == ["not modified", "not modified"]
+    assert show(RICE)["metadata_modified"] == rice["metadata_modified"]
+
+    harvests.server.put("opd/daftar_data.csv", inventory(*SAMPLE_ROWS))
+    back = harvests.run()
+    assert back.object_errors == []
+    assert show(RICE)["status_data"] == "ditayangkan"
+    assert show(RICE)["id"] == rice["id"] and dataset_count() == 3
+
+
+def test_removed_row_deleted_when_configured(harvests: Harvests) -> None:
+    first_harvest(harvests, removed_rows="delete")
+    harvests.server.put("opd/daftar_data.csv", inventory(*SAMPLE_ROWS[1:]))
+
+    result = harvests.run()
+
+    assert result.statuses() == ["deleted", "not modified", "not modified"]
+    assert show(PUSKESMAS)["state"] == "deleted"
+
+
+@pytest.mark.parametrize(
+    ("inventory_content", "reason"),
+    [
+        (inventory(), "lists no datasets"),
+        (b"PK\x03\x04 broken zip", "could not be read"),
+        (b"Judul,Keterangan\nx,y\n", "no inventory header"),
+        (None, "HTTP 404"),
+    ],
+)
+def test_empty_or_broken_inventory_changes_nothing(
+    harvests: Harvests, inventory_content: bytes | None, reason: str
+) -> None:
+    before = first_harvest(harvests)
+    if inventory_content is None:
+        harvests.server.remove("opd/daftar_data.csv")
+    else:
+        harvests.server.put("opd/daftar_data.csv", inventory_content)
+
+    result = harvests.run()
+
+    assert result.objects == []
+    assert len(result.gather_errors) == 1 and reason in result.gather_errors[0]
+    for name, dataset in before.items():
+        now = show(name)
+        assert now["state"] == "active" and now["metadata_modified"] == dataset["metadata_modified"]
+
+
+def test_inventory_shrinking_too_much_changes_nothing(harvests: Harvests) -> None:
+    before = first_harvest(harvests, max_shrink=0.5)
+    harvests.server.put("opd/daftar_data.csv", inventory(SAMPLE_ROWS[0]))
+
+    result = harvests.run()
+
+    assert result.objects == []
+    assert "67% fewer" in result.gather_errors[0]
+    assert show(RICE)["metadata_modified"] == before[RICE]["metadata_modified"]
+
+
+def test_row_errors_and_invalid_files_are_reported_per_object(harvests: Harvests) -> None:
+    bad_values = build_opd.dinkes()["dinkes/jumlah_puskesmas.csv"].replace(b",2,unit", b",dua,unit")
+    rows = (
+        *SAMPLE_ROWS[:2],
+        row("DDD-004", "Data dengan Nilai Tidak Valid", "invalid.csv", standard="indikator_wilayah_tahun"),
+        {**row("DDD-005", "Data dengan Jadwal Salah", "puskesmas.csv"), "Jadwal Pemutakhiran": "Kadang"},
+        row("DDD-006", "Data yang Berkasnya Hilang", "hilang.csv"),
+        row("DDD-007", "Data dengan Lembar Ambigu", "ambigu.xlsx"),
+    )  # fmt: skip
+    publish_sample(harvests, *rows)
+    harvests.server.put("opd/invalid.csv", bad_values)
+    harvests.server.put(
+        "opd/ambigu.xlsx", build_opd._xlsx({"A": [["x", "y"], [1, 2]], "B": [["x", "y"], [3, 4]]})
+    )
+    harvests.configure()
+
+    result = harvests.run()
+
+    assert result.gather_errors == []
+    assert result.statuses() == ["added", "added", "errored", "errored", "errored", "errored"]
+    errors = "\n".join(result.object_errors)
+    assert "inventory row 5: data file invalid.csv refused" in errors
+    assert "inventory row 6: Jadwal Pemutakhiran 'Kadang' is not in the vocabulary" in errors
+    assert "inventory row 7: data file not downloaded" in errors and "HTTP 404" in errors
+    assert "inventory row 8: data file ambigu.xlsx: several sheets hold data" in errors
+    assert dataset_count() == 2  # the refused file left no half-made dataset
+
+
+def test_ssrf_links_are_refused_without_the_allowance(harvests: Harvests) -> None:
+    port = harvests.server.server_address[1]
+    rows = (
+        SAMPLE_ROWS[0],
+        row("DDD-010", "Tautan ke Metadata Awan", "http://169.254.169.254/latest/meta-data/"),
+        row("DDD-011", "Tautan ke Layanan Lokal", "http://127.0.0.1:8983/solr/admin/cores"),
+        row("DDD-012", "Tautan yang Dialihkan", "redirect.csv"),
+    )
+    publish_sample(harvests, *rows)
+    harvests.server.redirects["opd/redirect.csv"] = "http://127.0.0.1:8983/solr/admin/cores"
+    # Only the OPD's file server is allowed, not loopback as a whole.
+    harvests.configure(allow_private_addresses=[f"127.0.0.1:{port}"])
+
+    result = harvests.run()
+
+    assert result.statuses() == ["added", "errored", "errored", "errored"]
+    errors = "\n".join(result.object_errors)
+    assert "169.254.169.254" in errors and "non-public address" in errors
+    assert errors.count("127.0.0.1:8983") == 2
+    assert not any(r.startswith("solr") for r in harvests.server.requests)
+
+
+def test_the_inventory_itself_is_refused_on_loopback_by_default(harvests: Harvests) -> None:
+    publish_sample(harvests)
+    harvests.configure(allow_private_addresses=None)
+
+    result = harvests.run()
+
+    assert result.objects == [] and "non-public address" in result.gather_errors[0]
+
+
+def test_slow_and_oversize_files_fail_alone(harvests: Harvests) -> None:
+    publish_sample(harvests)
+    harvests.server.delays["opd/tenaga.xlsx"] = 3
+    harvests.server.put("opd/padi.xlsx", b"x" * 200_000)
+    harvests.configure(timeout=1, max_file_size=100_000)
+
+    result = harvests.run()
+
+    assert result.statuses() == ["added", "errored", "errored"]
+    errors = "\n".join(result.object_errors)
+    assert "no answer within 1 s" in errors or "stalled" in errors
+    assert "exceeds the limit of 100000" in errors
+
+
+def test_config_errors_name_the_setting(harvests: Harvests) -> None:
+    from ckanext.harvest import queue
+
+    harvester = queue.get_harvester("satudata_spreadsheet")
+    cases = {
+        '{"removed_rows": "purge"}': "removed_rows",
+        '{"max_shrink": 2}': "max_shrink",
+        '{"timeout": "soon"}': "timeout",
+        '{"standar_data": "tidak_ada"}': "standar_data",
+        '{"column_mapping": {"Berkas": "file"}}': "column_mapping",
+        '{"defaults": {"title": "x"}}': "defaults",
+        '{"alow_private_addresses": true}': "alow_private_addresses",
+        '{"allow_private_addresses": ["localhost"]}': "host:port",
+        "[1]": "JSON object",
+        "{": "not valid JSON",
+    }
+    for text, named in cases.items():
+        with pytest.raises(ValueError, match=named):
+            harvester.validate_config(text)
+    assert harvester.validate_config('{"removed_rows": "delete", "max_shrink": 0.2}')
+
+
+def test_template_download(app: Any) -> None:
+    response = app.get("/satudata/template/daftar-data.xlsx")
+    assert response.status_code == 200
+    assert response.data.startswith(b"PK")
+    assert "spreadsheetml" in response.headers["Content-Type"]
