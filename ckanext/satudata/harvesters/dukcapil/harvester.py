@@ -40,6 +40,11 @@ Stages:
   different -> replaced (revision). The cumulative "Semua Semester" resource is
   rebuilt from the per-semester tables whenever one of them changed. Nothing
   changed -> "unchanged", zero writes.
+- validation (validating.py): every table about to be written is validated
+  with our frictionless engine against its data standard first (a failure is
+  an object error naming file, row, column and rule; nothing of the dataset is
+  written); after the write each report is stored through the validation
+  module (validation_status, badge, report page, DataStore load on success).
 """
 
 from __future__ import annotations
@@ -61,7 +66,7 @@ from ckanext.satudata.harvesters.base import (
     SatudataHarvesterBase,
     load_config,
 )
-from ckanext.satudata.harvesters.dukcapil import feed, pipeline, transform
+from ckanext.satudata.harvesters.dukcapil import feed, pipeline, transform, validating
 from ckanext.satudata.harvesters.dukcapil.standard import (
     DEFAULT_FAMILIES,
     FAMILIES,
@@ -69,6 +74,7 @@ from ckanext.satudata.harvesters.dukcapil.standard import (
     Semester,
     SemesterError,
 )
+from ckanext.satudata.validation import engine
 
 log = logging.getLogger(__name__)
 
@@ -314,6 +320,27 @@ class DukcapilHarvester(SatudataHarvesterBase):
         except ValueError as err:
             return self._object_error(harvest_object, f"cumulative table: {err}", "Import")
 
+        # Every table about to be written goes through our engine first (the
+        # upload hooks do not run for package_patch); one failure and nothing
+        # of this dataset is written.
+        standard = family.standard if _standard_known(family.standard) else None
+        checked: dict[str, engine.ValidationResult] = {}  # periode_data -> result
+        failures: list[str] = []
+        for semester in sorted(changed):
+            filename = _filename(family, level, semester)
+            outcome = validating.validate_table(changed[semester][0], filename, standard)
+            checked[semester.label] = outcome
+            if not outcome.valid:
+                failures.append(validating.failure_report(filename, outcome))
+        if not failures:  # a bad semester would only be reported again here
+            filename = _filename(family, level, None)
+            outcome = validating.validate_table(cumulative, filename, standard)
+            checked[CUMULATIVE_PERIOD] = outcome
+            if not outcome.valid:
+                failures.append(validating.failure_report(filename, outcome))
+        if failures:
+            return self._object_error(harvest_object, "\n\n".join(failures), "Import")
+
         received = harvest_object.fetch_started or harvest_object.gather_started
         received_text = received.strftime("%Y-%m-%d") if received else ""
         resources: list[dict[str, Any]] = []
@@ -330,7 +357,7 @@ class DukcapilHarvester(SatudataHarvesterBase):
         for semester in sorted(tables, reverse=True):
             resource = published.get(semester.label)
             if semester not in changed:
-                resources.append(resource)  # untouched: copied as published
+                resources.append(validating.as_published(resource))  # untouched
                 continue
             table, is_revision = changed[semester]
             notes = content["notes"].get(semester.key, "")
@@ -364,6 +391,12 @@ class DukcapilHarvester(SatudataHarvesterBase):
             return self._object_error(
                 harvest_object, f"dataset rejected by validation: {err.error_summary}", "Import"
             )
+        # The reports, through the validation module's own path (same table,
+        # status fields, badge, DataStore load) as for an upload.
+        for written in result.get("resources", []):
+            outcome = checked.get(written.get("periode_data"))
+            if outcome is not None:
+                validating.record(written, outcome)
         revised = [s.label for s, (_, rev) in changed.items() if rev]
         log.info(
             "dukcapil %s: %s semester(s) written%s",
@@ -409,8 +442,7 @@ class DukcapilHarvester(SatudataHarvesterBase):
         description: str,
     ) -> dict[str, Any]:
         period = semester.label if semester else CUMULATIVE_PERIOD
-        suffix = semester.key if semester else "semua-semester"
-        filename = f"{family.slug}-per-{level}-{suffix}.csv".lower()
+        filename = _filename(family, level, semester)
         resource: dict[str, Any] = {
             "name": f"{family.title} per {LEVEL_TITLES[level]}, {period}",
             "description": description,
@@ -487,6 +519,11 @@ def _slug(text: str) -> str:
     from ckan.lib.munge import munge_title_to_name
 
     return munge_title_to_name(text)
+
+
+def _filename(family: Family, level: str, semester: Semester | None) -> str:
+    suffix = semester.key if semester else "semua-semester"
+    return f"{family.slug}-per-{level}-{suffix}.csv".lower()
 
 
 def _semester_of_label(label: str) -> Semester | None:
