@@ -31,7 +31,10 @@ class JobResult:
 class Harvests:
     """One harvest source of type satudata_spreadsheet and the jobs run on it."""
 
-    def __init__(self, sysadmin: dict, server: FileServer, org: dict) -> None:
+    def __init__(
+        self, sysadmin: dict, server: FileServer, org: dict, source_name: str = "daftar-data-opd"
+    ) -> None:
+        self.source_name = source_name
         self.sysadmin = sysadmin
         self.server = server
         self.org = org
@@ -48,7 +51,7 @@ class Harvests:
         data = {
             "url": self.server.url(inventory_path),
             "config": json.dumps(settings),
-            "name": "daftar-data-opd",
+            "name": self.source_name,
             "title": "Daftar Data OPD",
             "source_type": SOURCE_TYPE,
             "owner_org": self.org["id"],
