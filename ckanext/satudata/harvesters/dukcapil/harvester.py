@@ -395,8 +395,20 @@ class DukcapilHarvester(SatudataHarvesterBase):
         # status fields, badge, DataStore load) as for an upload.
         for written in result.get("resources", []):
             outcome = checked.get(written.get("periode_data"))
-            if outcome is not None:
+            if outcome is None:
+                continue
+            try:
                 validating.record(written, outcome)
+            except Exception as err:  # written already: say how to catch up
+                log.exception("dukcapil: recording the report of %s failed", written["id"])
+                model.Session.rollback()
+                return self._object_error(
+                    harvest_object,
+                    f"{result['name']} was written, but the validation report of resource "
+                    f"{written['id']} ({written.get('periode_data')}) could not be stored or its "
+                    f"DataStore load queued ({err!r}); run satudata_validation_run on it",
+                    "Import",
+                )
         revised = [s.label for s, (_, rev) in changed.items() if rev]
         log.info(
             "dukcapil %s: %s semester(s) written%s",
