@@ -76,14 +76,18 @@ start_background harvest-fetch "$CKAN" -c "$INI" harvester fetch-consumer
 DUKCAPIL_FEED="http://127.0.0.1:${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"
 start_background dukcapil-feed "$PY" -m ckanext.satudata.sample_feeds.dukcapil \
   --port "${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"
+OPD_FILES="http://127.0.0.1:${SATUDATA_OPD_FILES_PORT:-8766}"
+start_background opd-files "$PY" -m ckanext.satudata.sample_data.serve \
+  --port "${SATUDATA_OPD_FILES_PORT:-8766}"
 wait_for "sample Dukcapil feed" 30 curl -fsS -o /dev/null "$DUKCAPIL_FEED/_control"
+wait_for "sample OPD file server" 30 curl -fsS -o /dev/null "$OPD_FILES/dinkes/daftar_data.xlsx"
 
 say "Loading demo content"
 "$CKAN" -c "$INI" satudata demo load --password-file "$STATE/admin-password" \
-  --dukcapil-feed "$DUKCAPIL_FEED"
+  --dukcapil-feed "$DUKCAPIL_FEED" --opd-files "$OPD_FILES"
 
 say "Harvesting the demo sources through the harvest queue"
-"$CKAN" -c "$INI" satudata demo harvest dukcapil-paser
+"$CKAN" -c "$INI" satudata demo harvest
 
 say "Serving CKAN on http://127.0.0.1:$CKAN_PORT (Ctrl-C to stop; 'make stop' stops the services)"
 # No reloader or debugger: this is a demo, not a development server.

@@ -52,7 +52,8 @@ def demo() -> None:
     help="Where the demo sysadmin's password is kept between runs.",
 )
 @click.option("--dukcapil-feed", help="Base URL of the running sample Dukcapil feed server.")
-def demo_load(password_file: Path, dukcapil_feed: str | None) -> None:
+@click.option("--opd-files", help="Base URL of the running sample OPD file server.")
+def demo_load(password_file: Path, dukcapil_feed: str | None, opd_files: str | None) -> None:
     """Create (or update) the sysadmin, the OPDs, the topic groups and the
     demo harvest sources."""
     from ckanext.satudata import demo as demo_content
@@ -76,19 +77,35 @@ def demo_load(password_file: Path, dukcapil_feed: str | None) -> None:
             "disdukcapil-paser",
             config,
         )
+    if opd_files:
+        from ckanext.satudata.harvesters.spreadsheet.harvester import (
+            SOURCE_TYPE as SPREADSHEET_SOURCE_TYPE,
+        )
+        from ckanext.satudata.sample_data import serve
+
+        for source in serve.demo_source_configs(opd_files):
+            sources[source["name"]] = demo_content.upsert_harvest_source(
+                source["name"],
+                source["title"],
+                source["url"],
+                SPREADSHEET_SOURCE_TYPE,
+                source["owner_org"],
+                source["config"],
+            )
     if sources:
         click.echo(f"Harvest sources: {_counts(sources)}")
     click.secho(f"Sysadmin: {name} / {password}", fg="green", bold=True)
 
 
 @demo.command("harvest")
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1)
 @click.option("--timeout", default=900.0, show_default=True, help="Seconds to wait per source.")
 def demo_harvest(sources: tuple[str, ...], timeout: float) -> None:
-    """Harvest SOURCES through the queue (the gather and fetch consumers must run)."""
+    """Harvest SOURCES (default: every harvest source) through the queue; the
+    gather and fetch consumers must run."""
     from ckanext.satudata import demo as demo_content
 
-    for source in sources:
+    for source in sources or demo_content.harvest_source_names():
         job = demo_content.run_harvest(source, timeout)
         stats = job.get("stats") or {}
         summary = ", ".join(f"{count} {kind}" for kind, count in sorted(stats.items()) if count)

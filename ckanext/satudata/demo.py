@@ -141,6 +141,12 @@ def upsert_harvest_source(
     return "updated"
 
 
+def harvest_source_names() -> list[str]:
+    sources = tk.get_action("harvest_source_list")(_site_context(), {"only_active": True})
+    # A harvest source is a dataset of type "harvest": its name lives there.
+    return sorted(model.Package.get(source["id"]).name for source in sources)
+
+
 def run_harvest(source_name: str, timeout: float, poll: float = 2.0) -> dict[str, Any]:
     """Run one harvest job through the Redis queue and the running gather and
     fetch consumers (as `ckan harvester run` does), and wait for it to finish."""
