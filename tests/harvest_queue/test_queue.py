@@ -1,0 +1,128 @@
+"""Both harvesters through ckanext-harvest's real Redis queue: the gather and
+fetch consumers run as separate `ckan harvester …-consumer` processes, jobs are
+queued and finished by `harvest_jobs_run` (what `ckan harvester run` and the
+scheduler call), exactly as `make demo` and production run them. Also the
+one-shot `ckan harvester run-test`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from ckan import model
+from ckan.cli.cli import ckan as ckan_cli
+from ckan.tests.helpers import call_action
+
+from ckanext.satudata import demo
+from ckanext.satudata.harvesters.dukcapil.harvester import SOURCE_TYPE as DUKCAPIL
+from ckanext.satudata.harvesters.spreadsheet.harvester import SOURCE_TYPE as SPREADSHEET
+from ckanext.satudata.sample_data.serve import FileServer, demo_source_configs
+from ckanext.satudata.sample_feeds.dukcapil import FeedServer, demo_source_config
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+@pytest.fixture
+def servers() -> Iterator[tuple[FileServer, FeedServer]]:
+    files, feed = FileServer(port=0).start(), FeedServer(port=0).start()
+    yield files, feed
+    files.stop()
+    feed.shutdown()
+
+
+@pytest.fixture
+def consumers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Real consumer processes on the test configuration (its Redis database)."""
+    ini = str(Path(request.config.getoption("--ckan-ini")).resolve())
+    ckan = str(Path(sys.executable).with_name("ckan"))
+    procs = [
+        subprocess.Popen(
+            [ckan, "-c", ini, "harvester", f"{stage}-consumer"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for stage in ("gather", "fetch")
+    ]
+    yield
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(timeout=30)
+
+
+@pytest.fixture
+def demo_sources(make_opd, servers) -> list[str]:
+    """The demo OPDs and harvest sources (the same code `make demo` runs)."""
+    files, feed = servers
+    for org in demo.demo_organizations():
+        if org["name"] in {"dinkes-paser", "disdikbud-paser", "distan-paser", "disdukcapil-paser"}:
+            make_opd(org["name"], org["title"])
+    demo.ensure_harvest_user()
+    names = []
+    for source in demo_source_configs(files.base_url):
+        demo.upsert_harvest_source(
+            source["name"],
+            source["title"],
+            source["url"],
+            SPREADSHEET,
+            source["owner_org"],
+            source["config"],
+        )
+        names.append(source["name"])
+    config = demo_source_config(feed.base_url)
+    demo.upsert_harvest_source(
+        "dukcapil-paser",
+        "Dukcapil Paser",
+        config["releases"][-1]["url"],
+        DUKCAPIL,
+        "disdukcapil-paser",
+        config,
+    )
+    return [*names, "dukcapil-paser"]
+
+
+def _dataset_names(org: str) -> set[str]:
+    result = call_action(
+        "package_search",
+        fq=f'organization:"{org}"',
+        rows=100,
+        include_private=True,
+        context={"ignore_auth": True},
+    )
+    return {d["name"] for d in result["results"]}
+
+
+@pytest.mark.usefixtures("consumers")
+def test_harvest_through_the_redis_queue_then_rerun_unchanged(demo_sources) -> None:
+    first = {name: demo.run_harvest(name, timeout=300) for name in demo_sources}
+
+    for name, job in first.items():
+        assert job["status"] == "Finished", name
+        assert job["stats"]["added"] > 0 and job["stats"]["errored"] == 0, (name, job["stats"])
+    assert len(_dataset_names("disdukcapil-paser")) == first["dukcapil-paser"]["stats"]["added"]
+    assert _dataset_names("dinkes-paser")
+    modified = {
+        p.name: p.metadata_modified
+        for p in model.Session.query(model.Package).filter(model.Package.type == "dataset")
+    }
+
+    second = {name: demo.run_harvest(name, timeout=300) for name in demo_sources}
+
+    for name, job in second.items():
+        stats = job["stats"]
+        assert (stats["added"], stats["updated"], stats["errored"]) == (0, 0, 0), (name, stats)
+    model.Session.expire_all()
+    assert {
+        p.name: p.metadata_modified
+        for p in model.Session.query(model.Package).filter(model.Package.type == "dataset")
+    } == modified
+
+
+def test_one_shot_run_test_command(cli, demo_sources) -> None:
+    result = cli.invoke(ckan_cli, ["harvester", "run-test", "daftar-data-dinkes-paser"])
+
+    assert result.exit_code == 0, result.output
+    assert _dataset_names("dinkes-paser")
