@@ -19,7 +19,7 @@ from typing import Any
 
 from frictionless import Checklist, Resource, Schema
 
-from ckanext.satudata.validation import checks, guard, messages, reader, standards
+from ckanext.satudata.validation import checks, guard, keys, messages, reader, standards
 from ckanext.satudata.validation.reader import FileRejected, Limits
 
 log = logging.getLogger(__name__)
@@ -138,12 +138,24 @@ def resolve_schema(standard: str | None) -> Schema | None:
     return standards.load_standard(standard) if standard else None
 
 
+def without_primary_key(schema: Schema | None) -> Schema | None:
+    """The schema frictionless gets: duplicate keys are keys.primary_key's job
+    (frictionless would keep every key value in memory)."""
+    if schema is None or not schema.primary_key:
+        return schema
+    lean = schema.to_copy()
+    lean.primary_key = []
+    return lean
+
+
 def build_checks(schema: Schema | None, scanner: guard.PersonalDataScanner) -> Checklist:
     found: list[Any] = [guard.personal_data(scanner=scanner)]
+    if schema is not None and schema.primary_key:
+        found.append(keys.primary_key(field_names=list(schema.primary_key)))
     region_fields = standards.region_code_fields(schema) if schema is not None else []
     if region_fields:
         found.append(checks.region_code(field_names=region_fields))
-    return Checklist(checks=found)
+    return keys.KeyFirstChecklist(checks=found)
 
 
 def validate_file(
@@ -189,7 +201,7 @@ def _validate(
     resource = Resource(
         data=scanned,
         format="inline",
-        schema=schema,
+        schema=without_primary_key(schema),
     )
     report = resource.validate(build_checks(schema, scanner), limit_errors=error_limit)
     if not scanned.finished:
@@ -198,7 +210,7 @@ def _validate(
     task = report.tasks[0]
     report_dict = report.to_descriptor()
     field_types = {f.name: f.type for f in resource.schema.fields} if resource.schema else {}
-    primary_key = list(resource.schema.primary_key) if resource.schema else []
+    primary_key = list(schema.primary_key) if schema is not None else []
     summary: list[dict[str, Any]] = []
     error_count = 0
     encoding_failed = False
