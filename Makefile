@@ -33,5 +33,8 @@ bench: bench-validation bench-dukcapil bench-spreadsheet  ## every benchmark
 bench-validation: venv  ## validation engine vs plain frictionless (100k-row CSV/XLSX, 1M-row CSV memory)
 	.venv/bin/python bench/bench_validation.py
 
+bench-spreadsheet: venv  ## harvest 200 generated OPD spreadsheets into the real stack, then re-run
+	.venv/bin/python bench/bench_spreadsheet.py --ini "$$(bash scripts/bench-site.sh)"
+
 bench-dukcapil: venv  ## national-scale Dukcapil semester through transform and checks
 	.venv/bin/python bench/bench_dukcapil.py
