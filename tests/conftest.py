@@ -62,34 +62,7 @@ def opd(make_opd: Callable[..., dict]) -> dict:
 
 @pytest.fixture
 def sdi_dataset(opd: dict) -> Callable[..., dict]:
-    """Builds a complete SDI dataset dict for ``opd``; keyword overrides win,
-    and an override of None drops the field."""
+    """Builds a complete SDI dataset dict for ``opd`` (see sdi_data.py)."""
+    from sdi_data import sdi_dataset_dict
 
-    def build(**overrides: object) -> dict:
-        data = {
-            "name": "jumlah-penduduk-menurut-kecamatan",
-            "title": "Jumlah Penduduk menurut Kecamatan di Kabupaten Paser",
-            "notes": "Jumlah penduduk terdaftar menurut kecamatan, Data Kependudukan Bersih.",
-            "owner_org": opd["id"],
-            "theme": "pemerintahan-umum",
-            "subtopik": "kependudukan",
-            "jenis": "statistik",
-            "accessRights": "terbuka",
-            "accrualPeriodicity": "semesteran",
-            "periode": "semester",
-            "tahun_mulai": 2023,
-            "tahun_akhir": 2024,
-            "tingkat_wilayah": "kecamatan",
-            "kode_wilayah": ["64.01.04", "64.01.05"],
-            "satuan": "jiwa",
-            "ukuran": "Jumlah",
-            "id_sds": "N/A",
-            "sumber": "Dukcapil Kemendagri (DKB)",
-            "license_id": "cc-by",
-            "klasifikasi": "per kecamatan, per jenis kelamin",
-            "tags": [{"name": "kependudukan"}],
-        }
-        data.update(overrides)
-        return {key: value for key, value in data.items() if value is not None}
-
-    return build
+    return lambda **overrides: sdi_dataset_dict(**{"owner_org": opd["id"], **overrides})

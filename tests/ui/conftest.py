@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sdi_data import sdi_dataset_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output"
@@ -89,30 +90,13 @@ def reset_portal() -> None:
 
 
 def sdi_dataset(owner_org: str, name: str, title: str, **overrides: Any) -> dict[str, Any]:
-    data = {
-        "name": name,
-        "title": title,
+    ui_defaults = {
         "notes": f"{title}, data registrasi Kabupaten Paser.",
-        "owner_org": owner_org,
-        "theme": "pemerintahan-umum",
-        "subtopik": "kependudukan",
-        "jenis": "statistik",
-        "accessRights": "terbuka",
-        "accrualPeriodicity": "semesteran",
-        "periode": "semester",
-        "tahun_mulai": 2023,
-        "tahun_akhir": 2024,
-        "tingkat_wilayah": "kecamatan",
         "kode_wilayah": ["64.01.01", "64.01.02", "64.01.04"],
-        "satuan": "jiwa",
-        "ukuran": "Jumlah",
-        "id_sds": "N/A",
-        "sumber": "Dukcapil Kemendagri (DKB)",
-        "license_id": "cc-by",
         "klasifikasi": "per kecamatan, per agama",
+        "tags": None,
     }
-    data.update(overrides)
-    return data
+    return sdi_dataset_dict(owner_org, name=name, title=title, **{**ui_defaults, **overrides})
 
 
 def seed_portal() -> dict[str, Any]:
