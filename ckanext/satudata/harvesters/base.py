@@ -122,7 +122,9 @@ class SatudataHarvesterBase(HarvesterBase):
     def _is_unchanged(self, harvest_object: HarvestObject, content_hash: str) -> bool:
         """Record the hash; True when the current object of the guid has the same."""
         self._set_extra(harvest_object, HASH_KEY, content_hash)
-        harvest_object.save()
+        # Committed with the object's state by the queue right after the fetch
+        # stage (queue.fetch_and_import_stages): no commit of its own here.
+        harvest_object.add()
         current = self._current_object(harvest_object.harvest_source_id, harvest_object.guid)
         if current is None or current.id == harvest_object.id or not current.package_id:
             return False

@@ -231,11 +231,12 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         if refused:
             return self._gather_error(harvest_job, refused)
 
-        ids = []
+        # One commit for all objects (not one per object).
+        created = []
         for guid, content in contents.items():
             harvest_object = HarvestObject(guid=guid, job=harvest_job, content=json.dumps(content))
-            harvest_object.save()
-            ids.append(harvest_object.id)
+            harvest_object.add()
+            created.append(harvest_object)
         for guid in sorted(set(previous) - set(contents)):
             harvest_object = HarvestObject(
                 guid=guid,
@@ -243,8 +244,11 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
                 content=json.dumps({"withdraw": True, "mode": config["removed_rows"]}),
                 extras=[HarvestObjectExtra(key="status", value="delete")],
             )
-            harvest_object.save()
-            ids.append(harvest_object.id)
+            harvest_object.add()
+            created.append(harvest_object)
+        model.Session.flush()
+        ids = [harvest_object.id for harvest_object in created]
+        model.Session.commit()
         log.info(
             "spreadsheet source %s: %d rows, %d withdrawn",
             source.url, len(contents), len(set(previous) - set(contents)),
