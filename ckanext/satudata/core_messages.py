@@ -368,6 +368,8 @@ MESSAGES = [
         "{num} Members",
     ),
     # --- ckanext-activity (CKAN core plugin) ---
+    # ckanext/activity/templates/header.html
+    ngettext("Dashboard (%(num)d new item)", "Dashboard (%(num)d new items)"),
     # ckanext/activity/templates/package/read_base.html
     N_("Activity Stream"),
     # ckanext/activity/templates/user/dashboard.html
@@ -446,6 +448,12 @@ MESSAGES = [
     N_("Update Organization"),
     N_("Create Organization"),
     # --- ckanext-harvest (ships no Indonesian catalog) ---
+    # ckan/templates/snippets/search_result_text.html builds these for the
+    # harvest source list (/harvest, search type "harvest")
+    ngettext('{number} harvest found for "{query}"', '{number} harvests found for "{query}"'),
+    N_('No harvests found for "{query}"'),
+    ngettext("{number} harvest found", "{number} harvests found"),
+    N_("No harvests found"),
     # ckanext/harvest/templates/admin/base.html
     N_("Harvest"),
     # ckanext/harvest/templates/source/new.html

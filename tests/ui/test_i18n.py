@@ -4,6 +4,7 @@ API answers validation errors in the language asked for."""
 
 from __future__ import annotations
 
+import html
 import re
 from importlib import resources
 from pathlib import Path
@@ -99,6 +100,150 @@ def test_vocabulary_and_schema_labels_are_bilingual() -> None:
     for schema in sorted((PACKAGE / "schemas").glob("*.yaml")):
         for label in labels(yaml.safe_load(schema.read_text("utf-8"))):
             assert label.get("id") and label.get("en"), (schema.name, label)
+
+
+# The most visible CKAN core / ckanext-harvest messages our catalog translates
+# (core_messages.py): page -> (English, Indonesian) pairs that must appear in
+# the language of the page and never in the other one.
+VISIBLE_MESSAGES: dict[str, list[tuple[str, str]]] = {
+    "home": [
+        ("Log in", "Masuk"),
+        ("Powered by", "Didukung oleh"),
+        ("CKAN Association", "Asosiasi CKAN"),
+    ],
+    "search": [
+        ("Order by", "Urutkan menurut"),
+        ("Name Ascending", "Nama (A\N{EN DASH}Z)"),
+        ("Formats", "Format"),
+        ("Licenses", "Lisensi"),
+        ("1 dataset found", "1 kumpulan data ditemukan"),
+        ("Log in", "Masuk"),
+    ],
+    "search_many": [("2 datasets found", "2 kumpulan data ditemukan")],
+    "dataset": [
+        ("Data and Resources", "Data dan Sumber Daya"),
+        ("Activity Stream", "Riwayat Aktivitas"),
+        ("Explore", "Jelajahi"),
+        ("Log in", "Masuk"),
+    ],
+    "resource": [
+        ("Data last updated", "Data terakhir diperbarui"),
+        ("Dataset description:", "Deskripsi kumpulan data:"),
+    ],
+    "login": [
+        ("Remember me", "Ingat saya"),
+        ("Forgotten your password?", "Lupa kata sandi?"),
+        ("Username or Email", "Nama pengguna atau surel"),
+    ],
+    "harvest": [
+        ("Add Harvest Source", "Tambah sumber panen"),
+        ("1 harvest found", "1 sumber panen ditemukan"),
+        ("Search harvest sources...", "Cari sumber panen..."),
+    ],
+}
+
+
+def visible_text(page: str) -> str:
+    """The text a visitor reads (and placeholders, titles, labels), not
+    markup: "dropdownExplorer" in an id is no English leftover."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    attributes = re.findall(r'(?:placeholder|title|aria-label|alt)="([^"]*)"', page)
+    text = re.sub(r"<[^>]+>", " ", page)
+    return html.unescape(re.sub(r"\s+", " ", " ".join([text, *attributes])))
+
+
+@pytest.fixture
+def visible_pages(app: Any, sysadmin: dict, sdi_dataset: Any, opd: dict) -> Any:
+    """A dataset with a resource and a harvest source; returns a function
+    that fetches the key pages in a language ("" is the default, id)."""
+    from ckan.tests.helpers import call_action
+
+    context = {"user": sysadmin["name"]}
+    dataset = call_action("package_create", context=context, **sdi_dataset())
+    call_action(
+        "package_create", context=context, **sdi_dataset(name="kedua", title="Dataset kedua")
+    )
+    resource = call_action(
+        "resource_create",
+        context=context,
+        package_id=dataset["id"],
+        name="Tautan data",
+        format="CSV",
+        url="https://example.org/data.csv",
+    )
+    call_action(
+        "harvest_source_create",
+        context=context,
+        name="sumber-uji",
+        title="Sumber uji",
+        url="https://example.org/inventaris.xlsx",
+        source_type="satudata_spreadsheet",
+        owner_org=opd["id"],
+    )
+    paths = {
+        "home": "/",
+        "search": f"/dataset/?q=name:{dataset['name']}",
+        "search_many": "/dataset/",
+        "dataset": f"/dataset/{dataset['name']}",
+        "resource": f"/dataset/{dataset['name']}/resource/{resource['id']}",
+        "login": "/user/login",
+        "harvest": "/harvest",
+    }
+    admin = {"Authorization": sysadmin["token"]}
+
+    def fetch(prefix: str) -> dict[str, str]:
+        return {
+            page: visible_text(
+                app.get(prefix + path, headers=admin if page == "harvest" else None).get_data(
+                    as_text=True
+                )
+            )
+            for page, path in paths.items()
+        }
+
+    return fetch
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_key_pages_show_core_and_harvest_text_in_indonesian(visible_pages: Any) -> None:
+    pages = visible_pages("")
+    leftovers = [
+        (page, english)
+        for page, pairs in VISIBLE_MESSAGES.items()
+        for english, _indonesian in pairs
+        if english in pages[page]
+    ]
+    absent = [
+        (page, indonesian)
+        for page, pairs in VISIBLE_MESSAGES.items()
+        for _english, indonesian in pairs
+        if indonesian not in pages[page]
+    ]
+    assert not leftovers, f"English left on Indonesian pages: {leftovers}"
+    assert not absent, f"Indonesian missing: {absent}"
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_key_pages_stay_english_under_en(visible_pages: Any) -> None:
+    pages = visible_pages("/en")
+    absent = [
+        (page, english)
+        for page, pairs in VISIBLE_MESSAGES.items()
+        for english, _indonesian in pairs
+        if english not in pages[page]
+    ]
+    assert not absent, f"English missing on /en pages: {absent}"
+    assert "Data dan Sumber Daya" not in pages["dataset"]
+    assert "Urutkan menurut" not in pages["search"]
+
+
+def test_indonesian_plural_rule_matches_ckan_core() -> None:
+    """The merged catalog takes its plural rule from the last catalog loaded
+    (ours): it must be CKAN's one-form rule, or core plurals with one
+    Indonesian form ("{number} datasets found") fall back to English."""
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle, locale="id")
+    assert catalog.num_plurals == 1
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
