@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.satudata import compat, freshness, search, topics
+from ckanext.satudata.validation import integration as validation
 
 
 @tk.blanket.config_declarations
@@ -79,34 +80,22 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     # (ckanext/satudata/validation/integration.py)
 
     def before_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
-        from ckanext.satudata.validation import integration
-
-        integration.before_change(context, resource, None)
+        validation.before_change(context, resource, None)
 
     def after_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
-        from ckanext.satudata.validation import integration
-
-        integration.after_change(context, resource)
+        validation.after_change(context, resource)
 
     def before_resource_update(
         self, context: Any, current: dict[str, Any], resource: dict[str, Any]
     ) -> None:
-        from ckanext.satudata.validation import integration
-
-        integration.before_change(context, resource, current)
+        validation.before_change(context, resource, current)
 
     def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
-        from ckanext.satudata.validation import integration
-
-        integration.after_change(context, resource)
+        validation.after_change(context, resource)
 
     def before_resource_show(self, resource_dict: dict[str, Any]) -> dict[str, Any]:
-        from ckanext.satudata.validation import integration
-
-        return integration.before_show(resource_dict)
+        return validation.before_show(resource_dict)
 
     def after_resource_delete(self, context: Any, resources: list[dict[str, Any]]) -> None:
-        from ckanext.satudata.validation import integration
-
         for resource in resources:
-            integration.forget(resource.get("id"))
+            validation.forget(resource.get("id"))
