@@ -40,6 +40,23 @@ def regions_load(csv_file: Path) -> None:
 
 
 @satudata.group()
+def freshness() -> None:
+    """Freshness of datasets (current / due soon / overdue)."""
+
+
+@freshness.command("refresh")
+def freshness_refresh() -> None:
+    """Re-index the datasets whose freshness changed since they were indexed
+    (run daily: the state depends on today's date)."""
+    from ckanext.satudata import freshness_index
+
+    changed = freshness_index.refresh()
+    click.echo(f"Re-indexed {len(changed)} dataset(s) whose freshness changed")
+    for name in changed:
+        click.echo(f"  {name}")
+
+
+@satudata.group()
 def demo() -> None:
     """Demo content."""
 
