@@ -34,10 +34,13 @@ Stages:
   row + settings equals that of the dataset's current object.
 - import normalises the file (sheet.py), rules out personal data in every
   sheet of the original, and creates or updates the dataset with two
-  resources: the clean CSV (through resource_create/update, so the validation
-  hooks check it against its data standard and attach their report; its
-  description says what was normalised) and the original file. A refusal is
-  an error of that row; the other rows go on.
+  resources in one action (package_create or package_patch): the clean CSV
+  (checked against its data standard through the validation integration's
+  own hook entry points, which refuse a failing file before anything is
+  written and store the report once it is; its description says what was
+  normalised) and the original file. A refusal is an error of that row; the
+  other rows go on. Datasets are indexed without a Solr commit, committed
+  once the job has nothing left (see _commit_index).
 """
 
 from __future__ import annotations
