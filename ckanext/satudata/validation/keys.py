@@ -124,7 +124,7 @@ class primary_key(Check):
         row_errors = row.errors  # reads every cell
         cells = [row[name] for name in self.field_names]
         error = None
-        if all(cell is None for cell in cells):
+        if cells.count(None) == len(cells):
             error = errors.PrimaryKeyError.from_row(row, note=ALL_BLANK_NOTE)
         else:
             digest = key_digest(cells)
