@@ -44,7 +44,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     # IFacets
 
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
-        return search.add_facets(facets_dict)
+        return search.add_facets(facets_dict, package_type)
 
     def organization_facets(
         self, facets_dict: dict[str, Any], organization_type: str, package_type: str | None

@@ -90,9 +90,13 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     return pkg_dict
 
 
-def add_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
-    """IFacets: OPD first, then the SDI facets titled by the schema labels."""
+def add_facets(facets_dict: dict[str, Any], package_type: str = "dataset") -> dict[str, Any]:
+    """IFacets: OPD first, then the SDI facets titled by the schema labels.
+    Other dataset types (harvest sources) keep their own facets."""
     from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
+
+    if package_type != "dataset":
+        return facets_dict
 
     schema = scheming_get_dataset_schema("dataset") or {}
     labels = {
