@@ -118,3 +118,23 @@ class Harvests:
         gather_errors = [error.message for error in HarvestJob.get(job.id).gather_errors]
         job_report = call_action("harvest_job_show", context=context, id=job.id)
         return JobResult(job_report, gather_errors, objects)
+
+
+SEX_DATASET = "jumlah-penduduk-menurut-jenis-kelamin-per-kecamatan-kabupaten-paser"
+AGE_DATASET = "jumlah-penduduk-menurut-kelompok-umur-per-kecamatan-kabupaten-paser"
+RELIGION_DATASET = "jumlah-penduduk-menurut-agama-per-kecamatan-kabupaten-paser"
+ALL_DATASETS = (SEX_DATASET, AGE_DATASET, RELIGION_DATASET)
+
+
+def releases(harvests: Harvests, *semesters: str) -> list[dict[str, str]]:
+    return [{"semester": s, "url": harvests.feed.service_url(s)} for s in semesters]
+
+
+def show(name: str) -> dict[str, Any]:
+    from ckan.tests.helpers import call_action
+
+    return call_action("package_show", id=name)
+
+
+def by_period(dataset: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {r["periode_data"]: r for r in dataset["resources"]}

@@ -10,30 +10,24 @@ from typing import Any
 import pytest
 from ckan.lib import uploader
 from ckan.tests.helpers import call_action
-from dukcapil_support import ORG_NAME, ORG_TITLE, Harvests
-
-SEX_DATASET = "jumlah-penduduk-menurut-jenis-kelamin-per-kecamatan-kabupaten-paser"
-AGE_DATASET = "jumlah-penduduk-menurut-kelompok-umur-per-kecamatan-kabupaten-paser"
-RELIGION_DATASET = "jumlah-penduduk-menurut-agama-per-kecamatan-kabupaten-paser"
-ALL_DATASETS = (SEX_DATASET, AGE_DATASET, RELIGION_DATASET)
-
-
-def releases(harvests: Harvests, *semesters: str) -> list[dict[str, str]]:
-    return [{"semester": s, "url": harvests.feed.service_url(s)} for s in semesters]
-
-
-def show(name: str) -> dict[str, Any]:
-    return call_action("package_show", id=name)
+from dukcapil_support import (
+    AGE_DATASET,
+    ALL_DATASETS,
+    ORG_NAME,
+    ORG_TITLE,
+    RELIGION_DATASET,
+    SEX_DATASET,
+    Harvests,
+    by_period,
+    releases,
+    show,
+)
 
 
 def table(resource: dict[str, Any]) -> list[dict[str, str]]:
     path = uploader.get_resource_uploader(resource).get_path(resource["id"])
     with open(path, encoding="utf-8") as handle:
         return list(csv.DictReader(io.StringIO(handle.read())))
-
-
-def by_period(dataset: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {r["periode_data"]: r for r in dataset["resources"]}
 
 
 def activity_count(name: str) -> int:

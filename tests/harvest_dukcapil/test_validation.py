@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from ckan.tests.helpers import call_action
-from dukcapil_support import Harvests
-from test_harvest import (
+from dukcapil_support import (
     AGE_DATASET,
     ALL_DATASETS,
     RELIGION_DATASET,
     SEX_DATASET,
+    Harvests,
     by_period,
     releases,
     show,
