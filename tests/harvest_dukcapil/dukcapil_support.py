@@ -6,27 +6,14 @@ run_harvest_job does, minus the queue."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
+
+from harvest_support import JobResult, run_job
 
 from ckanext.satudata.sample_feeds.dukcapil import FeedServer
 
 ORG_NAME = "disdukcapil-paser"
 ORG_TITLE = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Paser"
-
-
-@dataclass
-class JobResult:
-    job: dict[str, Any]
-    gather_errors: list[str]
-    objects: list[dict[str, Any]]  # guid, state, report_status, errors, package_id
-
-    @property
-    def object_errors(self) -> list[str]:
-        return [error for o in self.objects for error in o["errors"]]
-
-    def statuses(self) -> dict[str, str]:
-        return {o["guid"]: o["report_status"] for o in self.objects}
 
 
 def fast_config(**overrides: Any) -> dict[str, Any]:
@@ -87,37 +74,8 @@ class Harvests:
         return self.source
 
     def run(self) -> JobResult:
-        from ckan.tests.helpers import call_action
-        from ckanext.harvest import queue
-        from ckanext.harvest.model import HarvestJob, HarvestObject
-
         assert self.source is not None
-        context = {"user": self.sysadmin["name"]}
-        job_dict = call_action(
-            "harvest_job_create", context=context, source_id=self.source["id"], run=False
-        )
-        job = HarvestJob.get(job_dict["id"])
-        job.status = "Running"
-        job.save()
-        harvester = queue.get_harvester("satudata_dukcapil")
-        object_ids = queue.gather_stage(harvester, job)
-        objects = []
-        for object_id in object_ids or []:
-            harvest_object = HarvestObject.get(object_id)
-            queue.fetch_and_import_stages(harvester, harvest_object)
-            objects.append(
-                {
-                    "guid": harvest_object.guid,
-                    "state": harvest_object.state,
-                    "report_status": harvest_object.report_status,
-                    "errors": [error.message for error in harvest_object.errors],
-                    "package_id": harvest_object.package_id,
-                }
-            )
-        call_action("harvest_jobs_run", context={"ignore_auth": True})
-        gather_errors = [error.message for error in HarvestJob.get(job.id).gather_errors]
-        job_report = call_action("harvest_job_show", context=context, id=job.id)
-        return JobResult(job_report, gather_errors, objects)
+        return run_job(self.sysadmin["name"], self.source["id"], "satudata_dukcapil")
 
 
 SEX_DATASET = "jumlah-penduduk-menurut-jenis-kelamin-per-kecamatan-kabupaten-paser"

@@ -40,7 +40,7 @@ def test_first_harvest_of_two_semesters(harvests: Harvests) -> None:
     result = harvests.run()
 
     assert result.gather_errors == [] and result.object_errors == []
-    assert sorted(result.statuses().values()) == ["added"] * 3
+    assert sorted(result.statuses_by_guid().values()) == ["added"] * 3
     sex = show(SEX_DATASET)
     assert sex["organization"]["name"] == ORG_NAME
     assert sex["author"] == ORG_TITLE
@@ -103,7 +103,7 @@ def test_rerun_of_the_same_semester_writes_nothing(harvests: Harvests) -> None:
     result = harvests.run()
 
     assert result.gather_errors == [] and result.object_errors == []
-    assert sorted(result.statuses().values()) == ["not modified"] * 3
+    assert sorted(result.statuses_by_guid().values()) == ["not modified"] * 3
     assert_untouched(before)
     assert {name: activity_count(name) for name in ALL_DATASETS} == activities
 
@@ -118,7 +118,7 @@ def test_rerun_with_another_composition_of_semesters_writes_nothing(harvests: Ha
 
     result = harvests.run()
 
-    assert sorted(result.statuses().values()) == ["not modified"] * 3
+    assert sorted(result.statuses_by_guid().values()) == ["not modified"] * 3
     assert_untouched(before)
 
 
@@ -132,7 +132,9 @@ def test_third_semester_adds_a_resource_and_refreshes_the_cumulative_one(
 
     result = harvests.run()
 
-    assert result.object_errors == [] and sorted(result.statuses().values()) == ["updated"] * 3
+    assert (
+        result.object_errors == [] and sorted(result.statuses_by_guid().values()) == ["updated"] * 3
+    )
     dataset = show(SEX_DATASET)
     after = by_period(dataset)
     assert set(after) == {
@@ -163,7 +165,9 @@ def test_correction_replaces_the_semester_and_shows_in_the_activity(harvests: Ha
 
     result = harvests.run()
 
-    assert result.object_errors == [] and sorted(result.statuses().values()) == ["updated"] * 3
+    assert (
+        result.object_errors == [] and sorted(result.statuses_by_guid().values()) == ["updated"] * 3
+    )
     old, new = by_period(before[SEX_DATASET]), by_period(show(SEX_DATASET))
     semester = "2024 Semester II"
     assert new[semester]["id"] == old[semester]["id"]
@@ -286,7 +290,7 @@ def test_desa_level_dataset(harvests: Harvests) -> None:
 
     result = harvests.run()
 
-    assert result.object_errors == [] and list(result.statuses().values()) == ["added"]
+    assert result.object_errors == [] and list(result.statuses_by_guid().values()) == ["added"]
     dataset = show("jumlah-penduduk-menurut-jenis-kelamin-per-desa-kabupaten-paser")
     assert dataset["tingkat_wilayah"] == "desa" and len(dataset["kode_wilayah"]) == 144
     assert len(table(by_period(dataset)["2024 Semester II"])) == 144

@@ -54,7 +54,9 @@ def test_first_harvest_stores_a_report_per_resource(app: Any, harvests: Harvests
 
     result = harvests.run()
 
-    assert result.object_errors == [] and sorted(result.statuses().values()) == ["added"] * 3
+    assert (
+        result.object_errors == [] and sorted(result.statuses_by_guid().values()) == ["added"] * 3
+    )
     for name in ALL_DATASETS:
         dataset = show(name)
         assert len(dataset["resources"]) == 3
@@ -119,7 +121,7 @@ def test_unchanged_rerun_stores_no_report_and_queues_no_load(harvests: Harvests)
 
     result = harvests.run()
 
-    assert sorted(result.statuses().values()) == ["not modified"] * 3
+    assert sorted(result.statuses_by_guid().values()) == ["not modified"] * 3
     assert {rid: report(rid) for rid in resource_ids} == before
     assert queued_jobs() == []
 
@@ -133,7 +135,9 @@ def test_corrected_semester_gets_a_new_report_and_a_new_load(harvests: Harvests)
 
     result = harvests.run()
 
-    assert result.object_errors == [] and sorted(result.statuses().values()) == ["updated"] * 3
+    assert (
+        result.object_errors == [] and sorted(result.statuses_by_guid().values()) == ["updated"] * 3
+    )
     resource = by_period(show(SEX_DATASET))["2024 Semester II"]
     assert report(resource["id"])["file_hash"] == resource["hash"]
     run_jobs()

@@ -6,26 +6,13 @@ test helper run_harvest_job does, minus the Redis round trip."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
+
+from harvest_support import JobResult, run_job
 
 from ckanext.satudata.sample_data.serve import FileServer
 
 SOURCE_TYPE = "satudata_spreadsheet"
-
-
-@dataclass
-class JobResult:
-    job: dict[str, Any]
-    gather_errors: list[str]
-    objects: list[dict[str, Any]]
-
-    @property
-    def object_errors(self) -> list[str]:
-        return [error for o in self.objects for error in o["errors"]]
-
-    def statuses(self) -> list[str]:
-        return sorted(o["report_status"] for o in self.objects)
 
 
 class Harvests:
@@ -66,36 +53,5 @@ class Harvests:
         return self.source
 
     def run(self) -> JobResult:
-        from ckan.tests.helpers import call_action
-        from ckanext.harvest import queue
-        from ckanext.harvest.model import HarvestJob, HarvestObject
-
         assert self.source is not None
-        context = {"user": self.sysadmin["name"]}
-        job_dict = call_action(
-            "harvest_job_create", context=context, source_id=self.source["id"], run=False
-        )
-        job = HarvestJob.get(job_dict["id"])
-        job.status = "Running"
-        job.save()
-        # dataset_purge (a refused new dataset) removes the session: keep plain ids.
-        job_id = job.id
-        harvester = queue.get_harvester(SOURCE_TYPE)
-        object_ids = queue.gather_stage(harvester, job)
-        objects = []
-        for object_id in object_ids or []:
-            harvest_object = HarvestObject.get(object_id)
-            queue.fetch_and_import_stages(harvester, harvest_object)
-            objects.append(
-                {
-                    "guid": harvest_object.guid,
-                    "state": harvest_object.state,
-                    "report_status": harvest_object.report_status,
-                    "errors": [error.message for error in harvest_object.errors],
-                    "package_id": harvest_object.package_id,
-                }
-            )
-        call_action("harvest_jobs_run", context={"ignore_auth": True})
-        gather_errors = [error.message for error in HarvestJob.get(job_id).gather_errors]
-        job_report = call_action("harvest_job_show", context=context, id=job_id)
-        return JobResult(job_report, gather_errors, objects)
+        return run_job(self.sysadmin["name"], self.source["id"], SOURCE_TYPE)

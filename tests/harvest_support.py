@@ -1,0 +1,59 @@
+"""Running harvest jobs in tests through ckanext-harvest's own stage
+functions (queue.gather_stage, then queue.fetch_and_import_stages per object,
+then harvest_jobs_run), as its test helper run_harvest_job does, minus the
+Redis round trip (tests/harvest_queue covers that)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class JobResult:
+    job: dict[str, Any]
+    gather_errors: list[str]
+    objects: list[dict[str, Any]]  # guid, state, report_status, errors, package_id
+
+    @property
+    def object_errors(self) -> list[str]:
+        return [error for o in self.objects for error in o["errors"]]
+
+    def statuses(self) -> list[str]:
+        return sorted(o["report_status"] for o in self.objects)
+
+    def statuses_by_guid(self) -> dict[str, str]:
+        return {o["guid"]: o["report_status"] for o in self.objects}
+
+
+def run_job(user: str, source_id: str, source_type: str) -> JobResult:
+    from ckan.tests.helpers import call_action
+    from ckanext.harvest import queue
+    from ckanext.harvest.model import HarvestJob, HarvestObject
+
+    job_dict = call_action(
+        "harvest_job_create", context={"user": user}, source_id=source_id, run=False
+    )
+    job = HarvestJob.get(job_dict["id"])
+    job.status = "Running"
+    job.save()
+    # A purged dataset removes the session: keep plain ids, not ORM objects.
+    job_id = job.id
+    harvester = queue.get_harvester(source_type)
+    objects = []
+    for object_id in queue.gather_stage(harvester, job) or []:
+        harvest_object = HarvestObject.get(object_id)
+        queue.fetch_and_import_stages(harvester, harvest_object)
+        objects.append(
+            {
+                "guid": harvest_object.guid,
+                "state": harvest_object.state,
+                "report_status": harvest_object.report_status,
+                "errors": [error.message for error in harvest_object.errors],
+                "package_id": harvest_object.package_id,
+            }
+        )
+    call_action("harvest_jobs_run", context={"ignore_auth": True})
+    gather_errors = [error.message for error in HarvestJob.get(job_id).gather_errors]
+    job_report = call_action("harvest_job_show", context={"user": user}, id=job_id)
+    return JobResult(job_report, gather_errors, objects)
