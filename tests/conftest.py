@@ -26,23 +26,11 @@ def sysadmin() -> dict:
     return factories.SysadminWithToken()
 
 
-def opd_fields(name: str, title: str, **overrides: object) -> dict:
-    """The fields the OPD organization schema requires, with plausible values."""
-    return {
-        "name": name,
-        "title": title,
-        "kode_opd": "2.16.2.20.2.21.01.0000",
-        "peran": "produsen_data",
-        "urusan": ["2.16"],
-        "email": f"{name}@paserkab.go.id",
-        **overrides,
-    }
-
-
 @pytest.fixture
 def make_opd(sysadmin: dict) -> Callable[..., dict]:
     """Creates an OPD organization (the OPD schema's required fields filled in)."""
     from ckan.tests import factories
+    from sdi_data import opd_fields
 
     def make(name: str, title: str, **overrides: object) -> dict:
         return factories.Organization(user=sysadmin, **opd_fields(name, title, **overrides))

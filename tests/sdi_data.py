@@ -1,5 +1,5 @@
-"""A complete SDI dataset for tests: the one place test data fills in every
-field the dataset schema requires."""
+"""Complete SDI datasets and OPDs for tests: the one place test data fills in
+every field the dataset and organization schemas require."""
 
 from __future__ import annotations
 
@@ -33,3 +33,16 @@ def sdi_dataset_dict(owner_org: str | None = None, **overrides: Any) -> dict[str
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def opd_fields(name: str, title: str, **overrides: Any) -> dict[str, Any]:
+    """The fields the OPD organization schema requires, with plausible values."""
+    return {
+        "name": name,
+        "title": title,
+        "kode_opd": "2.16.2.20.2.21.01.0000",
+        "peran": "produsen_data",
+        "urusan": ["2.16"],
+        "email": f"{name}@paserkab.go.id",
+        **overrides,
+    }

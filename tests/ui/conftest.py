@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sdi_data import sdi_dataset_dict
+from sdi_data import opd_fields, sdi_dataset_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output"
@@ -105,16 +105,6 @@ def seed_portal() -> dict[str, Any]:
 
     from ckanext.satudata import datastore_load, demo
     from ckanext.satudata.validation import standards
-
-    def opd_fields(name: str, title: str) -> dict[str, Any]:
-        return {
-            "name": name,
-            "title": title,
-            "kode_opd": "2.16.2.20.2.21.01.0000",
-            "peran": "produsen_data",
-            "urusan": ["2.16"],
-            "email": f"{name}@paserkab.go.id",
-        }
 
     demo.load_topic_groups()
     disdukcapil = call(
