@@ -5,6 +5,7 @@ duplicated."""
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import time
 from importlib import resources
@@ -135,7 +136,15 @@ def upsert_harvest_source(
     try:
         existing = tk.get_action("harvest_source_show")(context, {"id": name})
     except tk.ObjectNotFound:
-        tk.get_action("harvest_source_create")(_site_context(), data)
+        # ckanext-harvest logs a spurious "Harvest source not found" ERROR while
+        # it indexes a source it has not finished creating; keep demo output clean.
+        harvest_log = logging.getLogger("ckanext.harvest.plugin")
+        level = harvest_log.level
+        harvest_log.setLevel(logging.CRITICAL)
+        try:
+            tk.get_action("harvest_source_create")(_site_context(), data)
+        finally:
+            harvest_log.setLevel(level)
         return "created"
     tk.get_action("harvest_source_update")(_site_context(), {**data, "id": existing["id"]})
     return "updated"

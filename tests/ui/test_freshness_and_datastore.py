@@ -122,29 +122,59 @@ def test_datastore_load_uses_the_table_schema_types_and_replaces(
     assert [v["view_type"] for v in views] == ["datatables_view"]
 
 
-def test_enqueue_load_queues_a_background_job(monkeypatch: pytest.MonkeyPatch) -> None:
-    queued: list[Any] = []
-    monkeypatch.setattr(
-        datastore_load.tk, "enqueue_job", lambda fn, args, **kw: queued.append((fn, args, kw))
-    )
-    datastore_load.enqueue_load("res-1", TYPED_SCHEMA)
-    ((function, args, _kwargs),) = queued
-    assert function is datastore_load.load_resource
-    assert args == ["res-1", TYPED_SCHEMA]
-
-
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-def test_only_a_passed_validation_enqueues_a_load(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_a_passed_validation_queues_a_typed_load(sdi_dataset: Any, sysadmin: dict) -> None:
+    """On the real job queue (Redis): failures queue nothing; a success queues
+    one load typed by the Table Schema the file passed against."""
+    from ckan.lib import jobs
+
     from ckanext.satudata.validation import engine, integration
 
-    monkeypatch.setattr(integration.store, "save", lambda *args, **kwargs: None)
-    loads: list[str] = []
-    monkeypatch.setattr(datastore_load, "enqueue_load", lambda rid, schema: loads.append(rid))
-    resource = {"id": "r1", "package_id": "p1"}
+    dataset = call_action("package_create", {"user": sysadmin["name"]}, **sdi_dataset())
+    resource = call_action(
+        "resource_create", {"user": sysadmin["name"]}, package_id=dataset["id"],
+        name="Laporan", url="https://paserkab.go.id/laporan.pdf", format="PDF",
+    )  # fmt: skip
+    queue = jobs.get_queue()
+    queue.empty()
     for status in (engine.FAILURE, engine.ERROR):
-        result = engine.ValidationResult(status=status, format="csv", standard="penduduk_agama")
-        integration.save_result(resource, result, "upload")
-    assert loads == []
-    result = engine.ValidationResult(status=engine.SUCCESS, format="csv", standard="penduduk_agama")
-    integration.save_result(resource, result, "upload")
-    assert loads == ["r1"]
+        failed = engine.ValidationResult(status=status, format="csv", table_schema=TYPED_SCHEMA)
+        integration.save_result(resource, failed, "upload")
+    assert queue.jobs == []
+
+    passed = engine.ValidationResult(status=engine.SUCCESS, format="csv", table_schema=TYPED_SCHEMA)
+    integration.save_result(resource, passed, "upload")
+
+    (job,) = queue.jobs
+    assert job.func is datastore_load.load_resource
+    assert list(job.args) == [resource["id"], TYPED_SCHEMA]
+    queue.empty()
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_redis")
+def test_file_without_a_standard_is_loaded_with_inferred_types(
+    sdi_dataset: Any, sysadmin: dict
+) -> None:
+    """No data standard: the DataStore still gets typed columns, from the
+    schema frictionless inferred while validating (a real job worker)."""
+    from ckan.lib import jobs
+
+    dataset = call_action("package_create", {"user": sysadmin["name"]}, **sdi_dataset())
+    text = "kecamatan,jumlah_puskesmas,rasio\nTanah Grogot,3,1.5\nKuaro,2,0.75\n"
+    resource = call_action(
+        "resource_create", {"user": sysadmin["name"]}, package_id=dataset["id"], name="Puskesmas",
+        upload=FileStorage(io.BytesIO(text.encode()), filename="puskesmas.csv"),
+    )  # fmt: skip
+    worker = jobs.Worker(["default"])
+    worker.execute_job = lambda job, queue: worker.perform_job(job, queue)  # in-process
+    worker.work(burst=True)
+
+    found = call_action("datastore_search", resource_id=resource["id"])
+    types = {f["id"]: f["type"] for f in found["fields"]}
+    assert types == {
+        "_id": "int",
+        "kecamatan": "text",
+        "jumlah_puskesmas": "int4",
+        "rasio": "numeric",
+    }
+    assert [r["jumlah_puskesmas"] for r in found["records"]] == [3, 2]

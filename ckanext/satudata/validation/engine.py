@@ -45,6 +45,9 @@ class ValidationResult:
     rejection: str | None = None  # FileRejected code when status is "error"
     file_hash: str | None = None
     seconds: float = 0.0
+    # The Table Schema the rows were checked against: the data standard's, or
+    # the one frictionless inferred. The DataStore types its columns by it.
+    table_schema: dict[str, Any] | None = None
 
     @property
     def valid(self) -> bool:
@@ -260,6 +263,13 @@ def _validate(
         summary=summary,
         personal_data=personal,
         report=report_dict,
+        table_schema=(
+            standards.standard_descriptor(standard)
+            if standard
+            else resource.schema.to_descriptor()
+            if resource.schema
+            else None
+        ),
     )
 
 

@@ -244,13 +244,12 @@ def save_result(resource: dict[str, Any], result: engine.ValidationResult, sourc
         summary=result.summary,
         report={"result": result.as_dict(), "frictionless": result.report},
     )
-    # Only a file that passed against a data standard reaches the DataStore,
-    # typed by that standard (datastore_load.py).
-    if result.status == engine.SUCCESS and result.standard:
+    # Only a file that passed validation reaches the DataStore, typed by the
+    # Table Schema it passed against: its data standard, or the inferred one.
+    if result.status == engine.SUCCESS and result.table_schema:
         from ckanext.satudata import datastore_load
-        from ckanext.satudata.validation import standards
 
-        datastore_load.enqueue_load(resource["id"], standards.standard_descriptor(result.standard))
+        datastore_load.enqueue_load(resource["id"], result.table_schema)
 
 
 def before_show(resource: dict[str, Any]) -> dict[str, Any]:
