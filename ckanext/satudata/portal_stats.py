@@ -15,8 +15,8 @@ from ckanext.satudata import freshness, region_store, vocabularies
 
 # Validation statuses (resource field validation_status, set by the validation
 # engine) that mean the file conforms / does not conform to its standard.
-VALID_STATUSES = frozenset({"success", "valid"})
-INVALID_STATUSES = frozenset({"failure", "invalid", "error", "refused"})
+VALID_STATUSES = frozenset({"success"})
+INVALID_STATUSES = frozenset({"failure", "error"})
 ATTENTION_LIMIT = 10
 
 

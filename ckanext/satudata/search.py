@@ -78,15 +78,10 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if years:
         pkg_dict["vocab_tahun"] = years
     # The indexed state goes stale as days pass without a change to the dataset:
-    # a nightly `ckan search-index rebuild` keeps the facet true (package_show
-    # computes it afresh on every call).
-    resources = json.loads(pkg_dict.get("validated_data_dict") or "{}").get("resources", [])
-    pkg_dict.update(
-        freshness.evaluate(
-            pkg_dict.get("accrualPeriodicity"),
-            freshness.last_update(resources),
-        ).as_api_fields()
-    )
+    # `ckan satudata freshness refresh` (daily, freshness_index.py) re-indexes
+    # what changed; package_show computes it afresh on every call.
+    validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+    pkg_dict.update(freshness.of_dataset(validated).as_api_fields())
     return pkg_dict
 
 
