@@ -9,9 +9,48 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 
 from ckanext.satudata import vocabularies
+from ckanext.satudata.validation import integration
 from ckanext.satudata.validation.api import satudata_validation_run, satudata_validation_show
 
-__all__ = ["bulk_update_public", "satudata_validation_run", "satudata_validation_show"]
+__all__ = [
+    "bulk_update_public",
+    "package_create",
+    "package_update",
+    "satudata_validation_run",
+    "satudata_validation_show",
+]
+
+
+def _package_id(result: Any) -> str:
+    return result if isinstance(result, str) else result["id"]
+
+
+@tk.chained_action
+def package_create(original: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    """CKAN stores the uploads and URLs of the resources given to
+    package_create without the resource hooks: validate them here too."""
+    pending = integration.before_package_change(context, data_dict, None)
+    result = original(context, data_dict)
+    integration.after_package_change(_package_id(result), pending)
+    return result
+
+
+@tk.chained_action
+def package_update(original: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    """As package_create (package_patch and resource_create/update call this;
+    resources the resource hooks validated are not validated again)."""
+    current = None
+    reference = data_dict.get("id") or data_dict.get("name")
+    if isinstance(data_dict.get("resources"), list) and reference:
+        package = model.Package.get(reference)
+        if package is not None:
+            current = tk.get_action("package_show")(
+                {"ignore_auth": True, "use_cache": False}, {"id": package.id}
+            )
+    pending = integration.before_package_change(context, data_dict, current)
+    result = original(context, data_dict)
+    integration.after_package_change(_package_id(result), pending)
+    return result
 
 
 @tk.chained_action

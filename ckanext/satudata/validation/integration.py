@@ -28,6 +28,13 @@ log = logging.getLogger(__name__)
 # Fields only the engine may set; whatever a user sends for them is dropped.
 READ_ONLY_FIELDS = ("validation_status", "validation_timestamp")
 _CONTEXT_KEY = "satudata_validation"
+# Set by callers that validated through this module themselves (harvesters).
+DONE_FLAG = "satudata_validation_done"
+# Marks a resource dict the resource hooks already validated, so the
+# package_update that resource_create/resource_update run inside does not
+# validate it again. An object, not a value: no API request can forge it.
+_CHECKED_KEY = "__satudata_checked"
+_CHECKED = object()
 MB = 1024 * 1024
 
 
@@ -185,10 +192,16 @@ def strip_read_only(resource: dict[str, Any]) -> None:
 
 
 def before_change(
-    context: dict[str, Any], resource: dict[str, Any], current: dict[str, Any] | None
+    context: dict[str, Any],
+    resource: dict[str, Any],
+    current: dict[str, Any] | None,
+    package_standard: str | None = None,
 ) -> None:
-    """Shared by before_resource_create and before_resource_update."""
+    """Shared by before_resource_create and before_resource_update (and the
+    package_create/package_update wrappers, which pass the dataset's standard
+    from the data dict: the dataset may not exist yet)."""
     strip_read_only(resource)
+    resource[_CHECKED_KEY] = _CHECKED
     context.pop(_CONTEXT_KEY, None)
     upload = _upload_of(resource)
     if upload is not None:
@@ -201,7 +214,7 @@ def before_change(
         return
     if fmt not in validated_formats():
         return
-    standard = data_standard({**(current or {}), **resource})
+    standard = data_standard({**(current or {}), **resource}) or package_standard
     if mode() == "async":
         context[_CONTEXT_KEY] = {"source": source, "standard": standard, "result": None}
         return
@@ -250,6 +263,63 @@ def save_result(resource: dict[str, Any], result: engine.ValidationResult, sourc
         from ckanext.satudata import datastore_load
 
         datastore_load.enqueue_load(resource["id"], result.table_schema)
+
+
+def _resource_label(index: int, resource: dict[str, Any]) -> str:
+    name = resource.get("name") or resource.get("id") or ""
+    return tk._("Resource {number} ({name})").format(number=index + 1, name=name)
+
+
+def before_package_change(
+    context: dict[str, Any], data_dict: dict[str, Any], current: dict[str, Any] | None
+) -> dict[int, dict[str, Any]]:
+    """package_create/package_update store uploads and URLs of every resource
+    in the data dict without calling the resource hooks: validate each new
+    upload or new URL here, as the hooks do. Returns the pending results by
+    resource position, for ``after_package_change``."""
+    resources = data_dict.get("resources")
+    if not isinstance(resources, list):
+        return {}
+    checked = [isinstance(r, dict) and r.pop(_CHECKED_KEY, None) is _CHECKED for r in resources]
+    if context.get(DONE_FLAG):
+        return {}
+    existing = {r["id"]: r for r in (current or {}).get("resources", []) if r.get("id")}
+    pending: dict[int, dict[str, Any]] = {}
+    for index, resource in enumerate(resources):
+        if checked[index] or not isinstance(resource, dict):
+            continue  # validated by the resource hooks of resource_create/update
+        own: dict[str, Any] = {}
+        try:
+            before_change(
+                own, resource, existing.get(resource.get("id") or ""), data_dict.get("standar_data")
+            )
+        except tk.ValidationError as refused:
+            errors: list[dict[str, Any]] = [{} for _ in resources]
+            label = _resource_label(index, resource)
+            errors[index] = {
+                field: [f"{label}: {message}" for message in messages]
+                for field, messages in refused.error_dict.items()
+            }
+            raise tk.ValidationError({"resources": errors}) from None
+        finally:
+            resource.pop(_CHECKED_KEY, None)
+        if own.get(_CONTEXT_KEY):
+            pending[index] = own[_CONTEXT_KEY]
+    return pending
+
+
+def after_package_change(package_id: str, pending: dict[int, dict[str, Any]]) -> None:
+    """Store the results (or queue the validation) of the resources that
+    ``before_package_change`` validated, now that they have ids."""
+    if not pending:
+        return
+    package = tk.get_action("package_show")(
+        {"ignore_auth": True, "use_cache": False}, {"id": package_id}
+    )
+    resources = package.get("resources", [])
+    for index, result in pending.items():
+        if index < len(resources):
+            after_change({_CONTEXT_KEY: result}, {**resources[index], "package_id": package["id"]})
 
 
 def before_show(resource: dict[str, Any]) -> dict[str, Any]:
