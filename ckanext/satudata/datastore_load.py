@@ -21,6 +21,8 @@ from typing import Any
 
 from ckan.plugins import toolkit as tk
 
+from ckanext.satudata import net
+
 log = logging.getLogger(__name__)
 
 # Table Schema type -> DataStore (PostgreSQL) column type. Types not listed
@@ -63,6 +65,7 @@ def enqueue_load(resource_id: str, table_schema: dict[str, Any]) -> None:
         load_resource,
         [resource_id, table_schema],
         title=f"DataStore load {resource_id}",
+        queue=tk.config.get("ckanext.satudata.validation.queue"),
         rq_kwargs={"timeout": JOB_TIMEOUT_SECONDS},
     )
 
@@ -84,9 +87,12 @@ def _typed_rows(
 
     from ckanext.satudata.validation import reader
 
-    kind = reader.preflight(path, file_format, reader.Limits())
+    from ckanext.satudata.validation import integration
+
+    limits = integration.limits()
+    kind = reader.preflight(path, file_format, limits)
     if kind == "xlsx":
-        source = reader.xlsx_rows(reader.open_xlsx_sheet(path, reader.Limits()))
+        source = reader.xlsx_rows(reader.open_xlsx_sheet(path, limits))
     else:
         source = reader.csv_rows(path, reader.detect_csv_dialect(path, file_format))
     names = [field["name"] for field in table_schema.get("fields", [])]
@@ -96,15 +102,28 @@ def _typed_rows(
             yield {name: _json_value(row.get(name)) for name in names}
 
 
+class FileChanged(Exception):
+    """The URL now serves something other than the file that passed validation."""
+
+
 def _local_copy(resource: dict[str, Any]) -> tuple[str, bool]:
-    """Path of the resource's file and whether it is a temporary copy."""
+    """Path of the resource's file and whether it is a temporary copy.
+
+    A URL is fetched again under the validation's policy and limits; its
+    content must be the very file that passed validation (same sha256), else
+    FileChanged: a file changed after validation is validated again, never
+    loaded unchecked."""
     from ckan.lib.uploader import get_resource_uploader
 
     if resource.get("url_type") == "upload":
         return get_resource_uploader(resource).get_path(resource["id"]), False
-    from ckanext.satudata import net
+    from ckanext.satudata.validation import integration
+    from ckanext.satudata.validation import model as store
 
-    fetched = net.fetch(resource["url"])
+    fetched = net.fetch(resource["url"], integration.fetch_policy())
+    record = store.get(resource["id"])
+    if record is None or not record.file_hash or record.file_hash != fetched.sha256:
+        raise FileChanged(resource["url"])
     suffix = "." + (resource.get("format") or "csv").lower()
     handle, path = tempfile.mkstemp(suffix=suffix)
     with os.fdopen(handle, "wb") as out:
@@ -129,7 +148,19 @@ def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
     context = {"user": site_user["name"], "ignore_auth": True}
     resource = tk.get_action("resource_show")(context, {"id": resource_id})
     file_format = (resource.get("format") or "csv").lower()
-    path, temporary = _local_copy(resource)
+    try:
+        path, temporary = _local_copy(resource)
+    except FileChanged:
+        from ckanext.satudata.validation import integration
+
+        log.warning(
+            "DataStore: %s changed after validation; not loaded, validating it again", resource_id
+        )
+        integration.enqueue(resource_id)
+        return 0
+    except net.FetchError as err:
+        log.warning("DataStore: cannot fetch %s: %s; not loaded", resource_id, err)
+        return 0
     try:
         with contextlib.suppress(tk.ObjectNotFound):  # first load: no table yet
             tk.get_action("datastore_delete")(

@@ -178,3 +178,45 @@ def test_file_without_a_standard_is_loaded_with_inferred_types(
         "rasio": "numeric",
     }
     assert [r["jumlah_puskesmas"] for r in found["records"]] == [3, 2]
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_redis")
+@pytest.mark.ckan_config("ckanext.satudata.validation.url_allow_private", "true")
+@pytest.mark.parametrize("changed", [False, True])
+def test_url_changed_after_validation_is_not_loaded(
+    sdi_dataset: Any, sysadmin: dict, changed: bool
+) -> None:
+    """The load fetches the URL again under the validation's policy: the
+    validated file is loaded; other content (here a NIK list swapped in after
+    validation) is refused and validated again."""
+    from ckan.lib import jobs
+    from ckan.plugins import toolkit as tk
+
+    from ckanext.satudata.sample_data.serve import FileServer
+
+    server = FileServer(port=0, root=None).start()
+    try:
+        server.put("data.csv", b"kecamatan,jumlah\nTanah Grogot,3\nKuaro,2\n")
+        dataset = call_action("package_create", {"user": sysadmin["name"]}, **sdi_dataset())
+        resource = call_action(
+            "resource_create", {"user": sysadmin["name"]}, package_id=dataset["id"],
+            name="Data", url=server.url("data.csv"), format="CSV",
+        )  # fmt: skip
+        assert call_action("resource_show", id=resource["id"])["validation_status"] == "success"
+        if changed:
+            server.put("data.csv", b"nama,nomor\nAmir,6401014501900001\nBudi,6401020101900002\n")
+
+        worker = jobs.Worker(["default"])
+        worker.execute_job = lambda job, queue: worker.perform_job(job, queue)  # in-process
+        worker.work(burst=True)
+    finally:
+        server.stop()
+
+    if not changed:
+        assert call_action("datastore_search", resource_id=resource["id"])["total"] == 2
+        return
+    with pytest.raises(tk.ObjectNotFound):
+        call_action("datastore_search", resource_id=resource["id"])
+    assert call_action("resource_show", id=resource["id"])["validation_status"] == "failure"
+    report = call_action("satudata_validation_show", resource_id=resource["id"])
+    assert "6401014501900001" not in str(report)
