@@ -85,9 +85,7 @@ def _typed_rows(
     read them (same encoding, delimiter and decimal-comma handling)."""
     from frictionless import Resource, Schema
 
-    from ckanext.satudata.validation import reader
-
-    from ckanext.satudata.validation import integration
+    from ckanext.satudata.validation import integration, reader
 
     limits = integration.limits()
     kind = reader.preflight(path, file_format, limits)
