@@ -241,3 +241,32 @@ def test_badge_and_report_page_render(app, sysadmin, dataset) -> None:
     report_page = app.get(f"/dataset/{dataset['name']}/resource/{bad['id']}/validation").body
     assert "satudata-validation-findings" in report_page
     assert f"<td>{row_number}</td>" in report_page and f"<td>{column}</td>" in report_page
+
+
+def test_headerless_nik_file_never_echoes_the_numbers(sysadmin, dataset) -> None:
+    """No header row: row 1 holds NIKs and would become the column names."""
+    niks = [f"64010{index % 9 + 1}4501900{index + 1:03d}" for index in range(6)]
+    rows = [[row[0], row[1], nik] for row, nik in zip(good_rows(), niks, strict=False)]
+    content = csv_bytes(rows[1:], header=rows[0])
+    with pytest.raises(tk.ValidationError) as refused:
+        create(sysadmin, dataset, content, "tanpa-judul.csv")
+    message = str(refused.value.error_dict)
+    assert "kolom 3" in message
+    assert not any(nik in message or nik[:12] in message for nik in niks)
+
+    from ckanext.satudata.validation import engine, integration
+
+    result = integration.validate_upload(upload(content, "x.csv"), "csv", STANDARD)
+    assert result.personal_data and result.personal_data[0]["column"] == "kolom 3"
+    stored = str(result.as_dict()) + str(result.report) + str(result.summary)
+    assert not any(nik[:12] in stored for nik in niks)
+
+    # Stored in store mode would be refused too; store the result as the
+    # hooks would and read it back through the API.
+    resource = call_action(
+        "resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"], url=""
+    )
+    integration.save_result(resource, result, "upload")
+    shown = call_action("satudata_validation_show", resource_id=resource["id"])
+    assert shown["status"] == engine.FAILURE
+    assert not any(nik[:12] in str(shown) for nik in niks)

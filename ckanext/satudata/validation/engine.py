@@ -123,7 +123,9 @@ class _ScannedSource:
             return
         if not self.scanner.header:
             self.scanner.start(header)
-        yield header
+        # A header cell holding a NIK (a file without a header row) reaches
+        # frictionless, and so every message and report, by position only.
+        yield self.scanner.safe_header(header)
         # filter() keeps the per-row cost in C apart from the scanner itself.
         yield from filter(self.scanner.feed_next, rows)
         self.finished = True
@@ -329,7 +331,7 @@ def _scrub_values(report: dict[str, Any]) -> None:
     """Drop cell values from a report of a file holding personal data."""
     for task in report.get("tasks", []):
         for error in task.get("errors", []):
-            error.pop("cells", None)
-            error.pop("cell", None)
+            for key in ("cells", "cell", "labels", "label"):
+                error.pop(key, None)
             if "message" in error:
                 error["message"] = error.get("title", error.get("type", ""))

@@ -132,19 +132,39 @@ class ColumnFinding:
         }
 
 
+def positional_name(index: int) -> str:
+    """The name of a column whose header cannot be shown (0-based ``index``)."""
+    return f"kolom {index + 1}"
+
+
 class PersonalDataScanner:
     """Fed the header and every raw row; cheap enough for every cell."""
 
     def __init__(self) -> None:
         self.header: list[str] = []
         self.columns: dict[int, ColumnFinding] = {}
+        self.hidden: set[int] = set()  # header cells holding NIK/KK numbers
         self.last_row = 1  # the header is row 1
 
     def start(self, header: Sequence[Any]) -> None:
+        """Scan the header row. A header cell holding a NIK/KK (a file without
+        a header row: row 1 is data) is a finding of its own, and its label is
+        replaced by a positional name so the number is never echoed."""
         self.header = [str(label) if label is not None else "" for label in header]
-        for index, label in enumerate(self.header):
-            if header_is_personal(label):
-                self.columns[index] = ColumnFinding(index + 1, label, "header")
+        for index, label in enumerate(header):
+            if label is not None and classify_cell(label) is not None:
+                name = self.header[index] = positional_name(index)
+                self.hidden.add(index)
+                self.columns[index] = ColumnFinding(index + 1, name, "values", [1], strong=1)
+            elif header_is_personal(self.header[index]):
+                self.columns[index] = ColumnFinding(index + 1, self.header[index], "header")
+
+    def safe_header(self, header: Sequence[Any]) -> list[Any]:
+        """``header`` with the labels found to hold NIK/KK numbers replaced."""
+        return [
+            self.header[index] if index in self.hidden else label
+            for index, label in enumerate(header)
+        ]
 
     def feed(self, row_number: int, cells: Sequence[Any]) -> None:
         # Frictionless may restart a source; never count a row twice.
@@ -167,7 +187,7 @@ class PersonalDataScanner:
                 continue
             column = self.columns.get(index)
             if column is None:
-                name = self.header[index] if index < len(self.header) else f"#{index + 1}"
+                name = self.header[index] if index < len(self.header) else positional_name(index)
                 column = self.columns[index] = ColumnFinding(index + 1, name, "values")
             if found == "strong":
                 column.strong += 1
