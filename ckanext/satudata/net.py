@@ -98,7 +98,11 @@ def _is_public(address: str) -> bool:
 
 def check_url(url: str, policy: FetchPolicy) -> None:
     """Raise BlockedURLError if ``url`` may not be fetched under ``policy``."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        explicit_port = parts.port  # raises for http://h:abc/
+    except ValueError as err:  # bad port, unbalanced IPv6 brackets …
+        raise BlockedURLError(url, f"invalid URL: {err}") from None
     if parts.scheme.lower() not in policy.allowed_schemes:
         raise BlockedURLError(url, f"scheme {parts.scheme or '(none)'!r} is not allowed")
     host = parts.hostname
@@ -106,13 +110,15 @@ def check_url(url: str, policy: FetchPolicy) -> None:
         raise BlockedURLError(url, "no host in URL")
     if policy.allow_private:
         return
-    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    port = explicit_port or (443 if parts.scheme.lower() == "https" else 80)
     if f"{host.lower()}:{port}" in policy.allowed_private_hosts:
         return
     try:
-        infos = socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except socket.gaierror as err:
         raise FetchError(url, f"cannot resolve host {host!r}: {err.strerror}") from None
+    except UnicodeError:  # a label IDNA cannot encode (empty, over 63 characters)
+        raise BlockedURLError(url, f"invalid host name {host!r}") from None
     for info in infos:
         address = str(info[4][0])
         if not _is_public(address):
@@ -171,10 +177,15 @@ def _fetch_once(
             raise FetchTimeoutError(current, f"no answer within {policy.timeout:g} s") from None
         except requests.RequestException as err:
             raise FetchError(current, f"connection failed: {err.__class__.__name__}") from None
+        except ValueError as err:  # urllib3's LocationParseError: a host it cannot use
+            raise BlockedURLError(current, f"invalid URL: {err}") from None
         with response:
             if response.is_redirect:
                 location = response.headers.get("Location", "")
-                current = urljoin(current, location)
+                try:
+                    current = urljoin(current, location)
+                except ValueError as err:
+                    raise BlockedURLError(location, f"invalid redirect: {err}") from None
                 params = None  # already part of the redirected URL
                 continue
             if response.status_code >= 400:
