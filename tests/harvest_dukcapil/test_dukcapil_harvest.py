@@ -294,3 +294,29 @@ def test_desa_level_dataset(harvests: Harvests) -> None:
     dataset = show("jumlah-penduduk-menurut-jenis-kelamin-per-desa-kabupaten-paser")
     assert dataset["tingkat_wilayah"] == "desa" and len(dataset["kode_wilayah"]) == 144
     assert len(table(by_period(dataset)["2024 Semester II"])) == 144
+
+
+def test_zip_bomb_spreadsheet_release_is_refused_before_parsing(harvests: Harvests) -> None:
+    """An XLSX release passes the validation reader's container check before
+    calamine inflates it: a zip bomb is a gather error that changes nothing."""
+    import pathlib
+    import sys
+
+    from ckanext.satudata.sample_data.serve import FileServer
+
+    folder = str(pathlib.Path(__file__).parents[1] / "validation")
+    if folder not in sys.path:
+        sys.path.append(folder)
+    import validation_files
+
+    server = FileServer(port=0).start()
+    try:
+        server.put("dkb/2024-S2.xlsx", validation_files.zip_bomb_xlsx(300))
+        harvests.configure(url=server.url("dkb/2024-S2.xlsx"), semester="2024-S2")
+        result = harvests.run()
+    finally:
+        server.stop()
+
+    assert result.objects == []
+    assert any("XLSX refused: it would inflate" in e for e in result.gather_errors)
+    assert call_action("package_search", q="*:*")["count"] == 0

@@ -118,11 +118,33 @@ def test_token_is_sent_but_never_in_errors(feed_server: FeedServer) -> None:
 
 
 def test_auth_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DUKCAPIL_PASSWORD", "rahasia")
+    monkeypatch.setenv("SATUDATA_HARVEST_DUKCAPIL_PASSWORD", "rahasia")
     auth = feed.FeedAuth.from_config(
-        {"auth": {"username": "paser", "password_env": "DUKCAPIL_PASSWORD"}}
+        {"auth": {"username": "paser", "password_env": "SATUDATA_HARVEST_DUKCAPIL_PASSWORD"}}
     )
     assert auth.basic == ("paser", "rahasia")
+
+
+@pytest.mark.parametrize(
+    ("auth", "named"),
+    [
+        ({"token_env": "CKAN_SECRET_KEY"}, "auth.token_env"),
+        ({"username": "paser", "password_env": "PGPASSWORD"}, "auth.password_env"),
+        ({"username_env": "HOME"}, "auth.username_env"),
+        ({"token": "s3cret"}, "auth.token"),
+        ({"username": "paser", "password": "rahasia"}, "auth.password"),
+    ],
+)
+def test_auth_only_from_satudata_harvest_variables(
+    monkeypatch: pytest.MonkeyPatch, auth: dict[str, str], named: str
+) -> None:
+    """A source config (editable by org editors, readable through
+    harvest_source_show) can neither hold a secret nor read any other variable
+    of the worker's environment."""
+    monkeypatch.setenv("CKAN_SECRET_KEY", "not-for-feeds")
+    with pytest.raises(ValueError, match=named.replace(".", r"\.")) as raised:
+        feed.FeedAuth.from_config({"auth": auth})
+    assert "not-for-feeds" not in str(raised.value)
 
 
 @pytest.mark.parametrize(

@@ -387,3 +387,83 @@ def test_template_download(app: Any) -> None:
     assert response.status_code == 200
     assert response.data.startswith(b"PK")
     assert "spreadsheetml" in response.headers["Content-Type"]
+
+
+def _validation_files() -> Any:
+    """tests/validation/validation_files.py, imported by its bare name."""
+    import pathlib
+    import sys
+
+    folder = str(pathlib.Path(__file__).parents[1] / "validation")
+    if folder not in sys.path:
+        sys.path.append(folder)
+    import validation_files
+
+    return validation_files
+
+
+def test_zip_bomb_and_entity_xlsx_are_refused_before_parsing(harvests: Harvests) -> None:
+    files = _validation_files()
+    rows = (
+        SAMPLE_ROWS[0],
+        row("DDD-008", "Data Bom Zip", "bom.xlsx"),
+        row("DDD-009", "Data Entitas XML", "entitas.xlsx"),
+    )
+    publish_sample(harvests, *rows)
+    harvests.server.put("opd/bom.xlsx", files.zip_bomb_xlsx(300))
+    harvests.server.put("opd/entitas.xlsx", files.entity_xlsx())
+    harvests.configure(max_file_size=50 * 1024 * 1024)
+
+    result = harvests.run()
+
+    assert result.statuses() == ["added", "errored", "errored"]
+    errors = "\n".join(result.object_errors)
+    assert "inventory row 4: data file bom.xlsx: XLSX refused: it would inflate" in errors
+    assert (
+        "inventory row 5: data file entitas.xlsx: XLSX refused: it declares XML entities" in errors
+    )
+    assert dataset_count() == 1  # the worker went on with the other rows
+
+
+NIK = "6401014107900003"  # kecamatan 64.01.01, a woman born 01.07.1990
+
+
+def test_personal_data_is_reported_by_position_never_by_value(
+    harvests: Harvests, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A NIK in a cell the normaliser would also complain about (a value in a
+    column with no header): the guard reports it first, by sheet, column and
+    row, and the digits reach neither the job report nor the log."""
+    cells = [
+        ["Kecamatan", "Tahun", "Jumlah", None],
+        ["Batu Sopang", 2024, 3, None],
+        ["Tanah Grogot", 2024, 4, NIK],
+    ]
+    publish_sample(harvests, SAMPLE_ROWS[0], row("DDD-010", "Data Berisi NIK", "nik.xlsx"))
+    harvests.server.put("opd/nik.xlsx", build_opd._xlsx({"Data": cells}))
+    harvests.configure()
+
+    with caplog.at_level("DEBUG"):
+        result = harvests.run()
+
+    assert result.statuses() == ["added", "errored"]
+    [error] = result.object_errors
+    assert "inventory row 4: data file nik.xlsx holds personal data" in error
+    assert "sheet 'Data', column 4, rows 3" in error
+    assert NIK not in error and NIK[:12] not in error
+    assert NIK not in caplog.text
+
+
+def test_normaliser_errors_never_quote_a_nik() -> None:
+    from ckanext.satudata.harvesters.spreadsheet import sheet
+
+    content = f"Kecamatan,Jumlah\nKuaro,3\nTanah Grogot,4,{NIK}\n".encode()
+    with pytest.raises(sheet.SheetError) as raised:
+        sheet.normalise(content)
+    message = str(raised.value)
+    assert "row 3" in message and "column 3" in message
+    assert NIK not in message and NIK[:12] not in message
+    # A value the normaliser quotes is withheld when it looks like a NIK.
+    assert sheet.quote(NIK) == sheet.quote(int(NIK)) == sheet.quote(f"{NIK[:4]}.{NIK[4:]}")
+    assert "looks like a NIK/KK number" in sheet.quote(float(NIK))
+    assert sheet.quote("1.234") == "'1.234'"

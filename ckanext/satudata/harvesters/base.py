@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,6 +28,9 @@ log = logging.getLogger(__name__)
 HASH_KEY = "content_hash"
 # data_status vocabulary value of a dataset whose record left the source.
 WITHDRAWN_STATUS = "tidak_ditayangkan"
+# Context flag telling the package_create/package_update validation hooks
+# (validation/integration.py) that the caller validated the resources itself.
+VALIDATION_DONE = "satudata_validation_done"
 
 
 class HarvestConfigError(ValueError):
@@ -53,6 +57,77 @@ def load_config(text: str | None, *, required: Iterable[str] = ()) -> dict[str, 
     return config
 
 
+# --- privileged settings ---------------------------------------------------------
+#
+# ckanext-harvest lets an organization's editors create and edit harvest
+# sources, and harvest_source_show returns a source's config to them; the
+# harvest itself runs as a sysadmin in the worker. So a source config must not
+# reach what its editor could not: another organization, the SSRF guard, the
+# worker's environment (see dukcapil/feed.py FeedAuth), or secrets written
+# into the (readable) config.
+
+
+def private_address_setting(config: Mapping[str, Any], key: str) -> tuple[bool, tuple[str, ...]]:
+    """(allow every private address, "host:port" exempted) of a setting that is
+    false (default), true or a list of "host:port"; raises HarvestConfigError."""
+    value = config.get(key, False)
+    if isinstance(value, bool):
+        return value, ()
+    if isinstance(value, list):
+        if not all(isinstance(h, str) and re.fullmatch(r"[^:/\s]+:\d+", h) for h in value):
+            raise HarvestConfigError(
+                f'{key}: a list must hold "host:port" entries, e.g. "10.1.2.3:80"'
+            )
+        return False, tuple(h.lower() for h in value)
+    raise HarvestConfigError(f'{key} must be true, false or a list of "host:port"')
+
+
+def editor_is_privileged() -> bool:
+    """Whether whoever is saving a source config may use privileged settings.
+
+    ckanext-harvest calls validate_config(config) with no context: the user
+    is the one of the current request. Without a request (CLI commands, the
+    demo loader, the worker) the caller is the site itself.
+    """
+    from ckan import authz
+    from flask import has_request_context
+
+    if not has_request_context():
+        return True
+    user = tk.current_user
+    if user is None or getattr(user, "is_anonymous", True):
+        return False
+    return bool(authz.is_sysadmin(user.name))
+
+
+def check_privileged_settings(config: Mapping[str, Any], private_keys: Iterable[str]) -> None:
+    """Refuse settings a non-sysadmin editor may not use; raises HarvestConfigError.
+
+    - ``organization``: only an organization the editor may publish in (a
+      sysadmin: any). An editor can only create a source in such an
+      organization, so the source's own organization always passes.
+    - private-address settings (switching the SSRF guard off): sysadmins only.
+    """
+    if editor_is_privileged():
+        return
+    from ckan import authz
+
+    user = tk.current_user.name
+    for key in private_keys:
+        if config.get(key) not in (None, False):
+            raise HarvestConfigError(f"{key}: only a sysadmin may set this")
+    organization = config.get("organization")
+    if organization:
+        group = model.Group.get(str(organization))
+        if group is None or not authz.has_user_permission_for_group_or_org(
+            group.id, user, "create_dataset"
+        ):
+            raise HarvestConfigError(
+                f"organization: you cannot publish datasets in {organization!r}; "
+                "only a sysadmin may name another organization"
+            )
+
+
 class SatudataHarvesterBase(HarvesterBase):
     """Shared bookkeeping; subclasses implement IHarvester's stages."""
 
@@ -61,6 +136,13 @@ class SatudataHarvesterBase(HarvesterBase):
     def _action_context(self) -> dict[str, Any]:
         """Context for actions run as the harvest user (a sysadmin)."""
         return {"user": self._get_user_name(), "model": model, "session": model.Session}
+
+    def _write_context(self) -> dict[str, Any]:
+        """Context of a package_create/package_patch carrying resources."""
+        # Our harvesters validate every table through validation/integration.py
+        # before writing: the package hooks must not validate again (or refuse
+        # the spreadsheet's deliberately unvalidated original file).
+        return {**self._action_context(), VALIDATION_DONE: True}
 
     def _source_config(self, harvest: HarvestJob | HarvestObject) -> dict[str, Any]:
         return load_config(harvest.source.config)
@@ -174,7 +256,7 @@ class SatudataHarvesterBase(HarvesterBase):
         self, harvest_object: HarvestObject, package: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Create or update (patch, so other fields survive) the object's dataset."""
-        context = self._action_context()
+        context = self._write_context()
         existing = self._existing_package_id(harvest_object)
         if existing:
             result = tk.get_action("package_patch")(context, {**package, "id": existing})
@@ -188,7 +270,7 @@ class SatudataHarvesterBase(HarvesterBase):
         package_id = self._existing_package_id(harvest_object)
         if package_id is None:
             return
-        context = self._action_context()
+        context = self._write_context()
         if mode == "delete":
             tk.get_action("package_delete")(context, {"id": package_id})
         else:

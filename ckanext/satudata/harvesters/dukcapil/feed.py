@@ -20,6 +20,8 @@ from typing import Any
 import requests
 
 from ckanext.satudata import net
+from ckanext.satudata.harvesters import xlsx_guard
+from ckanext.satudata.validation.reader import Limits
 
 # Layer ids of Dukcapil's map services, one layer per region level; a source
 # config may override them.
@@ -32,9 +34,16 @@ class FeedError(Exception):
     """The release could not be read completely; nothing may be changed."""
 
 
+# Secrets are read only from environment variables with this prefix (a source
+# config, readable by the source's editors through harvest_source_show, names
+# the variable; it may not name any other variable of the worker, e.g.
+# CKAN_SECRET_KEY). Example: "auth": {"token_env": "SATUDATA_HARVEST_DUKCAPIL_TOKEN"}.
+SECRET_ENV_PREFIX = "SATUDATA_HARVEST_"
+
+
 @dataclass(frozen=True)
 class FeedAuth:
-    """Credentials from the source config or the environment; never published."""
+    """Credentials from SATUDATA_HARVEST_* environment variables; never published."""
 
     token: str | None = None
     username: str | None = None
@@ -42,17 +51,40 @@ class FeedAuth:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> FeedAuth:
+        """Raises ValueError naming the setting that is not allowed."""
         auth = config.get("auth") or {}
         if not isinstance(auth, Mapping):
             raise ValueError("auth must be an object")
+        for secret in ("token", "password"):
+            if auth.get(secret) not in (None, ""):
+                raise ValueError(
+                    f"auth.{secret}: secrets cannot be written in the source configuration "
+                    f"(its editors can read it); use auth.{secret}_env naming an environment "
+                    f"variable {SECRET_ENV_PREFIX}* of the harvest worker"
+                )
+        unknown = set(auth) - {"token_env", "username", "username_env", "password_env"}
+        if unknown:
+            raise ValueError(f"auth: unknown setting(s) {', '.join(sorted(unknown))}")
 
-        def pick(name: str) -> str | None:
-            if auth.get(name):
-                return str(auth[name])
+        def from_env(name: str) -> str | None:
             env_name = auth.get(f"{name}_env")
-            return os.environ.get(str(env_name)) if env_name else None
+            if env_name in (None, ""):
+                return None
+            if (
+                not isinstance(env_name, str)
+                or not env_name.startswith(SECRET_ENV_PREFIX)
+                or env_name == SECRET_ENV_PREFIX
+            ):
+                raise ValueError(
+                    f"auth.{name}_env: only environment variables named "
+                    f"{SECRET_ENV_PREFIX}* can be used"
+                )
+            return os.environ.get(env_name)
 
-        return cls(pick("token"), pick("username"), pick("password"))
+        username = auth.get("username")
+        if username is not None and not isinstance(username, str):
+            raise ValueError("auth.username must be text")
+        return cls(from_env("token"), username or from_env("username"), from_env("password"))
 
     @property
     def basic(self) -> tuple[str, str] | None:
@@ -70,6 +102,9 @@ class FeedSettings:
     retries: int = 3
     backoff: float = 1.0
     allow_private: bool = False
+    allowed_private_hosts: tuple[str, ...] = ()
+    # Zip-bomb / XML checks of an XLSX release (the validation limits).
+    xlsx_limits: Limits | None = None
     auth: FeedAuth = field(default_factory=FeedAuth)
 
     def policy(self, remaining_bytes: int) -> net.FetchPolicy:
@@ -79,6 +114,7 @@ class FeedSettings:
             retries=self.retries,
             backoff=self.backoff,
             allow_private=self.allow_private,
+            allowed_private_hosts=self.allowed_private_hosts,
         )
 
 
@@ -215,12 +251,20 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def parse_spreadsheet(content: bytes, url: str) -> list[dict[str, Any]]:
-    """Rows of a Disdukcapil semester spreadsheet (XLSX first sheet, or CSV)."""
+def parse_spreadsheet(
+    content: bytes, url: str, limits: Limits | None = None
+) -> list[dict[str, Any]]:
+    """Rows of a Disdukcapil semester spreadsheet (XLSX first sheet, or CSV).
+    An XLSX file passes the validation reader's container check first."""
     if not content.strip():
         raise FeedError(f"{url}: empty spreadsheet")
     if content[:2] == b"PK":
         from python_calamine import CalamineWorkbook
+
+        try:
+            xlsx_guard.check_container(content, limits)
+        except xlsx_guard.XlsxRefused as err:
+            raise FeedError(f"{url}: {err}") from None
 
         try:
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
@@ -266,4 +310,4 @@ def spreadsheet_records(
     except net.FetchError as err:
         raise FeedError(str(err)) from None
     budget.spend(len(result.content))
-    return parse_spreadsheet(result.content, url)
+    return parse_spreadsheet(result.content, url, settings.xlsx_limits)

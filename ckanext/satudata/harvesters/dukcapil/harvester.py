@@ -20,9 +20,16 @@ release, or a .xlsx/.csv spreadsheet URL):
   ``where`` (default from the region), ``page_size`` (2000, at most 10,000),
   ``max_pages`` (200), ``max_bytes`` per release (200 MB), ``timeout`` s (30),
   ``retries`` (3) and ``backoff`` s (1.0) on 5xx/timeouts, ``allow_private``
-  (loopback/intranet feeds: tests, demo)
-- ``auth``: {"token" | "token_env"} (ArcGIS token) or {"username", "password"
-  | "password_env"} (basic); read at harvest time, never written to datasets.
+  (false; true, or a list of "host:port", for loopback/intranet feeds: tests,
+  demo; sysadmins only)
+- ``auth``: {"token_env"} (ArcGIS token) or {"username" | "username_env",
+  "password_env"} (basic): each ``*_env`` names an environment variable of the
+  harvest worker that starts with SATUDATA_HARVEST_ (feed.SECRET_ENV_PREFIX);
+  secrets written in the config itself are refused (editors can read it). Read
+  at harvest time, never written to datasets.
+- ``organization`` other than one the editor may publish in, and
+  ``allow_private``, are refused unless a sysadmin saves the config
+  (base.check_privileged_settings).
 Revisions show in the public activity stream when the harvest runs as a real
 sysadmin (a "harvest" user or ``ckanext.harvest.user_name``): CKAN hides the
 site user's activities (``ckan.hide_activity_from_users``).
@@ -64,7 +71,9 @@ from ckanext.satudata import regions
 from ckanext.satudata.harvesters.base import (
     HarvestConfigError,
     SatudataHarvesterBase,
+    check_privileged_settings,
     load_config,
+    private_address_setting,
 )
 from ckanext.satudata.harvesters.dukcapil import feed, pipeline, transform, validating
 from ckanext.satudata.harvesters.dukcapil.standard import (
@@ -74,7 +83,7 @@ from ckanext.satudata.harvesters.dukcapil.standard import (
     Semester,
     SemesterError,
 )
-from ckanext.satudata.validation import engine
+from ckanext.satudata.validation import engine, integration, standards
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +114,7 @@ class DukcapilHarvester(SatudataHarvesterBase):
         try:
             parsed = load_config(config)
             self._settings(parsed, source_url="http://example.invalid/")
+            check_privileged_settings(parsed, ("allow_private",))
         except (HarvestConfigError, SemesterError, ValueError) as err:
             raise ValueError(str(err)) from None
         return config or ""
@@ -141,6 +151,7 @@ class DukcapilHarvester(SatudataHarvesterBase):
         if unknown:
             raise HarvestConfigError(f"unknown families {unknown}; known: {', '.join(FAMILIES)}")
         layers = {**feed.DEFAULT_LAYERS, **(config.get("layers") or {})}
+        allow_private, allowed_hosts = private_address_setting(config, "allow_private")
         try:
             feed_settings = feed.FeedSettings(
                 layers={level: int(layer) for level, layer in layers.items()},
@@ -151,7 +162,9 @@ class DukcapilHarvester(SatudataHarvesterBase):
                 timeout=float(config.get("timeout", 30)),
                 retries=int(config.get("retries", 3)),
                 backoff=float(config.get("backoff", 1.0)),
-                allow_private=bool(config.get("allow_private", False)),
+                allow_private=allow_private,
+                allowed_private_hosts=allowed_hosts,
+                xlsx_limits=integration.limits(),
                 auth=feed.FeedAuth.from_config(config),
             )
         except (TypeError, ValueError) as err:
@@ -555,13 +568,5 @@ def _stored_upload(resource: Mapping[str, Any]) -> bytes:
 
 
 def _standard_known(name: str) -> bool:
-    """Whether the data-standard registry lists ``name`` (it is written concurrently)."""
-    try:
-        from ckanext.satudata.validation import standards  # type: ignore[attr-defined]
-    except ImportError:
-        return False
-    try:
-        return any(entry[0] == name for entry in standards.list_standards())
-    except Exception:  # a registry problem must not stop the harvest
-        log.exception("data standard registry failed")
-        return False
+    """Whether the data-standard registry lists ``name``."""
+    return any(entry[0] == name for entry in standards.list_standards())

@@ -18,7 +18,10 @@ Source configuration (JSON object; every key optional):
   each data file; ``allow_private_addresses`` (false): loopback, private and
   link-local hosts are refused unless true (local tests and the demo), or a
   list of "host:port" exempted (one intranet file server; links elsewhere and
-  redirects elsewhere stay refused)
+  redirects elsewhere stay refused); sysadmins only
+- ``organization`` other than one the editor may publish in, and
+  ``allow_private_addresses``, are refused unless a sysadmin saves the config
+  (base.check_privileged_settings)
 - ``removed_rows``: "flag" (default: keep the dataset, status_data
   tidak_ditayangkan) or "delete"
 - ``max_shrink``: largest share of rows that may disappear in one run (0.5)
@@ -51,7 +54,6 @@ import io
 import json
 import logging
 import os
-import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
@@ -67,14 +69,13 @@ from ckanext.satudata.harvesters.base import (
     WITHDRAWN_STATUS,
     HarvestConfigError,
     SatudataHarvesterBase,
+    check_privileged_settings,
     load_config,
+    private_address_setting,
 )
 from ckanext.satudata.harvesters.spreadsheet import inventory as inv
 from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
-from ckanext.satudata.validation import integration
-
-# Fields only the validation engine sets (validation/integration.py); never sent back.
-READ_ONLY_FIELDS = ("validation_status", "validation_timestamp")
+from ckanext.satudata.validation import guard, integration, standards
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,9 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
 
     def validate_config(self, config: str | None) -> str:
         try:
-            settings(load_config(config))
+            parsed = load_config(config)
+            settings(parsed)
+            check_privileged_settings(parsed, ("allow_private_addresses",))
         except HarvestConfigError as err:
             raise ValueError(str(err)) from None
         return config or ""
@@ -287,7 +290,7 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         prefix = f"inventory row {content['row']}"
         standard = content["values"].get("standar_data")
         known = known_standards()
-        if standard and known is not None and standard not in known:
+        if standard and standard not in known:
             content["errors"].append(
                 f"Standar Data {standard!r} is not a data standard of this portal "
                 f"({', '.join(known)})"
@@ -357,19 +360,27 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         except (HarvestConfigError, net.FetchError) as err:
             return self._object_error(harvest_object, f"{prefix}: {err}", "Import")
         filename = _filename(content["url"])
+        # Read once (the XLSX container checked first); the personal-data guard
+        # sees every sheet before the normaliser, whose errors name cells.
         try:
-            table = sheets.normalise(data, filename, content.get("sheet"))
+            parsed = sheets.read_sheets(data, filename, integration.limits())
         except sheets.SheetError as err:
             return self._object_error(
                 harvest_object, f"{prefix}: data file {filename}: {err}", "Import"
             )
-        findings = personal_data_in_original(data)
+        findings = personal_data_in_sheets(parsed)
         if findings:
             return self._object_error(
                 harvest_object,
                 f"{prefix}: data file {filename} holds personal data ({'; '.join(findings)}); "
                 "nothing was published for this row",
                 "Import",
+            )
+        try:
+            table = sheets.normalise_sheets(parsed, content.get("sheet"))
+        except sheets.SheetError as err:
+            return self._object_error(
+                harvest_object, f"{prefix}: data file {filename}: {err}", "Import"
             )
         clean = table.to_csv()
         standard = content["values"].get("standar_data") or config["standar_data"]
@@ -429,13 +440,13 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         DataStore load). The original is an archive copy of the OPD's file,
         not meant for analysis, and is not validated (a messy sheet would fail
         by design); personal data in it was ruled out before
-        (personal_data_in_original).
+        (personal_data_in_sheets).
 
         The dataset is indexed once, after its report is stored (so the
         indexed resources carry their validation_status), without a Solr
         commit: see _commit_index.
         """
-        context = {**self._action_context(), "defer_commit": True, "return_id_only": True}
+        context = {**self._write_context(), "defer_commit": True, "return_id_only": True}
         published = {r.get("id"): r for r in (existing or {}).get("resources", [])}
         current = dict(published.get(clean.get("id")) or {})
         if existing is None and package.get("standar_data"):
@@ -588,7 +599,7 @@ def settings(config: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(standard, str) or not standard:
             raise HarvestConfigError("standar_data must be the name of a data standard")
         known = known_standards()
-        if known is not None and standard not in known:
+        if standard not in known:
             raise HarvestConfigError(
                 f"standar_data: unknown data standard {standard!r}; known: {', '.join(known)}"
             )
@@ -611,19 +622,7 @@ def settings(config: Mapping[str, Any]) -> dict[str, Any]:
 
     timeout = number("timeout", 30, float)
     max_size = number("max_file_size", DEFAULT_MAX_FILE_SIZE, int)
-    allow_private = config.get("allow_private_addresses", False)
-    allowed_hosts: tuple[str, ...] = ()
-    if isinstance(allow_private, list):
-        if not all(isinstance(h, str) and re.fullmatch(r"[^:/\s]+:\d+", h) for h in allow_private):
-            raise HarvestConfigError(
-                'allow_private_addresses: a list must hold "host:port" entries, e.g. "10.1.2.3:80"'
-            )
-        allowed_hosts = tuple(h.lower() for h in allow_private)
-        allow_private = False
-    elif not isinstance(allow_private, bool):
-        raise HarvestConfigError(
-            'allow_private_addresses must be true, false or a list of "host:port"'
-        )
+    allow_private, allowed_hosts = private_address_setting(config, "allow_private_addresses")
     mode = config.get("removed_rows", "flag")
     if mode not in REMOVED_ROW_MODES:
         raise HarvestConfigError(f"removed_rows must be one of {', '.join(REMOVED_ROW_MODES)}")
@@ -650,12 +649,8 @@ def settings(config: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def known_standards() -> list[str] | None:
-    """Names of the shipped data standards, or None when the registry is absent."""
-    try:
-        from ckanext.satudata.validation import standards
-    except ImportError:
-        return None
+def known_standards() -> list[str]:
+    """Names of the shipped data standards."""
     return [entry[0] for entry in standards.list_standards()]
 
 
@@ -683,19 +678,17 @@ def _filename(url: str) -> str:
 # --- personal data ---------------------------------------------------------------
 
 
-def personal_data_in_original(content: bytes) -> list[str]:
+def personal_data_in_sheets(parsed: list[sheets.Sheet]) -> list[str]:
     """Personal-data findings (NIK/KK) in any sheet of the original file.
 
     The clean CSV is checked by the validation hooks; the original is stored
     beside it as an archive copy, and may hold sheets the clean table left out.
+    Findings name sheets, columns and rows, never a value.
     """
-    try:
-        from ckanext.satudata.validation import guard
-    except ImportError:  # validation engine not installed
-        return []
     findings = []
-    for each in sheets.read_sheets(content):
-        rows = [row for row in each.rows if not sheets.is_blank(row)]
+    for each in parsed:
+        filled = [(n, row) for n, row in enumerate(each.rows, 1) if not sheets.is_blank(row)]
+        rows = [row for _, row in filled]
         if not rows:
             continue
         # The header is where normalise finds it (else the first row), so the
@@ -706,7 +699,12 @@ def personal_data_in_original(content: bytes) -> list[str]:
             start = 0
         for finding in guard.scan_rows(rows[start:]):
             found = finding.as_dict()
-            findings.append(f"sheet {each.name!r}, column {found['column']!r}")
+            # Row numbers as the steward sees them in the spreadsheet.
+            numbers = [str(filled[start + n - 1][0]) for n in found["rows"]]
+            where = f", rows {', '.join(numbers)}" if numbers else ""
+            label = f" {found['column']!r}" if found["column"] else ""
+            column = f"column {found['column_number']}{label}"
+            findings.append(f"sheet {each.name!r}, {column}{where}")
     return findings
 
 

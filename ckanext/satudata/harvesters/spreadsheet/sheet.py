@@ -26,6 +26,10 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from ckanext.satudata.harvesters import xlsx_guard
+from ckanext.satudata.validation import guard
+from ckanext.satudata.validation.reader import Limits
+
 # How many rows from the top may hold titles before the header.
 HEADER_SEARCH_ROWS = 15
 TOTAL_LABELS = frozenset({"jumlah", "total", "jumlah total", "grand total", "total keseluruhan"})
@@ -48,7 +52,23 @@ _EN_MULTI = re.compile(r"^[+-]?\d{1,3}(,\d{3}){2,}$")
 
 
 class SheetError(ValueError):
-    """The sheet cannot be read or normalised without guessing."""
+    """The sheet cannot be read or normalised without guessing.
+
+    Messages name sheets, rows and columns; a cell value is only quoted
+    through ``quote`` (never one that looks like a NIK/KK number: messages go
+    to the harvest report and the log)."""
+
+
+_LONG_DIGITS = re.compile(r"\d{11,}")
+
+
+def quote(value: Any) -> str:
+    """A cell value for a SheetError message; personal identifiers withheld."""
+    text = cell_text(value)
+    digits = re.sub(r"[\s.,'+-]", "", text)
+    if guard.classify_cell(text) or guard.classify_cell(value) or _LONG_DIGITS.search(digits):
+        return "a value that looks like a NIK/KK number (not shown)"
+    return repr(text)
 
 
 @dataclass
@@ -93,11 +113,17 @@ def file_kind(content: bytes, name_hint: str = "") -> str:
     return "csv"
 
 
-def read_sheets(content: bytes, name_hint: str = "") -> list[Sheet]:
-    """Every sheet of an XLSX file, or the one table of a CSV file."""
+def read_sheets(content: bytes, name_hint: str = "", limits: Limits | None = None) -> list[Sheet]:
+    """Every sheet of an XLSX file, or the one table of a CSV file. An XLSX
+    file passes the validation reader's container check (zip bomb, XML
+    entities; ``limits``, default reader.Limits()) before calamine reads it."""
     if not content.strip():
         raise SheetError("the file is empty")
     if file_kind(content, name_hint) == "xlsx":
+        try:
+            xlsx_guard.check_container(content, limits)
+        except xlsx_guard.XlsxRefused as err:
+            raise SheetError(str(err)) from None
         return _read_xlsx(content)
     return [Sheet("csv", _read_csv(content))]
 
@@ -345,7 +371,11 @@ def choose_data_sheet(sheets: list[Sheet], wanted: str | None = None) -> Sheet:
 
 def normalise(content: bytes, name_hint: str = "", sheet_name: str | None = None) -> Table:
     """Read a data file and return its clean table; raises SheetError."""
-    sheets = read_sheets(content, name_hint)
+    return normalise_sheets(read_sheets(content, name_hint), sheet_name)
+
+
+def normalise_sheets(sheets: list[Sheet], sheet_name: str | None = None) -> Table:
+    """The clean table of already-read sheets (read_sheets); raises SheetError."""
     notes: list[str] = []
     sheet = choose_data_sheet(sheets, sheet_name)
     if len(sheets) > 1:
@@ -392,7 +422,7 @@ def normalise(content: bytes, name_hint: str = "", sheet_name: str | None = None
         if labels & TOTAL_LABELS:
             if position != len(body) - 1:
                 raise SheetError(
-                    f"sheet {sheet.name!r}, row {number}: a totals row ({row[0] or row[1]!r}) "
+                    f"sheet {sheet.name!r}, row {number}: a totals row ({quote(row[0] or row[1])}) "
                     "in the middle of the table; only a final totals row can be dropped"
                 )
             body.pop()
@@ -405,14 +435,16 @@ def normalise(content: bytes, name_hint: str = "", sheet_name: str | None = None
         if len(row) > width:
             extra = next(i for i in range(width, len(row)) if row[i])
             raise SheetError(
-                f"sheet {sheet.name!r}, row {number}: value {row[extra]!r} in column "
+                f"sheet {sheet.name!r}, row {number}: value {quote(row[extra])} in column "
                 f"{extra + 1}, which has no header"
             )
     names = list(header.names)
     for index, name in enumerate(names):
-        if not name and any(row[index] for _, row in body):
+        first = next((number for number, row in body if row[index]), None)
+        if not name and first is not None:
             raise SheetError(
-                f"sheet {sheet.name!r}: column {index + 1} holds data but has no header"
+                f"sheet {sheet.name!r}: column {index + 1} holds data (first in row {first}) "
+                "but has no header"
             )
     keep = [i for i, name in enumerate(names) if name]
     seen: dict[str, int] = {}
@@ -477,8 +509,8 @@ def _normalise_numbers(
     if len(evidence) > 1:
         (row_id, col_id, val_id), (row_en, col_en, val_en) = evidence["id"], evidence["en"]
         raise SheetError(
-            f"sheet {sheet.name!r}: numbers written in two conventions: {val_id!r} "
-            f"(row {row_id}, {header.labels[col_id]!r}) is Indonesian, {val_en!r} "
+            f"sheet {sheet.name!r}: numbers written in two conventions: {quote(val_id)} "
+            f"(row {row_id}, {header.labels[col_id]!r}) is Indonesian, {quote(val_en)} "
             f"(row {row_en}, {header.labels[col_en]!r}) is English"
         )
     locale = next(iter(evidence), None)
@@ -495,7 +527,7 @@ def _normalise_numbers(
             if text.endswith("%"):
                 raise SheetError(
                     f"sheet {sheet.name!r}, row {body[k][0]}, column {header.labels[i]!r}: "
-                    f"percentage {values[k]!r} typed as text; use a number and put % in the unit"
+                    f"percentage {quote(values[k])} typed as text; use a number and put % in the unit"
                 )
             if _PLAIN_INT.match(text):
                 values[k] = text.lstrip("+")
@@ -504,20 +536,20 @@ def _normalise_numbers(
                 if _ambiguous(text):
                     raise SheetError(
                         f"sheet {sheet.name!r}, row {body[k][0]}, column "
-                        f"{header.labels[i]!r}: {values[k]!r} is ambiguous (thousands "
+                        f"{header.labels[i]!r}: {quote(values[k])} is ambiguous (thousands "
                         "separator or decimal point?) and nothing else in the sheet tells; "
                         "type it as a number"
                     )
                 raise SheetError(
                     f"sheet {sheet.name!r}, row {body[k][0]}, column {header.labels[i]!r}: "
-                    f"cannot read number {values[k]!r}"
+                    f"cannot read number {quote(values[k])}"
                 )
             try:
                 values[k] = _parse_number(text, locale).lstrip("+")
             except ValueError:
                 raise SheetError(
                     f"sheet {sheet.name!r}, row {body[k][0]}, column {header.labels[i]!r}: "
-                    f"cannot read number {values[k]!r}"
+                    f"cannot read number {quote(values[k])}"
                 ) from None
             converted += 1
     if converted:

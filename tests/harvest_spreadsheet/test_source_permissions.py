@@ -1,0 +1,93 @@
+"""Who may use which source settings, through the real API (an editor's token).
+
+ckanext-harvest lets an organization's editors create harvest sources, while
+the harvest runs as a sysadmin: a source config must not publish into another
+organization, switch the SSRF guard off, or read the worker's environment.
+Both satudata harvesters share the rule (harvesters/base.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+DUKCAPIL = {"semester": "2024-S2"}
+CASES = [
+    ("satudata_spreadsheet", {"allow_private_addresses": True}, "allow_private_addresses"),
+    ("satudata_spreadsheet", {"allow_private_addresses": ["10.1.2.3:80"]}, "allow_private_addresses"),
+    ("satudata_spreadsheet", {"organization": "dinas-lain"}, "organization"),
+    ("satudata_dukcapil", {**DUKCAPIL, "allow_private": True}, "allow_private"),
+    ("satudata_dukcapil", {**DUKCAPIL, "organization": "dinas-lain"}, "organization"),
+    ("satudata_dukcapil", {**DUKCAPIL, "auth": {"token_env": "CKAN_SECRET_KEY"}}, "token_env"),
+    ("satudata_dukcapil", {**DUKCAPIL, "auth": {"token": "s3cret"}}, "auth.token"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def orgs(with_plugins: None, clean_db: None, make_opd: Callable[..., dict]) -> dict[str, Any]:
+    from ckan.tests import factories
+    from ckan.tests.helpers import call_action
+
+    own = make_opd("dinkes-paser", "Dinas Kesehatan Kabupaten Paser")
+    other = make_opd("dinas-lain", "Dinas Lain Kabupaten Paser")
+    editor = factories.User()
+    call_action(
+        "member_create", id=own["id"], object=editor["id"], object_type="user", capacity="editor"
+    )
+    token = factories.APIToken(user=editor["name"])["token"]
+    return {"own": own, "other": other, "editor": editor, "token": token}
+
+
+def _create(app: Any, token: str, org: dict, source_type: str, config: dict, status: int) -> Any:
+    data = {
+        "name": f"source-{source_type.replace('_', '-')}",
+        "title": "Sumber",
+        "url": "http://data.example.org/daftar.csv",
+        "source_type": source_type,
+        "owner_org": org["id"],
+        "config": json.dumps(config),
+    }
+    return app.post(
+        "/api/action/harvest_source_create",
+        json=data,
+        headers={"Authorization": token},
+        status=status,
+    ).json
+
+
+@pytest.mark.parametrize(("source_type", "config", "named"), CASES)
+def test_editor_cannot_use_privileged_settings(
+    app: Any, orgs: dict[str, Any], source_type: str, config: dict, named: str
+) -> None:
+    response = _create(app, orgs["token"], orgs["own"], source_type, config, 409)
+    message = json.dumps(response["error"])
+    assert named in message
+    assert "s3cret" not in message
+
+
+@pytest.mark.parametrize("source_type", ["satudata_spreadsheet", "satudata_dukcapil"])
+def test_editor_may_name_own_organization(app: Any, orgs: dict[str, Any], source_type: str) -> None:
+    config = {"organization": "dinkes-paser"}
+    if source_type == "satudata_dukcapil":
+        config.update(DUKCAPIL, auth={"token_env": "SATUDATA_HARVEST_DUKCAPIL_TOKEN"})
+    response = _create(app, orgs["token"], orgs["own"], source_type, config, 200)
+    assert response["success"]
+
+
+@pytest.mark.parametrize(("source_type", "config", "named"), CASES[:5])
+def test_sysadmin_may_use_privileged_settings(
+    app: Any, orgs: dict[str, Any], sysadmin: dict, source_type: str, config: dict, named: str
+) -> None:
+    response = _create(app, sysadmin["token"], orgs["own"], source_type, config, 200)
+    assert response["success"]
+
+
+def test_allow_private_must_be_a_boolean_or_host_list(
+    app: Any, orgs: dict[str, Any], sysadmin: dict
+) -> None:
+    """The string "false" once switched the Dukcapil guard off (bool("false"))."""
+    config = {**DUKCAPIL, "allow_private": "false"}
+    response = _create(app, sysadmin["token"], orgs["own"], "satudata_dukcapil", config, 409)
+    assert "allow_private must be true, false" in json.dumps(response["error"])
