@@ -40,6 +40,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def configure(self, config: Any) -> None:
         compat.allow_blocking_harvest_queue_reads()
+        validation.check_config()
 
     # IFacets
 

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ckan import model
+from ckan.exceptions import CkanConfigurationException
 from ckan.plugins import toolkit as tk
 
 from ckanext.satudata import net
@@ -41,39 +42,61 @@ MB = 1024 * 1024
 # Configuration ---------------------------------------------------------------
 
 
+MODES = ("sync", "async")
+ON_FAILURE = ("reject", "store")
+_OPTION = "ckanext.satudata.validation."
+
+
+def _option(key: str) -> Any:
+    # Declared in config_declaration.yaml: CKAN fills in the default and the type.
+    return tk.config.get(_OPTION + key)
+
+
+def _choice(key: str, allowed: tuple[str, ...]) -> str:
+    value = _option(key)
+    if value not in allowed:
+        raise CkanConfigurationException(
+            f"{_OPTION}{key} = {value!r} is not one of: {', '.join(allowed)}"
+        )
+    return value
+
+
 def mode() -> str:
-    return tk.config.get("ckanext.satudata.validation.mode") or "sync"
+    return _choice("mode", MODES)
 
 
 def on_failure() -> str:
-    return tk.config.get("ckanext.satudata.validation.on_failure") or "reject"
+    return _choice("on_failure", ON_FAILURE)
+
+
+def check_config() -> None:
+    """Refuse to start with an unknown mode or on_failure (IConfigurable)."""
+    mode()
+    on_failure()
 
 
 def validated_formats() -> set[str]:
-    value = tk.config.get("ckanext.satudata.validation.formats") or ["csv", "tsv", "xlsx"]
-    if isinstance(value, str):
-        value = value.split()
-    return {v.lower() for v in value}
+    return {value.lower() for value in tk.aslist(_option("formats"))}
 
 
 def limits() -> Limits:
-    def number(key: str, default: int) -> int:
-        return int(tk.config.get(f"ckanext.satudata.validation.{key}") or default)
+    def number(key: str) -> int:
+        return int(_option(key))
 
     return Limits(
-        max_bytes=number("max_size_mb", 50) * MB,
-        max_uncompressed_bytes=number("max_uncompressed_mb", 200) * MB,
-        max_compression_ratio=number("max_compression_ratio", 100),
-        max_zip_entries=number("max_zip_entries", 1000),
-        max_rows=number("max_rows", 2_000_000),
+        max_bytes=number("max_size_mb") * MB,
+        max_uncompressed_bytes=number("max_uncompressed_mb") * MB,
+        max_compression_ratio=number("max_compression_ratio"),
+        max_zip_entries=number("max_zip_entries"),
+        max_rows=number("max_rows"),
     )
 
 
 def fetch_policy() -> net.FetchPolicy:
     return net.FetchPolicy(
-        timeout=float(tk.config.get("ckanext.satudata.validation.url_timeout") or 30),
+        timeout=float(_option("url_timeout")),
         max_bytes=limits().max_bytes,
-        allow_private=tk.asbool(tk.config.get("ckanext.satudata.validation.url_allow_private")),
+        allow_private=tk.asbool(_option("url_allow_private")),
     )
 
 
@@ -162,16 +185,14 @@ def validate_url(url: str, fmt: str, standard: str | None) -> engine.ValidationR
 
 
 def refusal_message(result: engine.ValidationResult, lang: str) -> str:
-    if lang == "en":
-        head = f"The file failed validation ({result.error_count} problem(s))"
-    else:
-        head = f"Berkas tidak lolos validasi ({result.error_count} masalah)"
+    """The refusal in the UI language; ``lang`` picks the findings' language."""
     lines = result.messages(lang, limit=10)
+    head = tk._("The file failed validation ({count} problem(s))").format(count=result.error_count)
+    message = f"{head}: " + " | ".join(lines)
     more = result.error_count - len(lines)
-    tail = ""
     if more > 0:
-        tail = f" … (+{more} more)" if lang == "en" else f" … (+{more} lainnya)"
-    return f"{head}: " + " | ".join(lines) + tail
+        message += " " + tk._("… (+{count} more)").format(count=more)
+    return message
 
 
 def _refuse_if_needed(result: engine.ValidationResult, field: str) -> None:
@@ -344,7 +365,7 @@ def forget(resource_id: str | None) -> None:
 
 
 def enqueue(resource_id: str) -> None:
-    queue = tk.config.get("ckanext.satudata.validation.queue") or "default"
+    queue = _option("queue")
     tk.enqueue_job(
         run_validation_job, [resource_id], title=f"satudata validation {resource_id}", queue=queue
     )
