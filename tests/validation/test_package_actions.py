@@ -171,3 +171,21 @@ def test_resource_actions_validate_once(sysadmin, dataset, monkeypatch) -> None:
         upload=upload(csv_bytes(good_rows()), "p.csv"),
     )
     assert len(calls) == 1
+
+
+@pytest.mark.usefixtures("clean_redis")
+@pytest.mark.ckan_config("ckanext.satudata.validation.mode", "async")
+@pytest.mark.ckan_config("ckanext.satudata.validation.url_allow_private", "true")
+def test_async_mode_queues_the_resources_of_package_create(sysadmin, sdi_dataset, files) -> None:
+    from ckan.lib import jobs
+
+    files.put("nik.csv", nik_csv())
+    data = sdi_dataset(resources=[{"name": "nik", "url": files.url("nik.csv"), "format": "CSV"}])
+    created = call_action("package_create", context={"user": sysadmin["name"]}, **data)
+    (resource,) = call_action("package_show", id=created["id"])["resources"]
+    assert resource["validation_status"] == "pending"
+
+    worker = jobs.Worker(["default"])
+    worker.execute_job = lambda job, queue: worker.perform_job(job, queue)  # in-process
+    worker.work(burst=True)
+    assert call_action("resource_show", id=resource["id"])["validation_status"] == "failure"
