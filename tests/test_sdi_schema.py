@@ -264,25 +264,26 @@ def test_topic_group_names_follow_the_vocabulary(sysadmin) -> None:
     assert "national topic code" in caught.value.error_dict["name"][0]
 
 
-def test_schema_show_reflects_vocabularies() -> None:
+def test_schema_show_reflects_vocabularies(app) -> None:
     schema = call_action("scheming_dataset_schema_show", type="dataset")
     fields = {f["field_name"]: f for f in schema["dataset_fields"]}
     assert set(REQUIRED) <= set(fields)
-    # choices are served from the vocabulary file, not listed in the schema
-    frequency_choices = call_action("scheming_dataset_schema_show", type="dataset", expanded=True)
-    assert fields["accrualPeriodicity"]["vocabulary"] == "frequency"
-    assert frequency_choices is not None
-    assert vocabularies.values("frequency") == [
-        "harian",
-        "mingguan",
-        "bulanan",
-        "triwulanan",
-        "empat_bulanan",
-        "semesteran",
-        "tahunan",
-        "dua_tahunan",
-        "ad_hoc",
-    ]
+    # Choices come from the vocabulary file, resolved for API users.
+    for field, vocabulary in (
+        ("accrualPeriodicity", "frequency"),
+        ("accessRights", "classification"),
+        ("satuan", "unit"),
+    ):
+        assert [c["value"] for c in fields[field]["choices"]] == vocabularies.values(vocabulary)
+    frequency = {c["value"]: c["label"] for c in fields["accrualPeriodicity"]["choices"]}
+    assert frequency["semesteran"] == {"id": "Semesteran", "en": "Half-yearly"}
+    assert {c["value"] for c in fields["subtopik"]["choices"]} == {
+        t.value for t in vocabularies.subtopics()
+    }
+    # ... over HTTP too (a GET: the chained action stays side-effect free).
+    over_http = app.get("/api/3/action/scheming_organization_schema_show?type=organization").json
+    org_fields = {f["field_name"]: f for f in over_http["result"]["fields"]}
+    assert [c["value"] for c in org_fields["urusan"]["choices"]] == vocabularies.values("urusan")
 
 
 def test_dataset_joins_the_group_of_its_topic(sysadmin, sdi_dataset) -> None:

@@ -18,6 +18,8 @@ __all__ = [
     "package_update",
     "satudata_validation_run",
     "satudata_validation_show",
+    "scheming_dataset_schema_show",
+    "scheming_organization_schema_show",
 ]
 
 
@@ -75,3 +77,36 @@ def bulk_update_public(original: Any, context: dict[str, Any], data_dict: dict[s
             }
         )
     return original(context, data_dict)
+
+
+def _with_vocabulary_choices(schema: dict[str, Any]) -> dict[str, Any]:
+    """Our vocabulary fields name a ``choices_helper``, which scheming does not
+    resolve in its API: add the ``choices`` so API users see the allowed values."""
+    from ckanext.satudata.helpers import satudata_choices
+
+    schema = dict(schema)
+    for key in ("dataset_fields", "resource_fields", "fields"):
+        if key in schema:
+            schema[key] = [
+                {**f, "choices": satudata_choices(f)}
+                if f.get("choices_helper") == "satudata_choices"
+                else f
+                for f in schema[key]
+            ]
+    return schema
+
+
+@tk.side_effect_free
+@tk.chained_action
+def scheming_dataset_schema_show(
+    original: Any, context: dict[str, Any], data_dict: dict[str, Any]
+) -> dict[str, Any]:
+    return _with_vocabulary_choices(original(context, data_dict))
+
+
+@tk.side_effect_free
+@tk.chained_action
+def scheming_organization_schema_show(
+    original: Any, context: dict[str, Any], data_dict: dict[str, Any]
+) -> dict[str, Any]:
+    return _with_vocabulary_choices(original(context, data_dict))
