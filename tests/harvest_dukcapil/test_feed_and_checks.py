@@ -195,6 +195,13 @@ def test_personal_data_is_a_hard_error(field: str, value: object) -> None:
     assert str(value) not in data.report() or field.lower() in ("no_kk", "nomor induk kependudukan")
 
 
+def test_personal_data_rule_is_the_validation_guards() -> None:
+    """16 digits that cannot be a NIK (no kecamatan prefix, no birth date) are
+    not personal data: records.py asks validation/guard.py."""
+    data = collect(desa_record(catatan="9999999999999999")).data
+    assert not data.semester_rejected
+
+
 def test_duplicates_collapse_but_conflicting_ones_are_reported() -> None:
     record = desa_record()
     same = collect(record, {**record, "objectid": 999}).data

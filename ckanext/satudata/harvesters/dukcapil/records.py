@@ -24,6 +24,7 @@ from ckanext.satudata.harvesters.dukcapil.standard import (
     Family,
 )
 from ckanext.satudata.regions import Region, RegionCodeError, normalize_code
+from ckanext.satudata.validation import guard
 
 LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")
 # Number of dotted segments of a code at each level.
@@ -36,16 +37,8 @@ IDENTITY_KEYS = frozenset(
     {"objectid", "kode_desa_spatial", "kode_wilayah", *_CODE_KEYS, *_NAME_KEYS}
 )
 
-# Field names that announce individual-level data (NIK, family card, KTP
-# number), after lower-casing and squashing separators.
-_PERSONAL_NAME_RE = re.compile(
-    r"^(nik|no_?nik|nomor_?nik|nomor_?induk_?kependudukan|no_?kk|nomor_?kk|"
-    r"nomor_?kartu_?keluarga|no_?kartu_?keluarga|no_?ktp|nomor_?ktp|nkk)$"
-)
-# A 16-digit number anywhere in a text value (NIK and KK numbers are 16 digits).
+# A 16-digit run inside a longer text value, checked with the guard's rule.
 _SIXTEEN_DIGITS_RE = re.compile(r"(?<!\d)\d{16}(?!\d)")
-# Spreadsheet damage: a 16-digit number shown as 3.20101E+15.
-_SCIENTIFIC_RE = re.compile(r"^\s*\d(\.\d+)?[eE]\+15\s*$")
 MAX_REPORTED_ISSUES = 50
 
 
@@ -111,18 +104,16 @@ def _personal_data_issue(code: str, key: str, value: Any) -> Issue | None:
     """An issue when ``key``/``value`` looks like individual-level data.
 
     Never echoes the value: the report itself must not leak a NIK.
+    The rules are the validation guard's (header names; a NIK/KK number's
+    kecamatan prefix and birth date). A record is one row, so one match of
+    either kind, strong or weak, is enough.
     """
-    squashed = re.sub(r"[\s\-.]+", "_", str(key).strip().lower())
-    if _PERSONAL_NAME_RE.match(squashed):
+    if guard.header_is_personal(key):
         return Issue(code, str(key), "individual-level field (NIK/KK/KTP) in an aggregate feed")
-    value_type = type(value)
-    if value_type is int or value_type is float:
-        hit = 10**15 <= abs(value) < 10**16
-    elif value_type is str:
-        hit = len(value) >= 16 and bool(_SIXTEEN_DIGITS_RE.search(value))
-        hit = hit or (len(value) <= 24 and bool(_SCIENTIFIC_RE.match(value)))
-    else:
-        hit = False
+    hit = value is not None and guard.classify_cell(value) is not None
+    if not hit and type(value) is str and len(value) > 16:
+        # A number inside a text value ("NIK 6401...").
+        hit = any(guard.classify_cell(m) for m in _SIXTEEN_DIGITS_RE.findall(value))
     if hit:
         return Issue(code, str(key), "16-digit identifier (NIK/KK-like) in an aggregate feed")
     return None
