@@ -95,4 +95,4 @@ def show(name: str) -> dict[str, Any]:
 
 
 def by_period(dataset: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {r["periode_data"]: r for r in dataset["resources"]}
+    return {r.get("periode_data"): r for r in dataset["resources"]}

@@ -320,3 +320,25 @@ def test_zip_bomb_spreadsheet_release_is_refused_before_parsing(harvests: Harves
     assert result.objects == []
     assert any("XLSX refused: it would inflate" in e for e in result.gather_errors)
     assert call_action("package_search", q="*:*")["count"] == 0
+
+
+def test_resources_added_by_hand_survive_a_revision(harvests: Harvests) -> None:
+    harvest_s2(harvests)
+    pdf = call_action(
+        "resource_create",
+        context={"user": harvests.sysadmin["name"]},
+        package_id=SEX_DATASET,
+        name="Metodologi DKB",
+        url="https://dukcapil.kemendagri.go.id/metodologi-dkb.pdf",
+        format="PDF",
+    )
+    harvests.feed.state.faults.revised.add("2024-S2")
+
+    result = harvests.run()
+
+    assert result.object_errors == []
+    assert sorted(result.statuses_by_guid().values()) == ["updated"] * 3
+    resources = show(SEX_DATASET)["resources"]
+    kept = [r for r in resources if r["id"] == pdf["id"]]
+    assert [(r["name"], r["format"]) for r in kept] == [("Metodologi DKB", "PDF")]
+    assert "Riwayat revisi" in by_period(show(SEX_DATASET))["2024 Semester II"]["description"]

@@ -467,3 +467,32 @@ def test_normaliser_errors_never_quote_a_nik() -> None:
     assert sheet.quote(NIK) == sheet.quote(int(NIK)) == sheet.quote(f"{NIK[:4]}.{NIK[4:]}")
     assert "looks like a NIK/KK number" in sheet.quote(float(NIK))
     assert sheet.quote("1.234") == "'1.234'"
+
+
+def test_resources_added_by_hand_survive_a_changed_harvest(harvests: Harvests) -> None:
+    first_harvest(harvests)
+    pdf = call_action(
+        "resource_create",
+        context={"user": harvests.sysadmin["name"]},
+        package_id=PUSKESMAS,
+        name="Laporan Tahunan",
+        url="https://dinkes.paserkab.go.id/laporan-2024.pdf",
+        format="PDF",
+    )
+    changed = build_opd.dinkes()["dinkes/jumlah_puskesmas.csv"].replace(
+        b"64.01.04,Tanah Grogot,2024,Jumlah Puskesmas,3",
+        b"64.01.04,Tanah Grogot,2024,Jumlah Puskesmas,4",
+    )
+    harvests.server.put("opd/puskesmas.csv", changed)
+
+    result = harvests.run()
+
+    assert result.object_errors == []
+    assert result.statuses() == ["not modified", "not modified", "updated"]
+    resources = show(PUSKESMAS)["resources"]
+    assert len(resources) == 3
+    kept = next(r for r in resources if r["id"] == pdf["id"])
+    assert (kept["name"], kept["url"], kept["format"]) == (
+        "Laporan Tahunan", "https://dinkes.paserkab.go.id/laporan-2024.pdf", "PDF",
+    )  # fmt: skip
+    assert stored(resources[1]) == changed

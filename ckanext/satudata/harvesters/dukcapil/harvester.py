@@ -295,7 +295,12 @@ class DukcapilHarvester(SatudataHarvesterBase):
             if existing_id
             else None
         )
-        published = {r.get("periode_data"): r for r in (existing or {}).get("resources", [])}
+        # The harvester's own resources carry a semester label or "Semua
+        # Semester" in periode_data; any other (e.g. a PDF a steward added) is
+        # passed back unchanged.
+        own = [r for r in (existing or {}).get("resources", []) if _is_own(r)]
+        kept = [r for r in (existing or {}).get("resources", []) if not _is_own(r)]
+        published = {r.get("periode_data"): r for r in own}
         incoming = {
             Semester.parse(key): text.encode("utf-8") for key, text in content["tables"].items()
         }
@@ -392,6 +397,8 @@ class DukcapilHarvester(SatudataHarvesterBase):
                 )  # fmt: skip
                 description += f"\n\nRiwayat revisi:\n{history}"
             resources.append(self._resource(family, level, semester, table, resource, description))
+
+        resources.extend(validating.as_published(resource) for resource in kept)
 
         # Coverage: the regions of the latest semester's table (codes at the dataset's level).
         _, latest_rows = transform.read_csv_rows(tables[max(tables)])
@@ -557,6 +564,14 @@ def _semester_of_label(label: str) -> Semester | None:
         return Semester(int(year_text), {"I": 1, "II": 2}[roman])
     except (KeyError, ValueError):
         return None
+
+
+def _is_own(resource: Mapping[str, Any]) -> bool:
+    """Whether the harvester wrote ``resource`` (periode_data is its marker)."""
+    period = resource.get("periode_data")
+    return isinstance(period, str) and (
+        period == CUMULATIVE_PERIOD or _semester_of_label(period) is not None
+    )
 
 
 def _stored_upload(resource: Mapping[str, Any]) -> bytes:

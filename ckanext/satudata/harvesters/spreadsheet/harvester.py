@@ -460,7 +460,15 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             if existing is None:
                 package_id = self._create_with_uploads(context, package, [clean, original])
             else:
-                update = {**package, "id": existing["id"], "resources": [clean, original]}
+                # Resources the harvester did not write (no ROLE_KEY, e.g. a
+                # PDF a steward added) are passed back unchanged.
+                kept = [
+                    _unchanged(r)
+                    for r in existing.get("resources", [])
+                    if r.get(ROLE_KEY) not in (ROLE_CLEAN, ROLE_ORIGINAL)
+                ]
+                resources = [clean, original, *kept]
+                update = {**package, "id": existing["id"], "resources": resources}
                 update.pop("name", None)
                 # package_update stores the uploads of the resources it changes.
                 package_id = tk.get_action("package_patch")(context, update)
@@ -918,6 +926,14 @@ def _resources(
         if previous and previous.get("id"):
             resource["id"] = previous["id"]
     return clean_resource, original_resource
+
+
+def _unchanged(resource: Mapping[str, Any]) -> dict[str, Any]:
+    """A published resource to pass back as it is, without the fields only the
+    validation engine sets."""
+    copy = dict(resource)
+    integration.strip_read_only(copy)
+    return copy
 
 
 def _error_summary(err: Any) -> str:
