@@ -23,14 +23,16 @@ from ckan.plugins import toolkit as tk
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 
+from ckanext.satudata.validation import integration as validation_integration
+
 log = logging.getLogger(__name__)
 
 HASH_KEY = "content_hash"
 # data_status vocabulary value of a dataset whose record left the source.
 WITHDRAWN_STATUS = "tidak_ditayangkan"
 # Context flag telling the package_create/package_update validation hooks
-# (validation/integration.py) that the caller validated the resources itself.
-VALIDATION_DONE = "satudata_validation_done"
+# that the caller validated the resources itself (our harvesters do).
+VALIDATION_DONE = validation_integration.DONE_FLAG
 
 
 class HarvestConfigError(ValueError):
