@@ -23,18 +23,23 @@ __all__ = [
 ]
 
 
-def _package_id(result: Any) -> str:
-    return result if isinstance(result, str) else result["id"]
+def _validating(
+    original: Any, context: dict[str, Any], data_dict: dict[str, Any], current: Any
+) -> Any:
+    """Run a package action with its resources validated before it stores
+    anything, and their reports recorded once they have ids."""
+    pending = integration.before_package_change(context, data_dict, current)
+    result = original(context, data_dict)
+    package_id = result if isinstance(result, str) else result["id"]  # return_id_only
+    integration.after_package_change(package_id, pending)
+    return result
 
 
 @tk.chained_action
 def package_create(original: Any, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
     """CKAN stores the uploads and URLs of the resources given to
     package_create without the resource hooks: validate them here too."""
-    pending = integration.before_package_change(context, data_dict, None)
-    result = original(context, data_dict)
-    integration.after_package_change(_package_id(result), pending)
-    return result
+    return _validating(original, context, data_dict, None)
 
 
 @tk.chained_action
@@ -49,10 +54,7 @@ def package_update(original: Any, context: dict[str, Any], data_dict: dict[str, 
             current = tk.get_action("package_show")(
                 {"ignore_auth": True, "use_cache": False}, {"id": package.id}
             )
-    pending = integration.before_package_change(context, data_dict, current)
-    result = original(context, data_dict)
-    integration.after_package_change(_package_id(result), pending)
-    return result
+    return _validating(original, context, data_dict, current)
 
 
 @tk.chained_action
