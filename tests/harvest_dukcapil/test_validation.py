@@ -19,6 +19,7 @@ from dukcapil_support import (
     releases,
     show,
 )
+from jobs_support import run_jobs
 
 from ckanext.satudata.harvesters.dukcapil import transform
 
@@ -32,16 +33,6 @@ COUNT_COLUMNS = ("laki_laki", "perempuan", "jumlah")
 
 def report(resource_id: str) -> dict[str, Any]:
     return call_action("satudata_validation_show", resource_id=resource_id)
-
-
-def run_jobs() -> None:
-    """Drain the default queue in this process (as tests/validation does: a
-    forked work horse would not share the test configuration)."""
-    from ckan.lib import jobs
-
-    worker = jobs.Worker(["default"])
-    worker.execute_job = lambda job, queue: worker.perform_job(job, queue)
-    worker.work(burst=True)
 
 
 def queued_jobs() -> list[dict[str, Any]]:

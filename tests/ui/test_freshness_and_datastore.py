@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from ckan.tests.helpers import call_action
+from jobs_support import run_jobs
 from werkzeug.datastructures import FileStorage
 
 from ckanext.satudata import datastore_load, freshness
@@ -157,7 +158,6 @@ def test_file_without_a_standard_is_loaded_with_inferred_types(
 ) -> None:
     """No data standard: the DataStore still gets typed columns, from the
     schema frictionless inferred while validating (a real job worker)."""
-    from ckan.lib import jobs
 
     dataset = call_action("package_create", {"user": sysadmin["name"]}, **sdi_dataset())
     text = "kecamatan,jumlah_puskesmas,rasio\nTanah Grogot,3,1.5\nKuaro,2,0.75\n"
@@ -165,9 +165,7 @@ def test_file_without_a_standard_is_loaded_with_inferred_types(
         "resource_create", {"user": sysadmin["name"]}, package_id=dataset["id"], name="Puskesmas",
         upload=FileStorage(io.BytesIO(text.encode()), filename="puskesmas.csv"),
     )  # fmt: skip
-    worker = jobs.Worker(["default"])
-    worker.execute_job = lambda job, queue: worker.perform_job(job, queue)  # in-process
-    worker.work(burst=True)
+    run_jobs()
 
     found = call_action("datastore_search", resource_id=resource["id"])
     types = {f["id"]: f["type"] for f in found["fields"]}
@@ -189,7 +187,6 @@ def test_url_changed_after_validation_is_not_loaded(
     """The load fetches the URL again under the validation's policy: the
     validated file is loaded; other content (here a NIK list swapped in after
     validation) is refused and validated again."""
-    from ckan.lib import jobs
     from ckan.plugins import toolkit as tk
 
     from ckanext.satudata.sample_data.serve import FileServer
@@ -206,9 +203,7 @@ def test_url_changed_after_validation_is_not_loaded(
         if changed:
             server.put("data.csv", b"nama,nomor\nAmir,6401014501900001\nBudi,6401020101900002\n")
 
-        worker = jobs.Worker(["default"])
-        worker.execute_job = lambda job, queue: worker.perform_job(job, queue)  # in-process
-        worker.work(burst=True)
+        run_jobs()
     finally:
         server.stop()
 

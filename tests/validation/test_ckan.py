@@ -10,6 +10,7 @@ import pytest
 from ckan.lib import uploader
 from ckan.plugins import toolkit as tk
 from ckan.tests.helpers import call_action
+from jobs_support import run_jobs
 from validation_files import (
     corrupt_xlsx,
     csv_bytes,
@@ -208,17 +209,12 @@ def test_run_action_revalidates_for_editors_only(sysadmin, dataset) -> None:
 @pytest.mark.usefixtures("clean_redis")
 @pytest.mark.ckan_config("ckanext.satudata.validation.mode", "async")
 def test_async_mode_validates_in_a_job_worker(sysadmin, dataset) -> None:
-    from ckan.lib import jobs
 
     header, rows, row_number, _ = with_error("wrong-type")
     resource = create(sysadmin, dataset, csv_bytes(rows, header), "penduduk.csv")
     assert call_action("resource_show", id=resource["id"])["validation_status"] == "pending"
 
-    worker = jobs.Worker(["default"])
-    # In-process, as CKAN's own job tests do: the forked work horse would not
-    # share this test's configuration.
-    worker.execute_job = lambda job, queue: worker.perform_job(job, queue)
-    worker.work(burst=True)
+    run_jobs()
 
     assert call_action("resource_show", id=resource["id"])["validation_status"] == "failure"
     report = call_action("satudata_validation_show", resource_id=resource["id"])

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests.helpers import call_action
+from jobs_support import run_jobs
 from validation_files import HEADER, csv_bytes, good_rows, with_error
 from werkzeug.datastructures import FileStorage
 
@@ -177,7 +178,6 @@ def test_resource_actions_validate_once(sysadmin, dataset, monkeypatch) -> None:
 @pytest.mark.ckan_config("ckanext.satudata.validation.mode", "async")
 @pytest.mark.ckan_config("ckanext.satudata.validation.url_allow_private", "true")
 def test_async_mode_queues_the_resources_of_package_create(sysadmin, sdi_dataset, files) -> None:
-    from ckan.lib import jobs
 
     files.put("nik.csv", nik_csv())
     data = sdi_dataset(resources=[{"name": "nik", "url": files.url("nik.csv"), "format": "CSV"}])
@@ -185,7 +185,5 @@ def test_async_mode_queues_the_resources_of_package_create(sysadmin, sdi_dataset
     (resource,) = call_action("package_show", id=created["id"])["resources"]
     assert resource["validation_status"] == "pending"
 
-    worker = jobs.Worker(["default"])
-    worker.execute_job = lambda job, queue: worker.perform_job(job, queue)  # in-process
-    worker.work(burst=True)
+    run_jobs()
     assert call_action("resource_show", id=resource["id"])["validation_status"] == "failure"
