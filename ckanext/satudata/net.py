@@ -7,8 +7,14 @@ unless the caller's policy allows it (local tests and demo feeds do), every
 redirect re-checked, connect/read timeouts, a byte cap enforced while
 streaming, and bounded retries with exponential backoff on 5xx and timeouts.
 
-The address check resolves the host before connecting; a DNS answer that
-changes between check and connect is not caught (documented limitation).
+The address check runs when a connection is opened, on the very addresses it
+connects to (``GuardedSession``): a DNS answer that changes between a check
+and the connection (DNS rebinding) cannot slip through. Environment proxies
+are not used, since a proxy would hide the real peer from the check.
+
+Sessions keep connections alive, so many files from one server (a harvest)
+cost one TCP connection; ``fetch_all`` fetches many URLs concurrently and
+``Validators`` make conditional requests (``304 Not Modified``).
 Pure Python: no CKAN import.
 """
 
@@ -17,13 +23,23 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import socket
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.poolmanager import PoolManager
+from urllib3.util import connection as urllib3_connection
 
 USER_AGENT = "ckanext-satudata (+https://github.com/satudata/ckanext-satudata)"
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
@@ -46,6 +62,183 @@ class FetchPolicy:
 
 
 @dataclass(frozen=True)
+class AddressRules:
+    """The part of a policy that decides which peers a connection may reach."""
+
+    allow_private: bool = False
+    allowed_private_hosts: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, policy: FetchPolicy) -> AddressRules:
+        return cls(policy.allow_private, policy.allowed_private_hosts)
+
+    def addresses(self, host: str, port: int) -> list[tuple[socket.AddressFamily, str]]:
+        """(family, address) of every address ``host`` resolves to, each allowed;
+        raises AddressRefused."""
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as err:
+            raise AddressRefused(f"cannot resolve host {host!r}: {err.strerror}") from None
+        except UnicodeError:  # a label IDNA cannot encode (empty, over 63 characters)
+            raise AddressRefused(f"invalid host name {host!r}", blocked=True) from None
+        exempt = self.allow_private or f"{host.lower()}:{port}" in self.allowed_private_hosts
+        found = []
+        for family, _type, _proto, _name, sockaddr in infos:
+            address = str(sockaddr[0])
+            # Every answer is checked, not only the one connected to: a name
+            # mixing public and private answers is refused outright.
+            if not exempt and not _is_public(address):
+                raise AddressRefused(
+                    f"host {host!r} resolves to non-public address {address}; not allowed",
+                    blocked=True,
+                )
+            found.append((family, address))
+        return found
+
+
+class AddressRefused(Exception):
+    """Raised inside a connection whose peer may not be reached (or not found)."""
+
+    def __init__(self, reason: str, *, blocked: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.blocked = blocked
+
+
+class _CheckedConnect:
+    """Mixin of urllib3 connections that connect only to addresses the rules
+    allow, resolved and checked here (the host name still goes to TLS for SNI
+    and certificate checks)."""
+
+    host: str
+    port: int
+    timeout: Any
+    source_address: Any
+    socket_options: Any
+
+    def __init__(self, *args: Any, address_rules: AddressRules, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.address_rules = address_rules
+
+    def _new_conn(self) -> socket.socket:
+        error: OSError | None = None
+        for _family, address in self.address_rules.addresses(self.host, self.port):
+            try:
+                return urllib3_connection.create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except TimeoutError as err:
+                raise ConnectTimeoutError(
+                    self, f"Connection to {self.host} timed out (connect timeout={self.timeout})"
+                ) from err
+            except OSError as err:
+                error = err
+        raise NewConnectionError(self, f"Failed to establish a new connection: {error}")  # type: ignore[arg-type]
+
+
+class _CheckedHTTPConnection(_CheckedConnect, HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_CheckedConnect, HTTPSConnection):
+    pass
+
+
+class _CheckedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _CheckedHTTPConnection
+
+
+class _CheckedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection
+
+
+class _CheckedPoolManager(PoolManager):
+    def __init__(self, address_rules: AddressRules, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.address_rules = address_rules
+        self.pool_classes_by_scheme = {"http": _CheckedHTTPPool, "https": _CheckedHTTPSPool}
+
+    def _new_pool(self, scheme: str, host: str, port: int, request_context: Any = None) -> Any:
+        pool = super()._new_pool(scheme, host, port, request_context)
+        # Not a pool key (PoolManager keys pools by a fixed set of fields):
+        # every pool of this manager shares the manager's rules.
+        pool.conn_kw["address_rules"] = self.address_rules
+        return pool
+
+
+class _CheckedAdapter(HTTPAdapter):
+    def __init__(self, address_rules: AddressRules) -> None:
+        self.address_rules = address_rules
+        super().__init__()
+
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = False, **kw: Any
+    ) -> None:
+        self.poolmanager = _CheckedPoolManager(
+            self.address_rules, num_pools=connections, maxsize=maxsize, block=block, **kw
+        )
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        raise AddressRefused("proxies are not used by the guarded client", blocked=True)
+
+
+class GuardedSession(requests.Session):
+    """A requests session whose every connection passes the address check."""
+
+    def __init__(self, rules: AddressRules) -> None:
+        super().__init__()
+        self.rules = rules
+        self.trust_env = False  # no environment proxies (see the module docstring)
+        adapter = _CheckedAdapter(rules)
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
+
+
+@dataclass(frozen=True)
+class Validators:
+    """HTTP cache validators of a response, for a later conditional request."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def of(cls, headers: Mapping[str, str]) -> Validators:
+        lowered = {key.lower(): value for key, value in headers.items()}
+        last_modified = lowered.get("last-modified")
+        if last_modified and not _is_strong_date(last_modified, lowered.get("date")):
+            last_modified = None
+        return cls(lowered.get("etag"), last_modified)
+
+    def __bool__(self) -> bool:
+        return bool(self.etag or self.last_modified)
+
+    def request_headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+def _is_strong_date(last_modified: str, date: str | None) -> bool:
+    """RFC 9110 8.8.2.2: a Last-Modified is a strong validator only when the
+    response's Date is a second or more later; a file changed again within
+    that second would otherwise look unmodified."""
+    try:
+        return (
+            date is not None
+            and (parsedate_to_datetime(date) - parsedate_to_datetime(last_modified)).total_seconds()
+            >= 1
+        )
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
 class FetchResult:
     url: str
     status: int
@@ -55,6 +248,15 @@ class FetchResult:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.content).hexdigest()
+
+    @property
+    def not_modified(self) -> bool:
+        """The answer to a conditional request: the copy the caller has is current."""
+        return self.status == 304
+
+    @property
+    def validators(self) -> Validators:
+        return Validators.of(self.headers)
 
     def json(self) -> Any:
         import json
@@ -97,34 +299,18 @@ def _is_public(address: str) -> bool:
 
 
 def check_url(url: str, policy: FetchPolicy) -> None:
-    """Raise BlockedURLError if ``url`` may not be fetched under ``policy``."""
+    """Raise BlockedURLError if ``url`` itself may not be fetched under
+    ``policy`` (scheme, host, port). Its addresses are checked by the
+    connection that opens (GuardedSession), on what it really connects to."""
     try:
         parts = urlsplit(url)
-        explicit_port = parts.port  # raises for http://h:abc/
+        parts.port  # noqa: B018 (raises for http://h:abc/)
     except ValueError as err:  # bad port, unbalanced IPv6 brackets …
         raise BlockedURLError(url, f"invalid URL: {err}") from None
     if parts.scheme.lower() not in policy.allowed_schemes:
         raise BlockedURLError(url, f"scheme {parts.scheme or '(none)'!r} is not allowed")
-    host = parts.hostname
-    if not host:
+    if not parts.hostname:
         raise BlockedURLError(url, "no host in URL")
-    if policy.allow_private:
-        return
-    port = explicit_port or (443 if parts.scheme.lower() == "https" else 80)
-    if f"{host.lower()}:{port}" in policy.allowed_private_hosts:
-        return
-    try:
-        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as err:
-        raise FetchError(url, f"cannot resolve host {host!r}: {err.strerror}") from None
-    except UnicodeError:  # a label IDNA cannot encode (empty, over 63 characters)
-        raise BlockedURLError(url, f"invalid host name {host!r}") from None
-    for info in infos:
-        address = str(info[4][0])
-        if not _is_public(address):
-            raise BlockedURLError(
-                url, f"host {host!r} resolves to non-public address {address}; not allowed"
-            )
 
 
 def fetch(
@@ -134,20 +320,75 @@ def fetch(
     params: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
     auth: Any = None,
-    session: requests.Session | None = None,
+    session: GuardedSession | None = None,
 ) -> FetchResult:
-    """GET ``url`` under ``policy``; retries 5xx and timeouts when the policy says so."""
+    """GET ``url`` under ``policy``; retries 5xx and timeouts when the policy says so.
+
+    ``session`` (one of ``GuardedSession(AddressRules.of(policy))``) keeps
+    connections alive between calls; without one, the call has its own.
+    ``headers`` may carry ``Validators.request_headers()``: a ``304`` is then
+    a result (``not_modified``), not an error.
+    """
     policy = policy or FetchPolicy()
+    rules = AddressRules.of(policy)
+    if session is not None and session.rules != rules:
+        raise ValueError("the session's address rules differ from the policy's")
+    own = session is None
+    http = GuardedSession(rules) if own else session
     attempt = 0
-    while True:
+    try:
+        while True:
+            try:
+                return _fetch_once(url, policy, params, headers, auth, http)
+            except (FetchTimeoutError, HTTPStatusError) as err:
+                retriable = isinstance(err, FetchTimeoutError) or err.status in RETRY_STATUSES
+                if not retriable or attempt >= policy.retries:
+                    raise
+                time.sleep(policy.backoff * (2**attempt))
+                attempt += 1
+    finally:
+        if own:
+            http.close()
+
+
+def fetch_all(
+    requests_: Iterable[tuple[str, str, Mapping[str, str]]],
+    policy: FetchPolicy,
+    *,
+    workers: int = 4,
+    budget: float | None = None,
+) -> dict[str, FetchResult | FetchError]:
+    """GET many URLs concurrently: ``(key, url, headers)`` in, ``{key: result
+    or the FetchError it raised}`` out.
+
+    Each worker thread keeps its own session (connections kept alive across
+    its URLs). ``budget`` seconds bound the whole call: URLs not answered by
+    then are left out of the result (the caller treats them as unknown).
+    """
+    local = threading.local()
+    sessions: list[GuardedSession] = []
+    rules = AddressRules.of(policy)
+
+    def one(url: str, headers: Mapping[str, str]) -> FetchResult | FetchError:
+        session = getattr(local, "session", None)
+        if session is None:
+            session = local.session = GuardedSession(rules)
+            sessions.append(session)
         try:
-            return _fetch_once(url, policy, params, headers, auth, session)
-        except (FetchTimeoutError, HTTPStatusError) as err:
-            retriable = isinstance(err, FetchTimeoutError) or err.status in RETRY_STATUSES
-            if not retriable or attempt >= policy.retries:
-                raise
-            time.sleep(policy.backoff * (2**attempt))
-            attempt += 1
+            return fetch(url, policy, headers=headers, session=session)
+        except FetchError as err:
+            return err
+
+    executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="net-fetch")
+    try:
+        futures = {executor.submit(one, url, headers): key for key, url, headers in requests_}
+        done, _late = wait_for(futures, timeout=budget)
+        return {futures[future]: future.result() for future in done}
+    finally:
+        # Late requests are abandoned, not awaited: their own timeouts end them.
+        executor.shutdown(wait=False, cancel_futures=True)
+        for session in sessions:
+            session.close()
 
 
 def _fetch_once(
@@ -156,9 +397,8 @@ def _fetch_once(
     params: Mapping[str, Any] | None,
     headers: Mapping[str, str] | None,
     auth: Any,
-    session: requests.Session | None,
+    http: GuardedSession,
 ) -> FetchResult:
-    http = session or requests.Session()
     request_headers = {"User-Agent": USER_AGENT, **(headers or {})}
     current = url
     for _ in range(policy.max_redirects + 1):
@@ -173,6 +413,9 @@ def _fetch_once(
                 allow_redirects=False,
                 stream=True,
             )
+        except AddressRefused as err:
+            error = BlockedURLError if err.blocked else FetchError
+            raise error(current, err.reason) from None
         except requests.Timeout:
             raise FetchTimeoutError(current, f"no answer within {policy.timeout:g} s") from None
         except requests.RequestException as err:

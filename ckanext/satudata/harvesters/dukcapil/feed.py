@@ -17,8 +17,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import requests
-
 from ckanext.satudata import net
 from ckanext.satudata.harvesters import xlsx_guard
 from ckanext.satudata.validation.reader import Limits
@@ -107,6 +105,9 @@ class FeedSettings:
     xlsx_limits: Limits | None = None
     auth: FeedAuth = field(default_factory=FeedAuth)
 
+    def address_rules(self) -> net.AddressRules:
+        return net.AddressRules(self.allow_private, self.allowed_private_hosts)
+
     def policy(self, remaining_bytes: int) -> net.FetchPolicy:
         return net.FetchPolicy(
             timeout=self.timeout,
@@ -179,7 +180,7 @@ def arcgis_layer_pages(
     layer_id: int,
     settings: FeedSettings,
     budget: ByteBudget,
-    session: requests.Session | None = None,
+    session: net.GuardedSession | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
     """Pages of one layer, following resultOffset until exceededTransferLimit is false."""
     url = f"{service_url.rstrip('/')}/{layer_id}/query"
@@ -298,7 +299,7 @@ def spreadsheet_records(
     url: str,
     settings: FeedSettings,
     budget: ByteBudget,
-    session: requests.Session | None = None,
+    session: net.GuardedSession | None = None,
 ) -> list[dict[str, Any]]:
     try:
         result = net.fetch(

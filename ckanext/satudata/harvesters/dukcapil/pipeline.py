@@ -5,12 +5,12 @@ Used by the harvester's gather stage and by bench/bench_dukcapil.py.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import requests
-
+from ckanext.satudata import net
 from ckanext.satudata.harvesters.dukcapil import feed, transform
 from ckanext.satudata.harvesters.dukcapil.records import (
     RecordCollector,
@@ -84,20 +84,24 @@ def arcgis_pages(
     service_url: str,
     settings: feed.FeedSettings,
     levels: Sequence[str] = CHECK_LEVELS,
-    session: requests.Session | None = None,
+    session: net.GuardedSession | None = None,
 ) -> Iterable[tuple[str | None, list[dict[str, Any]]]]:
     budget = feed.ByteBudget(settings.max_bytes)
-    for level in levels:
-        if level not in settings.layers:
-            continue
-        for page in feed.arcgis_layer_pages(
-            service_url, settings.layers[level], settings, budget, session
-        ):
-            yield level, page
+    with contextlib.ExitStack() as stack:
+        if session is None:
+            # One kept-alive connection for every page of the release.
+            session = stack.enter_context(net.GuardedSession(settings.address_rules()))
+        for level in levels:
+            if level not in settings.layers:
+                continue
+            for page in feed.arcgis_layer_pages(
+                service_url, settings.layers[level], settings, budget, session
+            ):
+                yield level, page
 
 
 def spreadsheet_pages(
-    url: str, settings: feed.FeedSettings, session: requests.Session | None = None
+    url: str, settings: feed.FeedSettings, session: net.GuardedSession | None = None
 ) -> Iterable[tuple[str | None, list[dict[str, Any]]]]:
     yield (
         None,
