@@ -13,7 +13,10 @@ from typing import Any
 class JobResult:
     job: dict[str, Any]
     gather_errors: list[str]
-    objects: list[dict[str, Any]]  # guid, state, report_status, errors, package_id
+    # Every object of the job (guid, state, report_status, errors, package_id),
+    # those gather completed itself included.
+    objects: list[dict[str, Any]]
+    queued: int  # objects gather handed on to the fetch stage
 
     @property
     def object_errors(self) -> list[str]:
@@ -40,20 +43,22 @@ def run_job(user: str, source_id: str, source_type: str) -> JobResult:
     # A purged dataset removes the session: keep plain ids, not ORM objects.
     job_id = job.id
     harvester = queue.get_harvester(source_type)
-    objects = []
-    for object_id in queue.gather_stage(harvester, job) or []:
-        harvest_object = HarvestObject.get(object_id)
-        queue.fetch_and_import_stages(harvester, harvest_object)
-        objects.append(
-            {
-                "guid": harvest_object.guid,
-                "state": harvest_object.state,
-                "report_status": harvest_object.report_status,
-                "errors": [error.message for error in harvest_object.errors],
-                "package_id": harvest_object.package_id,
-            }
-        )
+    queued = queue.gather_stage(harvester, job) or []
+    for object_id in queued:
+        queue.fetch_and_import_stages(harvester, HarvestObject.get(object_id))
     call_action("harvest_jobs_run", context={"ignore_auth": True})
     gather_errors = [error.message for error in HarvestJob.get(job_id).gather_errors]
+    objects = [
+        {
+            "guid": harvest_object.guid,
+            "state": harvest_object.state,
+            "report_status": harvest_object.report_status,
+            "errors": [error.message for error in harvest_object.errors],
+            "package_id": harvest_object.package_id,
+        }
+        for harvest_object in HarvestObject.filter(harvest_job_id=job_id).order_by(
+            HarvestObject.gathered
+        )
+    ]
     job_report = call_action("harvest_job_show", context={"user": user}, id=job_id)
-    return JobResult(job_report, gather_errors, objects)
+    return JobResult(job_report, gather_errors, objects, len(queued))

@@ -113,7 +113,10 @@ def test_harvest_through_the_redis_queue_then_rerun_unchanged(demo_sources) -> N
 
     for name, job in second.items():
         stats = job["stats"]
+        assert job["status"] == "Finished", name
         assert (stats["added"], stats["updated"], stats["errored"]) == (0, 0, 0), (name, stats)
+        # Spreadsheet rows confirmed in gather are counted like any other.
+        assert stats["not modified"] == first[name]["stats"]["added"], (name, stats)
     model.Session.expire_all()
     assert {
         p.name: p.metadata_modified

@@ -167,17 +167,109 @@ def test_messy_sheet_is_normalised_and_the_description_says_how(harvests: Harves
     assert rice["tahun_mulai"] == "2024" and rice["satuan"] == "ton"
 
 
+DATA_FILES = ("opd/puskesmas.csv", "opd/tenaga.xlsx", "opd/padi.xlsx")
+
+
+def data_file_answers(harvests: Harvests) -> list[int]:
+    """HTTP statuses the file server gave for the data files, in order."""
+    return [status for path, status in harvests.server.responses if path in DATA_FILES]
+
+
+def assert_untouched(before: dict[str, dict[str, Any]]) -> None:
+    for name, dataset in before.items():
+        now = show(name)
+        assert now["metadata_modified"] == dataset["metadata_modified"], name
+        assert [r["id"] for r in now["resources"]] == [r["id"] for r in dataset["resources"]]
+
+
 def test_unchanged_rerun_writes_nothing(harvests: Harvests) -> None:
+    """Gather asks the file server with the validators of the last download:
+    every data file answers 304, no object is queued, nothing is written, and
+    the job report counts the three rows as not modified."""
     before = first_harvest(harvests)
+    harvests.server.responses.clear()
 
     result = harvests.run()
 
     assert result.gather_errors == [] and result.object_errors == []
     assert result.statuses() == ["not modified"] * 3
-    for name, dataset in before.items():
-        now = show(name)
-        assert now["metadata_modified"] == dataset["metadata_modified"], name
-        assert [r["id"] for r in now["resources"]] == [r["id"] for r in dataset["resources"]]
+    assert result.queued == 0
+    assert result.job["status"] == "Finished"
+    assert result.job["stats"]["not modified"] == 3
+    assert data_file_answers(harvests) == [304, 304, 304]
+    assert_untouched(before)
+
+
+def test_unchanged_rerun_on_a_server_without_validators_compares_hashes(
+    harvests: Harvests,
+) -> None:
+    """A file server that sends neither ETag nor Last-Modified: gather
+    downloads each file and compares its hash; still nothing is written."""
+    harvests.server.send_validators = False
+    before = first_harvest(harvests)
+    harvests.server.responses.clear()
+
+    result = harvests.run()
+
+    assert result.statuses() == ["not modified"] * 3 and result.queued == 0
+    assert data_file_answers(harvests) == [200, 200, 200]
+    assert_untouched(before)
+
+
+def test_rows_without_a_file_hash_go_through_the_fetch_stage_once(harvests: Harvests) -> None:
+    """Datasets harvested before gather checked files (their objects carry
+    only the content hash): the fetch stage finds them unchanged and teaches
+    their current objects the file hash and validators, so the next gather
+    confirms them itself."""
+    from ckan import model
+    from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+
+    before = first_harvest(harvests)
+    current = model.Session.query(HarvestObject.id).filter(HarvestObject.current == True)  # noqa: E712
+    model.Session.query(HarvestObjectExtra).filter(
+        HarvestObjectExtra.harvest_object_id.in_(current.scalar_subquery()),
+        HarvestObjectExtra.key.in_(("file_hash", "etag", "last_modified")),
+    ).delete(synchronize_session=False)
+    model.Session.commit()
+
+    through_fetch = harvests.run()
+    assert through_fetch.statuses() == ["not modified"] * 3 and through_fetch.queued == 3
+
+    in_gather = harvests.run()
+    assert in_gather.statuses() == ["not modified"] * 3 and in_gather.queued == 0
+    assert_untouched(before)
+
+
+def test_a_check_that_fails_leaves_the_row_to_the_fetch_stage(harvests: Harvests) -> None:
+    """A data file that does not answer gather's check in time is not taken
+    as unchanged: the fetch stage tries again and reports the failure on that
+    row alone; the dataset is left as it was."""
+    before = first_harvest(harvests, timeout=1)
+    harvests.server.delays["opd/tenaga.xlsx"] = 3
+
+    result = harvests.run()
+
+    assert result.statuses() == ["errored", "not modified", "not modified"]
+    assert result.queued == 1
+    [error] = result.object_errors
+    assert "inventory row 4: data file not downloaded" in error
+    assert "no answer within 1 s" in error or "stalled" in error
+    assert_untouched(before)
+
+
+def test_a_redirect_met_by_the_check_is_refused_like_any_other(harvests: Harvests) -> None:
+    """A file that now redirects to an internal service: the check follows
+    no redirect to a blocked address, and the fetch stage reports it."""
+    port = harvests.server.server_address[1]
+    before = first_harvest(harvests, allow_private_addresses=[f"127.0.0.1:{port}"])
+    harvests.server.redirects["opd/puskesmas.csv"] = "http://127.0.0.1:8983/solr/admin/cores"
+
+    result = harvests.run()
+
+    assert result.statuses() == ["errored", "not modified", "not modified"]
+    [error] = result.object_errors
+    assert "127.0.0.1:8983" in error and "non-public address" in error
+    assert_untouched(before)
 
 
 def test_changed_file_updates_the_dataset_in_place(harvests: Harvests) -> None:
@@ -192,6 +284,7 @@ def test_changed_file_updates_the_dataset_in_place(harvests: Harvests) -> None:
 
     assert result.object_errors == []
     assert result.statuses() == ["not modified", "not modified", "updated"]
+    assert result.queued == 1  # gather confirmed the other two
     after = show(PUSKESMAS)
     assert after["id"] == before[PUSKESMAS]["id"]
     assert [r["id"] for r in after["resources"]] == [

@@ -2,26 +2,35 @@
 
 Bookkeeping rules (the same for all our harvesters):
 - A harvest object's ``guid`` is a stable identity of the remote record (never
-  a row position). The *current* object of a guid points at its dataset.
+  a row position). The *current* object of a guid points at its dataset
+  (``PublishedRecord``).
 - The fetch stage stores a content hash in the object's extras; when it equals
   the hash of the current object the stage returns ``"unchanged"`` and nothing
   is written (ckanext-harvest reports "not modified").
+- A harvester that can tell a record is unchanged already in gather (the
+  spreadsheet harvester, by conditional requests) makes its object complete
+  and "not modified" there (``_not_modified_object``) instead of queueing it,
+  as ckanext-harvest's own CKAN harvester leaves unchanged datasets out of an
+  incremental gather; the job report counts it like any other.
 - A source whose listing fails, comes back empty or shrinks by more than the
   configured share is a gather error that changes nothing.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
+from sqlalchemy.orm import selectinload
 
 from ckanext.satudata.validation import integration as validation_integration
 
@@ -130,6 +139,31 @@ def check_privileged_settings(config: Mapping[str, Any], private_keys: Iterable[
             )
 
 
+@dataclass(frozen=True)
+class PublishedRecord:
+    """A guid's current harvest object and the state of the dataset it points at."""
+
+    harvest_object: HarvestObject
+    package_state: str | None  # None: no dataset (never written, or purged)
+    withdrawn: bool  # status_data says the record left the source
+
+    @property
+    def package_id(self) -> str | None:
+        return self.harvest_object.package_id if self.package_state else None
+
+    @property
+    def active(self) -> bool:
+        return self.package_state == "active"
+
+    @property
+    def live(self) -> bool:
+        """Published as the source has it: active and not withdrawn."""
+        return self.active and not self.withdrawn
+
+    def extra(self, key: str) -> str | None:
+        return SatudataHarvesterBase._extra(self.harvest_object, key)
+
+
 class SatudataHarvesterBase(HarvesterBase):
     """Shared bookkeeping; subclasses implement IHarvester's stages."""
 
@@ -152,15 +186,27 @@ class SatudataHarvesterBase(HarvesterBase):
     # --- current objects -------------------------------------------------------
 
     @staticmethod
-    def _current_objects(source_id: str) -> dict[str, HarvestObject]:
-        """The current harvest object of each guid of a source."""
-        rows = (
-            model.Session.query(HarvestObject)
+    def _published_records(source_id: str, guid: str | None = None) -> dict[str, PublishedRecord]:
+        """The current object of each guid of a source (or of one guid), with
+        its extras and its dataset's state, in two queries whatever their number."""
+        status = model.Package.extras["status_data"].astext
+        query = (
+            model.Session.query(HarvestObject, model.Package.state, status)
+            .outerjoin(model.Package, model.Package.id == HarvestObject.package_id)
+            .options(selectinload(HarvestObject.extras))
             .filter(HarvestObject.harvest_source_id == source_id)
             .filter(HarvestObject.current == True)  # noqa: E712 (SQL expression)
-            .all()
         )
-        return {row.guid: row for row in rows}
+        if guid is not None:
+            query = query.filter(HarvestObject.guid == guid)
+        return {
+            row.guid: PublishedRecord(row, state, status_data == WITHDRAWN_STATUS)
+            for row, state, status_data in query
+        }
+
+    def _published_record(self, harvest_object: HarvestObject) -> PublishedRecord | None:
+        records = self._published_records(harvest_object.harvest_source_id, harvest_object.guid)
+        return records.get(harvest_object.guid)
 
     @staticmethod
     def _current_object(source_id: str, guid: str) -> HarvestObject | None:
@@ -203,20 +249,44 @@ class SatudataHarvesterBase(HarvesterBase):
                 return
         harvest_object.extras.append(HarvestObjectExtra(key=key, value=value))
 
-    def _is_unchanged(self, harvest_object: HarvestObject, content_hash: str) -> bool:
-        """Record the hash; True when the current object of the guid has the same."""
+    def _is_unchanged(
+        self,
+        harvest_object: HarvestObject,
+        content_hash: str,
+        record: PublishedRecord | None = None,
+    ) -> bool:
+        """Record the hash; True when the current object of the guid has the
+        same and its dataset is active (a deleted dataset is harvested again).
+        ``record``: the guid's PublishedRecord, when the caller has it."""
         self._set_extra(harvest_object, HASH_KEY, content_hash)
         # Committed with the object's state by the queue right after the fetch
         # stage (queue.fetch_and_import_stages): no commit of its own here.
         harvest_object.add()
-        current = self._current_object(harvest_object.harvest_source_id, harvest_object.guid)
-        if current is None or current.id == harvest_object.id or not current.package_id:
+        if record is None:
+            record = self._published_record(harvest_object)
+        if record is None or record.harvest_object.id == harvest_object.id:
             return False
-        if self._extra(current, HASH_KEY) != content_hash:
-            return False
-        # The dataset must still exist; a deleted dataset is harvested again.
-        package = model.Package.get(current.package_id)
-        return package is not None and package.state == "active"
+        return record.active and record.extra(HASH_KEY) == content_hash
+
+    @staticmethod
+    def _not_modified_object(
+        job: HarvestJob, guid: str, content: str, extras: Mapping[str, str]
+    ) -> HarvestObject:
+        """An object completed in gather as "not modified" (not queued): what
+        queue.fetch_and_import_stages makes of a fetch stage's "unchanged"."""
+        now = datetime.datetime.utcnow()
+        harvest_object = HarvestObject(
+            guid=guid,
+            job=job,
+            content=content,
+            state="COMPLETE",
+            report_status="not modified",
+            fetch_started=now,
+            fetch_finished=now,
+            extras=[HarvestObjectExtra(key=key, value=value) for key, value in extras.items()],
+        )
+        harvest_object.add()
+        return harvest_object
 
     # --- reporting -------------------------------------------------------------
 
@@ -248,11 +318,10 @@ class SatudataHarvesterBase(HarvesterBase):
     # --- datasets ----------------------------------------------------------------
 
     def _existing_package_id(self, harvest_object: HarvestObject) -> str | None:
-        current = self._current_object(harvest_object.harvest_source_id, harvest_object.guid)
-        if current is None or not current.package_id:
+        record = self._published_record(harvest_object)
+        if record is None or record.package_state in (None, "deleted"):
             return None
-        package = model.Package.get(current.package_id)
-        return package.id if package is not None and package.state != "deleted" else None
+        return record.package_id
 
     def _upsert_package(
         self, harvest_object: HarvestObject, package: Mapping[str, Any]

@@ -32,9 +32,18 @@ Stages:
   position; one object per dataset whose row disappeared (withdrawal). An
   inventory that cannot be read, is empty or shrank too much is a gather
   error and changes nothing.
+- gather also asks the file server whether the data file of each row that
+  is otherwise unchanged (same cells and settings as its published dataset)
+  changed: a conditional GET with the validators (ETag, Last-Modified) of the
+  last download, or the file's hash where the server sends none; several at
+  once (CHECK_WORKERS), connections kept alive. A confirmed row's object is
+  complete and "not modified" at once (no fetch stage, nothing written); a
+  row the check could not confirm (an error, a timeout, no file hash yet)
+  goes through the fetch stage, which decides and reports.
 - fetch reports the row's own errors (with its row number), downloads the
   data file through net.fetch, and returns "unchanged" when the hash of file +
-  row + settings equals that of the dataset's current object.
+  row + settings equals that of the dataset's current object (and teaches the
+  current object the file's hash and validators for the next gather).
 - import normalises the file (sheet.py), rules out personal data in every
   sheet of the original, and creates or updates the dataset with two
   resources in one action (package_create or package_patch): the clean CSV
@@ -66,8 +75,10 @@ from werkzeug.datastructures import FileStorage
 
 from ckanext.satudata import net, regions, vocabularies
 from ckanext.satudata.harvesters.base import (
+    HASH_KEY,
     WITHDRAWN_STATUS,
     HarvestConfigError,
+    PublishedRecord,
     SatudataHarvesterBase,
     check_privileged_settings,
     load_config,
@@ -87,6 +98,13 @@ ROLE_CLEAN, ROLE_ORIGINAL = "normalised", "original"
 PUBLISHED_STATUS = "ditayangkan"
 # Datasets indexed without a Solr commit before one is forced (see _commit_index).
 INDEX_COMMIT_EVERY = 50
+# Harvest object extras beside base.HASH_KEY: the data file's hash and the
+# validators of the response it came in (for the next gather's check).
+FILE_HASH_KEY = "file_hash"
+ETAG_KEY, LAST_MODIFIED_KEY = "etag", "last_modified"
+# Concurrent requests of gather's change check: hides the latency of one
+# request at a time without loading an OPD's (often small) file server.
+CHECK_WORKERS = 4
 CONFIG_KEYS = frozenset(
     {
         "organization",
@@ -229,7 +247,8 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
                 "organization_title": org.get("title") or org["name"],
             }
 
-        previous = self._published_guids(source.id)
+        records = self._published_records(source.id)
+        previous = [guid for guid, record in records.items() if record.live]
         # Measured on the rows that stay, so new rows cannot hide mass removals
         # (e.g. every ID DDD renumbered at once).
         still_listed = len(set(previous) & set(contents))
@@ -237,9 +256,13 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         if refused:
             return self._gather_error(harvest_job, refused)
 
+        confirmed = self._confirm_unchanged(contents, records, config)
         # One commit for all objects (not one per object).
         created = []
         for guid, content in contents.items():
+            if guid in confirmed:
+                self._not_modified_object(harvest_job, guid, json.dumps(content), confirmed[guid])
+                continue
             harvest_object = HarvestObject(guid=guid, job=harvest_job, content=json.dumps(content))
             harvest_object.add()
             created.append(harvest_object)
@@ -256,24 +279,69 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         ids = [harvest_object.id for harvest_object in created]
         model.Session.commit()
         log.info(
-            "spreadsheet source %s: %d rows, %d withdrawn",
-            source.url, len(contents), len(set(previous) - set(contents)),
+            "spreadsheet source %s: %d rows (%d confirmed unchanged), %d withdrawn",
+            source.url, len(contents), len(confirmed), len(set(previous) - set(contents)),
         )  # fmt: skip
         return ids
 
-    def _published_guids(self, source_id: str) -> list[str]:
-        """Guids whose dataset is still published (not deleted, not withdrawn)."""
-        guids = []
-        for guid, current in self._current_objects(source_id).items():
-            if not current.package_id:
+    def _confirm_unchanged(
+        self,
+        contents: Mapping[str, Mapping[str, Any]],
+        records: Mapping[str, PublishedRecord],
+        config: Mapping[str, Any],
+    ) -> dict[str, dict[str, str]]:
+        """{guid: extras of its "not modified" object} of the rows whose
+        published dataset the file server confirms is current.
+
+        Only rows with the same cells and settings as their live dataset are
+        asked about; an answer that is not a clear "same file" (an error, a
+        late answer, a different file) leaves the row to the fetch stage.
+        """
+        candidates: dict[str, tuple[PublishedRecord, str]] = {}
+        for guid, content in contents.items():
+            record = records.get(guid)
+            if record is None or not record.live or content["errors"] or not content["url"]:
                 continue
-            package = model.Package.get(current.package_id)
-            if package is None or package.state != "active":
+            file_hash = record.extra(FILE_HASH_KEY)
+            if file_hash is None or record.extra(HASH_KEY) != fingerprint(
+                file_hash, content, config
+            ):
                 continue
-            if package.extras.get("status_data") == WITHDRAWN_STATUS:
-                continue
-            guids.append(guid)
-        return guids
+            candidates[guid] = (record, file_hash)
+        if not candidates:
+            return {}
+        policy: net.FetchPolicy = config["policy"]
+        answers = net.fetch_all(
+            (
+                (guid, contents[guid]["url"], stored_validators(record).request_headers())
+                for guid, (record, _) in candidates.items()
+            ),
+            policy,
+            workers=CHECK_WORKERS,
+            budget=2 * policy.timeout,
+        )
+        confirmed = {}
+        for guid, answer in answers.items():
+            record, file_hash = candidates[guid]
+            if isinstance(answer, net.FetchError):
+                continue  # the fetch stage tries again, and reports what fails
+            if answer.not_modified:
+                # A 304 may leave out validators it does not change.
+                old, new = stored_validators(record), answer.validators
+                validators = net.Validators(
+                    new.etag or old.etag, new.last_modified or old.last_modified
+                )
+            elif answer.sha256 == file_hash:
+                validators = answer.validators
+            else:
+                continue  # changed: downloaded and imported by the fetch stage
+            store_validators(record.harvest_object, validators)
+            confirmed[guid] = {
+                HASH_KEY: record.extra(HASH_KEY) or "",
+                FILE_HASH_KEY: file_hash,
+                **validator_extras(validators),
+            }
+        return confirmed
 
     # --- fetch -------------------------------------------------------------------
 
@@ -313,31 +381,22 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             return self._object_error(
                 harvest_object, f"{prefix}: data file {content['url']} is empty", "Fetch"
             )
-        # The dataset depends on the file, the inventory row and the settings
-        # that shape it: any of them changing means an update.
-        fingerprint = json.dumps(
-            {
-                "file": fetched.sha256,
-                "cells": content["cells"],
-                "organization": content["organization"],
-                "standar_data": config["standar_data"],
-                "defaults": config["defaults"],
-            },
-            sort_keys=True,
-        )
+        record = self._published_record(harvest_object)
+        file_hash = fetched.sha256
         unchanged = self._is_unchanged(
-            harvest_object, hashlib.sha256(fingerprint.encode()).hexdigest()
+            harvest_object, fingerprint(file_hash, content, config), record
         )
+        self._set_extra(harvest_object, FILE_HASH_KEY, file_hash)
+        store_validators(harvest_object, fetched.validators)
         # A withdrawn dataset whose row is back is published again, even unchanged.
-        if unchanged and not self._is_withdrawn(harvest_object):
+        if unchanged and record is not None and not record.withdrawn:
+            # The next gather can confirm this row without a download (a
+            # dataset harvested before gather checked, or a failed check).
+            self._set_extra(record.harvest_object, FILE_HASH_KEY, file_hash)
+            store_validators(record.harvest_object, fetched.validators)
             return "unchanged"
         self._downloads[harvest_object.id] = fetched.content
         return True
-
-    def _is_withdrawn(self, harvest_object: HarvestObject) -> bool:
-        package_id = self._existing_package_id(harvest_object)
-        package = model.Package.get(package_id) if package_id else None
-        return package is not None and package.extras.get("status_data") == WITHDRAWN_STATUS
 
     # --- import ------------------------------------------------------------------
 
@@ -576,6 +635,42 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             harvest_object.add()
             model.Session.commit()
         return True
+
+
+# --- change detection ------------------------------------------------------------
+
+
+def fingerprint(file_hash: str, content: Mapping[str, Any], config: Mapping[str, Any]) -> str:
+    """Content hash of a row's dataset: it depends on the data file, the
+    inventory row and the settings that shape it; any of them changing means
+    an update."""
+    shaped_by = {
+        "file": file_hash,
+        "cells": content["cells"],
+        "organization": content["organization"],
+        "standar_data": config["standar_data"],
+        "defaults": config["defaults"],
+    }
+    return hashlib.sha256(json.dumps(shaped_by, sort_keys=True).encode()).hexdigest()
+
+
+def stored_validators(record: PublishedRecord) -> net.Validators:
+    return net.Validators(record.extra(ETAG_KEY), record.extra(LAST_MODIFIED_KEY))
+
+
+def validator_extras(validators: net.Validators) -> dict[str, str]:
+    extras = {ETAG_KEY: validators.etag, LAST_MODIFIED_KEY: validators.last_modified}
+    return {key: value for key, value in extras.items() if value}
+
+
+def store_validators(harvest_object: HarvestObject, validators: net.Validators) -> None:
+    """Set the object's validator extras to ``validators`` (dropping stale ones)."""
+    wanted = validator_extras(validators)
+    for extra in list(harvest_object.extras):
+        if extra.key in (ETAG_KEY, LAST_MODIFIED_KEY) and extra.key not in wanted:
+            harvest_object.extras.remove(extra)
+    for key, value in wanted.items():
+        SatudataHarvesterBase._set_extra(harvest_object, key, value)
 
 
 # --- settings ------------------------------------------------------------------
