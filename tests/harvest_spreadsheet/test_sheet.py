@@ -25,7 +25,7 @@ def rows_of(table: sheet.Table) -> list[dict[str, str]]:
 def test_messy_rice_sheet_is_normalised_and_says_what_was_done() -> None:
     content = build_opd.distan()["distan/produksi_padi_2024.xlsx"]
 
-    table = sheet.normalise(content, "produksi_padi_2024.xlsx", "Padi Sawah")
+    table = sheet.normalise(content, "Padi Sawah")
 
     assert table.columns == [
         "kecamatan", "padi_sawah_luas_panen_ha", "padi_sawah_produksi_ton",

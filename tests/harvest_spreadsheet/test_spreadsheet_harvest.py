@@ -231,6 +231,7 @@ def test_rows_without_a_file_hash_go_through_the_fetch_stage_once(harvests: Harv
         HarvestObjectExtra.key.in_(("file_hash", "etag", "last_modified")),
     ).delete(synchronize_session=False)
     model.Session.commit()
+    model.Session.expire_all()  # the bulk delete bypassed the loaded objects
 
     through_fetch = harvests.run()
     assert through_fetch.statuses() == ["not modified"] * 3 and through_fetch.queued == 3
@@ -511,10 +512,9 @@ def test_zip_bomb_and_entity_xlsx_are_refused_before_parsing(harvests: Harvests)
 
     assert result.statuses() == ["added", "errored", "errored"]
     errors = "\n".join(result.object_errors)
-    assert "inventory row 4: data file bom.xlsx: XLSX refused: it would inflate" in errors
-    assert (
-        "inventory row 5: data file entitas.xlsx: XLSX refused: it declares XML entities" in errors
-    )
+    assert "inventory row 4: data file bom.xlsx: File refused" in errors
+    assert "compression ratio exceeds the safe limits (zip bomb)" in errors
+    assert "inventory row 5: data file entitas.xlsx: File refused: the XML contains a DTD" in errors
     assert dataset_count() == 1  # the worker went on with the other rows
 
 

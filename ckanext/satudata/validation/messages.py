@@ -6,7 +6,10 @@ data, and the summary is shown to everyone who can see the dataset.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ckanext.satudata.validation.reader import FileRejected
 
 TYPE_NAMES = {
     "integer": ("bilangan bulat", "an integer"),
@@ -35,6 +38,14 @@ REJECTION_MESSAGES: dict[str, tuple[str, str]] = {
     "format-mismatch": (
         "Isi berkas tidak sesuai dengan formatnya ({format}); isi terdeteksi: {content}.",
         "The file's content does not match its format ({format}); detected content: {content}.",
+    ),
+    "legacy-xls": (
+        "Berkas .xls lama (OLE) tidak didukung; simpan sebagai .xlsx atau .csv.",
+        "Legacy .xls (OLE) files are not supported; save the file as .xlsx or .csv.",
+    ),
+    "not-a-table": (
+        "Berkas bukan CSV atau XLSX (isi terdeteksi: {content}).",
+        "The file is neither CSV nor XLSX (detected content: {content}).",
     ),
     "corrupt": (
         "Berkas rusak atau bukan buku kerja XLSX yang sah.",
@@ -70,6 +81,13 @@ def rejection_message(code: str, params: dict[str, Any]) -> tuple[str, str]:
         return id_text.format(**safe), en_text.format(**safe)
     except (KeyError, IndexError):
         return id_text, en_text
+
+
+def rejection_text(err: FileRejected) -> str:
+    """A FileRejected in English with its detail, for harvest reports and logs
+    (which speak English, like the rest of ckanext-harvest's report)."""
+    text = rejection_message(err.code, err.params)[1]
+    return f"{text} ({err.detail})" if err.detail else text
 
 
 def _where(row: int | None, column: str | None) -> tuple[str, str]:

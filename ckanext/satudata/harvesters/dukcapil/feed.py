@@ -8,8 +8,6 @@ not JSON, an ArcGIS error object, or that breaks the paging contract raises
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -18,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ckanext.satudata import net
-from ckanext.satudata.harvesters import xlsx_guard
+from ckanext.satudata.validation import messages, reader
 from ckanext.satudata.validation.reader import Limits
 
 # Layer ids of Dukcapil's map services, one layer per region level; a source
@@ -255,37 +253,18 @@ def _cell(value: Any) -> Any:
 def parse_spreadsheet(
     content: bytes, url: str, limits: Limits | None = None
 ) -> list[dict[str, Any]]:
-    """Rows of a Disdukcapil semester spreadsheet (XLSX first sheet, or CSV).
-    An XLSX file passes the validation reader's container check first."""
-    if not content.strip():
-        raise FeedError(f"{url}: empty spreadsheet")
-    if content[:2] == b"PK":
-        from python_calamine import CalamineWorkbook
-
-        try:
-            xlsx_guard.check_container(content, limits)
-        except xlsx_guard.XlsxRefused as err:
-            raise FeedError(f"{url}: {err}") from None
-
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-            grid = workbook.get_sheet_by_index(0).to_python()
-        except Exception as err:  # calamine raises its own error types
-            raise FeedError(f"{url}: unreadable XLSX ({err})") from None
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("cp1252")
-        # Regional offices save with ";" (Indonesian Excel locale) as often as ",".
-        first_line = text.split("\n", 1)[0]
-        delimiter = max(",;\t", key=first_line.count)
-        grid = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    rows = [row for row in grid if any(str(cell).strip() for cell in row)]
+    """Rows of a Disdukcapil semester spreadsheet (XLSX first sheet, or CSV),
+    read by the validation reader (an XLSX file's container checked first)."""
+    try:
+        grid = reader.read_grids(content, limits)[0].rows
+    except reader.FileRejected as err:
+        raise FeedError(f"{url}: {messages.rejection_text(err)}") from None
+    rows = [row for row in grid if any(str(cell).strip() for cell in row if cell is not None)]
     if len(rows) < 2:
         raise FeedError(f"{url}: spreadsheet has no data rows")
     header = [_header(name) for name in rows[0]]
-    if len(set(header)) != len(header):
+    named = [name for name in header if name]
+    if len(set(named)) != len(named):
         raise FeedError(f"{url}: duplicate column names in the header row")
     records = []
     for row in rows[1:]:

@@ -422,7 +422,7 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         # Read once (the XLSX container checked first); the personal-data guard
         # sees every sheet before the normaliser, whose errors name cells.
         try:
-            parsed = sheets.read_sheets(data, filename, integration.limits())
+            parsed = sheets.read_sheets(data, integration.limits())
         except sheets.SheetError as err:
             return self._object_error(
                 harvest_object, f"{prefix}: data file {filename}: {err}", "Import"
@@ -995,21 +995,21 @@ def _resources(
     }
     if standard:
         clean_resource["standar_data"] = standard
-    kind = sheets.file_kind(original)
+    xlsx = sheets.is_xlsx(original)
     original_resource: dict[str, Any] = {
         "name": f"Berkas asli: {filename}",
         "description": (
             f"Berkas sebagaimana diterbitkan OPD ({content['url']}), tanpa perubahan. "
             "Gunakan tabel bersih untuk analisis."
         ),
-        "format": "XLSX" if kind == "xlsx" else "CSV",
+        "format": "XLSX" if xlsx else "CSV",
         "url": filename,
         "upload": FileStorage(
             io.BytesIO(original),
             filename=filename,
             content_type=(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                if kind == "xlsx"
+                if xlsx
                 else "text/csv"
             ),
         ),

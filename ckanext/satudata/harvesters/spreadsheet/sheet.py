@@ -10,24 +10,21 @@ harvest report). Whatever cannot be decided without guessing raises
 ``SheetError`` naming the sheet, row and column: a wrong number published
 silently is worse than a harvest error.
 
-Pure Python (python-calamine for XLSX): no CKAN import.
+Files are read by validation/reader.py (read_grids), as everywhere else.
+Pure Python: no CKAN import.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from python_calamine import CalamineWorkbook
-
-from ckanext.satudata.harvesters import xlsx_guard
-from ckanext.satudata.validation import guard
+from ckanext.satudata.validation import guard, messages, reader
 from ckanext.satudata.validation.reader import Limits
 
 # How many rows from the top may hold titles before the header.
@@ -72,14 +69,6 @@ def quote(value: Any) -> str:
 
 
 @dataclass
-class Sheet:
-    name: str
-    rows: list[list[Any]]
-    # Merged ranges as ((first_row, first_col), (last_row, last_col)), 0-based.
-    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
-
-
-@dataclass
 class Table:
     """A normalised table: column names, rows of text, and what was done."""
 
@@ -99,73 +88,23 @@ class Table:
 
 # --- reading -----------------------------------------------------------------
 
-
-def file_kind(content: bytes, name_hint: str = "") -> str:
-    """ "xlsx" or "csv" from the content (a declared extension can lie)."""
-    if content.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SheetError("legacy .xls (OLE) files are not supported; save as .xlsx or .csv")
-    if b"\x00" in content[:4096] and not content.startswith(
-        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    ):
-        raise SheetError("binary file that is neither XLSX nor CSV")
-    return "csv"
+# A sheet of the file as read (validation/reader.py reads every file).
+Sheet = reader.Grid
 
 
-def read_sheets(content: bytes, name_hint: str = "", limits: Limits | None = None) -> list[Sheet]:
-    """Every sheet of an XLSX file, or the one table of a CSV file. An XLSX
-    file passes the validation reader's container check (zip bomb, XML
-    entities; ``limits``, default reader.Limits()) before calamine reads it."""
-    if not content.strip():
-        raise SheetError("the file is empty")
-    if file_kind(content, name_hint) == "xlsx":
-        try:
-            xlsx_guard.check_container(content, limits)
-        except xlsx_guard.XlsxRefused as err:
-            raise SheetError(str(err)) from None
-        return _read_xlsx(content)
-    return [Sheet("csv", _read_csv(content))]
+def is_xlsx(content: bytes) -> bool:
+    """Whether the file is a workbook, by its content (a declared extension can lie)."""
+    return reader.sniff_kind(content[:8192]) == "zip"
 
 
-def _read_xlsx(content: bytes) -> list[Sheet]:
+def read_sheets(content: bytes, limits: Limits | None = None) -> list[Sheet]:
+    """Every sheet of an XLSX file, or the one table of a CSV file, read by
+    the validation reader (container check first; ``limits``, default
+    reader.Limits()); raises SheetError saying why a file cannot be read."""
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except Exception as err:  # calamine raises its own types for every broken file
-        raise SheetError(f"not a readable XLSX workbook ({err.__class__.__name__})") from None
-    sheets = []
-    for name in workbook.sheet_names:
-        sheet = workbook.get_sheet_by_name(name)
-        rows = sheet.to_python(skip_empty_area=False)
-        # Cell positions in merged ranges are absolute; to_python starts at A1
-        # only with skip_empty_area=False, which keeps the two aligned.
-        merged = list(sheet.merged_cell_ranges or [])
-        sheets.append(Sheet(name, [list(r) for r in rows], merged))
-    return sheets
-
-
-def _decode(content: bytes) -> str:
-    if content.startswith(codecs.BOM_UTF8):
-        return content[3:].decode("utf-8")
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel on Indonesian Windows saves CSV as cp1252.
-        return content.decode("cp1252", errors="replace")
-
-
-def _read_csv(content: bytes) -> list[list[Any]]:
-    text = _decode(content)
-    sample = text[:8192]
-    # Indonesian Excel writes ";" (the comma is the decimal separator).
-    first_lines = [line for line in sample.splitlines()[:20] if line.strip()]
-    semicolons = sum(line.count(";") for line in first_lines)
-    commas = sum(line.count(",") for line in first_lines)
-    tabs = sum(line.count("\t") for line in first_lines)
-    delimiter = max((semicolons, ";"), (commas, ","), (tabs, "\t"))[1]
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        return reader.read_grids(content, limits)
+    except reader.FileRejected as err:
+        raise SheetError(messages.rejection_text(err)) from None
 
 
 # --- cells -------------------------------------------------------------------
@@ -369,9 +308,9 @@ def choose_data_sheet(sheets: list[Sheet], wanted: str | None = None) -> Sheet:
     return candidates[0]
 
 
-def normalise(content: bytes, name_hint: str = "", sheet_name: str | None = None) -> Table:
+def normalise(content: bytes, sheet_name: str | None = None) -> Table:
     """Read a data file and return its clean table; raises SheetError."""
-    return normalise_sheets(read_sheets(content, name_hint), sheet_name)
+    return normalise_sheets(read_sheets(content), sheet_name)
 
 
 def normalise_sheets(sheets: list[Sheet], sheet_name: str | None = None) -> Table:
