@@ -6,7 +6,6 @@ translates them, so API errors come in the request's language.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 from ckan import model
 from ckan.plugins import toolkit as tk
 
-from ckanext.satudata import region_store, regions, vocabularies
+from ckanext.satudata import region_store, regions, vocabularies, years
 
 _ = tk._
 Invalid = tk.Invalid
@@ -35,7 +34,6 @@ __all__ = [
     "satudata_year_not_before_start",
 ]
 
-FIRST_YEAR = 1945  # the Republic's first year; no SDI data predates it
 OPD_CODE_RE = re.compile(r"^\d+(\.\d+){1,9}$")
 PHONE_RE = re.compile(r"^\+?[\d\s().-]{6,20}$")
 _FALSE = {False, "false", "False", "0"}
@@ -57,10 +55,11 @@ def satudata_year(value: Any, context: dict[str, Any]) -> Any:
         year = int(str(value).strip())
     except ValueError:
         raise Invalid(_("Must be a year such as 2024, not {value!r}").format(value=value)) from None
-    last = datetime.date.today().year + 1
-    if not FIRST_YEAR <= year <= last:
+    if not years.is_data_year(year):
         raise Invalid(
-            _("Year must be between {first} and {last}").format(first=FIRST_YEAR, last=last)
+            _("Year must be between {first} and {last}").format(
+                first=years.FIRST_YEAR, last=years.last_year()
+            )
         )
     return year
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ckanext.satudata import years
+
 # Key of the total in Dukcapil records; every family's breakdown sums to it.
 TOTAL_KEY = "jumlah_penduduk"
 COMMON_COLUMNS = ("kode_wilayah", "nama_wilayah", "tahun", "semester")
@@ -38,7 +40,7 @@ class Semester:
                 f"semester {text!r} is not of the form YYYY-S1 or YYYY-S2 (e.g. 2024-S2)"
             )
         year = int(match["year"])
-        if not 1945 <= year <= 2100:
+        if not years.is_data_year(year):
             raise SemesterError(f"semester {text!r}: year out of range")
         return cls(year, int(match["half"]))
 

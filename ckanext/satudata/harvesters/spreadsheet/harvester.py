@@ -73,7 +73,7 @@ from ckan.plugins import toolkit as tk
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 from werkzeug.datastructures import FileStorage
 
-from ckanext.satudata import net, regions, vocabularies
+from ckanext.satudata import net, regions, vocabularies, years
 from ckanext.satudata.harvesters.base import (
     HASH_KEY,
     WITHDRAWN_STATUS,
@@ -864,10 +864,10 @@ def build_package(
         package["theme"] = vocabularies.topic_of_subtopic(package["subtopik"])
 
     # What the data file itself says about its coverage.
-    years = _column_years(table)
-    if years and "tahun_mulai" not in values:
-        package["tahun_mulai"] = min(years)
-        package.setdefault("tahun_akhir", max(years))
+    covered = _column_years(table)
+    if covered and "tahun_mulai" not in values:
+        package["tahun_mulai"] = min(covered)
+        package.setdefault("tahun_akhir", max(covered))
     if "kode_wilayah" not in values:
         codes = _coverage_codes(table)
         if codes:
@@ -915,12 +915,12 @@ def _column_years(table: sheets.Table) -> list[int]:
     if "tahun" not in table.columns:
         return []
     index = table.columns.index("tahun")
-    years = []
+    found = []
     for row in table.rows:
         text = row[index]
-        if text.isdigit() and 1945 <= int(text) <= 2100:
-            years.append(int(text))
-    return years
+        if text.isdigit() and years.is_data_year(int(text)):
+            found.append(int(text))
+    return found
 
 
 def _coverage_codes(table: sheets.Table) -> list[str]:

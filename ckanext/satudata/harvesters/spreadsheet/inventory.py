@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ckanext.satudata import regions, vocabularies
+from ckanext.satudata import regions, vocabularies, years
 from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
 
 
@@ -237,7 +237,7 @@ def _year(text: str) -> int | None:
     if not re.fullmatch(r"\d{4}", text):
         raise ValueError(text)
     year = int(text)
-    if not 1945 <= year <= 2100:
+    if not years.is_data_year(year):
         raise ValueError(text)
     return year
 
