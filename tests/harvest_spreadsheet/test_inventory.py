@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from ckanext.satudata import vocabularies
+from ckanext.satudata import vocabularies, years
 from ckanext.satudata.harvesters.spreadsheet import inventory, template
 from ckanext.satudata.sample_data import build_opd
 
@@ -90,6 +90,25 @@ def test_rows_carry_their_spreadsheet_row_number_and_errors() -> None:
     assert any("Klasifikasi Data 'Rahasia'" in e for e in second.errors)
     assert any("Jadwal Pemutakhiran 'Kadang'" in e for e in second.errors)
     assert any("Tahun Mulai '24'" in e for e in second.errors)
+
+
+def test_years_follow_the_one_year_rule() -> None:
+    """The inventory accepts what the dataset schema accepts (years.py):
+    1945 to next year; a year beyond is an error of its row."""
+    header = ["Nama Data", "Link Portal Daerah", "Tahun Mulai"]
+    next_year, too_far = years.last_year(), years.last_year() + 1
+    content = csv_inventory(
+        header,
+        ["Data A", "a.csv", str(years.FIRST_YEAR)],
+        ["Data B", "b.csv", str(next_year)],
+        ["Data C", "c.csv", str(too_far)],
+        ["Data D", "d.csv", str(years.FIRST_YEAR - 1)],
+    )
+    first, second, third, fourth = inventory.read_inventory(content).rows
+    assert first.values["tahun_mulai"] == years.FIRST_YEAR and first.errors == []
+    assert second.values["tahun_mulai"] == next_year and second.errors == []
+    assert any(f"Tahun Mulai '{too_far}'" in e for e in third.errors)
+    assert any(f"Tahun Mulai '{years.FIRST_YEAR - 1}'" in e for e in fourth.errors)
 
 
 def test_an_inventory_without_the_required_columns_is_refused() -> None:
