@@ -25,7 +25,7 @@ def fast_config(**overrides: Any) -> dict[str, Any]:
         "retries": 2,
         "backoff": 0.05,
         "timeout": 5,
-        "allow_private": True,
+        "allow_private_addresses": True,
     }
     config.update(overrides)
     return config

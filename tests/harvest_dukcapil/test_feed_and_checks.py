@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ckanext.satudata import regions
+from ckanext.satudata import net, regions
 from ckanext.satudata.harvesters.dukcapil import feed, pipeline, transform
 from ckanext.satudata.harvesters.dukcapil.records import RecordCollector, check
 from ckanext.satudata.harvesters.dukcapil.standard import (
@@ -29,10 +29,7 @@ def settings(**overrides: Any) -> feed.FeedSettings:
     values: dict[str, Any] = {
         "where": feed.where_for_root(ROOT),
         "page_size": 50,
-        "retries": 2,
-        "backoff": 0.01,
-        "timeout": 5,
-        "allow_private": True,
+        "fetch": net.FetchPolicy(timeout=5, retries=2, backoff=0.01, allow_private=True),
     }
     values.update(overrides)
     return feed.FeedSettings(**values)

@@ -18,7 +18,7 @@ CASES = [
     ("satudata_spreadsheet", {"allow_private_addresses": True}, "allow_private_addresses"),
     ("satudata_spreadsheet", {"allow_private_addresses": ["10.1.2.3:80"]}, "allow_private_addresses"),
     ("satudata_spreadsheet", {"organization": "dinas-lain"}, "organization"),
-    ("satudata_dukcapil", {**DUKCAPIL, "allow_private": True}, "allow_private"),
+    ("satudata_dukcapil", {**DUKCAPIL, "allow_private_addresses": True}, "allow_private_addresses"),
     ("satudata_dukcapil", {**DUKCAPIL, "organization": "dinas-lain"}, "organization"),
     ("satudata_dukcapil", {**DUKCAPIL, "auth": {"token_env": "CKAN_SECRET_KEY"}}, "token_env"),
     ("satudata_dukcapil", {**DUKCAPIL, "auth": {"token": "s3cret"}}, "auth.token"),
@@ -88,6 +88,17 @@ def test_allow_private_must_be_a_boolean_or_host_list(
     app: Any, orgs: dict[str, Any], sysadmin: dict
 ) -> None:
     """The string "false" once switched the Dukcapil guard off (bool("false"))."""
-    config = {**DUKCAPIL, "allow_private": "false"}
+    config = {**DUKCAPIL, "allow_private_addresses": "false"}
     response = _create(app, sysadmin["token"], orgs["own"], "satudata_dukcapil", config, 409)
-    assert "allow_private must be true, false" in json.dumps(response["error"])
+    assert "allow_private_addresses must be true, false" in json.dumps(response["error"])
+
+
+@pytest.mark.parametrize("source_type", ["satudata_spreadsheet", "satudata_dukcapil"])
+def test_a_misspelt_setting_is_refused_by_both_harvesters(
+    app: Any, orgs: dict[str, Any], sysadmin: dict, source_type: str
+) -> None:
+    """A typo in a setting must not silently leave the guard it meant to set."""
+    config = {**(DUKCAPIL if source_type == "satudata_dukcapil" else {}), "timout": 5}
+    response = _create(app, sysadmin["token"], orgs["own"], source_type, config, 409)
+    error = json.dumps(response["error"])
+    assert "unknown setting(s) timout" in error and "timeout" in error

@@ -22,9 +22,9 @@ import datetime
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from ckan import model
 from ckan.plugins import toolkit as tk
@@ -32,6 +32,7 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 from sqlalchemy.orm import selectinload
 
+from ckanext.satudata import net
 from ckanext.satudata.validation import integration as validation_integration
 
 log = logging.getLogger(__name__)
@@ -44,12 +45,23 @@ WITHDRAWN_STATUS = "tidak_ditayangkan"
 VALIDATION_DONE = validation_integration.DONE_FLAG
 
 
+# The one name, in every harvester's config, of the setting that lets a
+# source reach loopback, private or link-local addresses (sysadmins only).
+PRIVATE_ADDRESSES_KEY = "allow_private_addresses"
+# Settings of the guarded HTTP client that every harvester reads (fetch_policy).
+FETCH_KEYS = frozenset({"timeout", "retries", "backoff", PRIVATE_ADDRESSES_KEY})
+
+
 class HarvestConfigError(ValueError):
     """A source configuration problem; the message names the field."""
 
 
-def load_config(text: str | None, *, required: Iterable[str] = ()) -> dict[str, Any]:
-    """Parse a harvest source's JSON configuration, naming what is wrong."""
+def load_config(
+    text: str | None, *, required: Iterable[str] = (), known: Collection[str] | None = None
+) -> dict[str, Any]:
+    """Parse a harvest source's JSON configuration, naming what is wrong;
+    ``known``: the settings there are (a misspelt one is an error, not a
+    setting silently ignored)."""
     if not text or not text.strip():
         config: Any = {}
     else:
@@ -62,10 +74,57 @@ def load_config(text: str | None, *, required: Iterable[str] = ()) -> dict[str, 
             ) from None
     if not isinstance(config, dict):
         raise HarvestConfigError("configuration must be a JSON object")
+    if known is not None:
+        unknown = sorted(set(config) - set(known))
+        if unknown:
+            raise HarvestConfigError(
+                f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
     missing = [key for key in required if config.get(key) in (None, "")]
     if missing:
         raise HarvestConfigError(f"missing required setting(s): {', '.join(missing)}")
     return config
+
+
+def number_setting(
+    config: Mapping[str, Any], key: str, default: float, *, whole: bool = False, zero: bool = False
+) -> Any:
+    """A positive (or, with ``zero``, non-negative) number setting; raises
+    HarvestConfigError naming it."""
+    value = config.get(key, default)
+    kind = "a whole number" if whole else "a number"
+    bound = "0 or more" if zero else "above 0"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (whole and value != int(value))
+        or value < 0
+        or (value == 0 and not zero)
+    ):
+        raise HarvestConfigError(f"{key} must be {kind} {bound}, not {value!r}")
+    return int(value) if whole else float(value)
+
+
+def fetch_policy(
+    config: Mapping[str, Any],
+    *,
+    max_bytes_key: str,
+    max_bytes: int,
+    retries: int = 0,
+    backoff: float = 0.5,
+) -> net.FetchPolicy:
+    """The guarded client's policy from a source config: ``timeout`` s (30),
+    ``max_bytes_key`` bytes, ``retries`` and ``backoff`` s on 5xx and
+    timeouts, and ``allow_private_addresses``; raises HarvestConfigError."""
+    allow_private, allowed_hosts = private_address_setting(config, PRIVATE_ADDRESSES_KEY)
+    return net.FetchPolicy(
+        timeout=number_setting(config, "timeout", 30.0),
+        max_bytes=number_setting(config, max_bytes_key, max_bytes, whole=True),
+        retries=number_setting(config, "retries", retries, whole=True, zero=True),
+        backoff=number_setting(config, "backoff", backoff, zero=True),
+        allow_private=allow_private,
+        allowed_private_hosts=allowed_hosts,
+    )
 
 
 # --- privileged settings ---------------------------------------------------------
@@ -165,7 +224,38 @@ class PublishedRecord:
 
 
 class SatudataHarvesterBase(HarvesterBase):
-    """Shared bookkeeping; subclasses implement IHarvester's stages."""
+    """Shared bookkeeping; subclasses implement IHarvester's stages and
+    ``_check_config``, and name themselves in the class attributes."""
+
+    SOURCE_TYPE: ClassVar[str]
+    TITLE: ClassVar[str]
+    DESCRIPTION: ClassVar[str]  # Indonesian: shown on the source form
+    CONFIG_KEYS: ClassVar[frozenset[str]]
+
+    # --- IHarvester: description and configuration -----------------------------
+
+    def info(self) -> dict[str, str]:
+        return {
+            "name": self.SOURCE_TYPE,
+            "title": self.TITLE,
+            "description": self.DESCRIPTION,
+            "form_config_interface": "Text",
+        }
+
+    def validate_config(self, config: str | None) -> str:
+        """ckanext-harvest's check of a source config being saved: the
+        harvester's own settings, then those only a sysadmin may use."""
+        try:
+            parsed = load_config(config, known=self.CONFIG_KEYS)
+            self._check_config(parsed)
+            check_privileged_settings(parsed, (PRIVATE_ADDRESSES_KEY,))
+        except ValueError as err:  # HarvestConfigError and the parsers' own
+            raise ValueError(str(err)) from None
+        return config or ""
+
+    def _check_config(self, config: Mapping[str, Any]) -> None:
+        """Raise ValueError naming the first setting that is wrong."""
+        raise NotImplementedError
 
     # --- context -------------------------------------------------------------
 
@@ -181,7 +271,7 @@ class SatudataHarvesterBase(HarvesterBase):
         return {**self._action_context(), VALIDATION_DONE: True}
 
     def _source_config(self, harvest: HarvestJob | HarvestObject) -> dict[str, Any]:
-        return load_config(harvest.source.config)
+        return load_config(harvest.source.config, known=self.CONFIG_KEYS)
 
     # --- current objects -------------------------------------------------------
 

@@ -437,7 +437,7 @@ def demo_source_config(base_url: str, organization: str = "disdukcapil-paser") -
             )
         ],
         "levels": ["kecamatan", "desa"],
-        "allow_private": True,
+        "allow_private_addresses": True,
     }
 
 

@@ -8,6 +8,7 @@ not JSON, an ArcGIS error object, or that breaks the paging contract raises
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -93,28 +94,19 @@ class FeedSettings:
     where: str = "1=1"
     page_size: int = 2000
     max_pages: int = 200
-    max_bytes: int = 200 * 1024 * 1024
-    timeout: float = 30.0
-    retries: int = 3
-    backoff: float = 1.0
-    allow_private: bool = False
-    allowed_private_hosts: tuple[str, ...] = ()
+    max_bytes: int = 200 * 1024 * 1024  # for the whole release (ByteBudget)
+    # Timeouts, retries and the address rules of every request.
+    fetch: net.FetchPolicy = field(default_factory=lambda: net.FetchPolicy(retries=3, backoff=1.0))
     # Zip-bomb / XML checks of an XLSX release (the validation limits).
     xlsx_limits: Limits | None = None
     auth: FeedAuth = field(default_factory=FeedAuth)
 
     def address_rules(self) -> net.AddressRules:
-        return net.AddressRules(self.allow_private, self.allowed_private_hosts)
+        return net.AddressRules.of(self.fetch)
 
     def policy(self, remaining_bytes: int) -> net.FetchPolicy:
-        return net.FetchPolicy(
-            timeout=self.timeout,
-            max_bytes=max(1, remaining_bytes),
-            retries=self.retries,
-            backoff=self.backoff,
-            allow_private=self.allow_private,
-            allowed_private_hosts=self.allowed_private_hosts,
-        )
+        """The fetch policy of the next request: what is left of the release's bytes."""
+        return dataclasses.replace(self.fetch, max_bytes=max(1, remaining_bytes))
 
 
 def where_for_root(root: str) -> str:

@@ -19,16 +19,16 @@ release, or a .xlsx/.csv spreadsheet URL):
 - feed: ``layers`` {level: layer id} (default kabupaten 1, kecamatan 2, desa 3),
   ``where`` (default from the region), ``page_size`` (2000, at most 10,000),
   ``max_pages`` (200), ``max_bytes`` per release (200 MB), ``timeout`` s (30),
-  ``retries`` (3) and ``backoff`` s (1.0) on 5xx/timeouts, ``allow_private``
-  (false; true, or a list of "host:port", for loopback/intranet feeds: tests,
-  demo; sysadmins only)
+  ``retries`` (3) and ``backoff`` s (1.0) on 5xx/timeouts,
+  ``allow_private_addresses`` (false; true, or a list of "host:port", for
+  loopback/intranet feeds: tests, demo; sysadmins only)
 - ``auth``: {"token_env"} (ArcGIS token) or {"username" | "username_env",
   "password_env"} (basic): each ``*_env`` names an environment variable of the
   harvest worker that starts with SATUDATA_HARVEST_ (feed.SECRET_ENV_PREFIX);
   secrets written in the config itself are refused (editors can read it). Read
   at harvest time, never written to datasets.
 - ``organization`` other than one the editor may publish in, and
-  ``allow_private``, are refused unless a sysadmin saves the config
+  ``allow_private_addresses``, are refused unless a sysadmin saves the config
   (base.check_privileged_settings).
 Revisions show in the public activity stream when the harvest runs as a real
 sysadmin (a "harvest" user or ``ckanext.harvest.user_name``): CKAN hides the
@@ -69,11 +69,11 @@ from werkzeug.datastructures import FileStorage
 
 from ckanext.satudata import regions
 from ckanext.satudata.harvesters.base import (
+    FETCH_KEYS,
     HarvestConfigError,
     SatudataHarvesterBase,
-    check_privileged_settings,
-    load_config,
-    private_address_setting,
+    fetch_policy,
+    number_setting,
 )
 from ckanext.satudata.harvesters.dukcapil import feed, pipeline, transform, validating
 from ckanext.satudata.harvesters.dukcapil.standard import (
@@ -97,27 +97,19 @@ SOURCE_STATEMENT = "Dukcapil Kemendagri (DKB)"
 class DukcapilHarvester(SatudataHarvesterBase):
     """Keeps the population datasets of the tenant current from Dukcapil's DKB."""
 
-    # --- IHarvester: description and configuration -----------------------------
+    SOURCE_TYPE = SOURCE_TYPE
+    TITLE = "Dukcapil: Data Kependudukan Bersih (DKB)"
+    DESCRIPTION = (
+        "Jumlah penduduk per semester dari layanan peta ArcGIS Dukcapil atau "
+        "spreadsheet Disdukcapil, diperiksa konsistensinya sebelum ditayangkan."
+    )
+    CONFIG_KEYS = FETCH_KEYS | {
+        "semester", "releases", "organization", "region", "levels", "families",
+        "layers", "where", "page_size", "max_pages", "max_bytes", "auth",
+    }  # fmt: skip
 
-    def info(self) -> dict[str, str]:
-        return {
-            "name": SOURCE_TYPE,
-            "title": "Dukcapil: Data Kependudukan Bersih (DKB)",
-            "description": (
-                "Jumlah penduduk per semester dari layanan peta ArcGIS Dukcapil atau "
-                "spreadsheet Disdukcapil, diperiksa konsistensinya sebelum ditayangkan."
-            ),
-            "form_config_interface": "Text",
-        }
-
-    def validate_config(self, config: str | None) -> str:
-        try:
-            parsed = load_config(config)
-            self._settings(parsed, source_url="http://example.invalid/")
-            check_privileged_settings(parsed, ("allow_private",))
-        except (HarvestConfigError, SemesterError, ValueError) as err:
-            raise ValueError(str(err)) from None
-        return config or ""
+    def _check_config(self, config: Mapping[str, Any]) -> None:
+        self._settings(config, source_url="http://example.invalid/")
 
     @staticmethod
     def _settings(config: Mapping[str, Any], source_url: str) -> dict[str, Any]:
@@ -151,19 +143,17 @@ class DukcapilHarvester(SatudataHarvesterBase):
         if unknown:
             raise HarvestConfigError(f"unknown families {unknown}; known: {', '.join(FAMILIES)}")
         layers = {**feed.DEFAULT_LAYERS, **(config.get("layers") or {})}
-        allow_private, allowed_hosts = private_address_setting(config, "allow_private")
+        max_bytes = number_setting(config, "max_bytes", 200 * 1024 * 1024, whole=True)
         try:
             feed_settings = feed.FeedSettings(
                 layers={level: int(layer) for level, layer in layers.items()},
                 where=str(config.get("where") or feed.where_for_root(root)),
                 page_size=int(config.get("page_size", 2000)),
                 max_pages=int(config.get("max_pages", 200)),
-                max_bytes=int(config.get("max_bytes", 200 * 1024 * 1024)),
-                timeout=float(config.get("timeout", 30)),
-                retries=int(config.get("retries", 3)),
-                backoff=float(config.get("backoff", 1.0)),
-                allow_private=allow_private,
-                allowed_private_hosts=allowed_hosts,
+                max_bytes=max_bytes,
+                fetch=fetch_policy(
+                    config, max_bytes_key="max_bytes", max_bytes=max_bytes, retries=3, backoff=1.0
+                ),
                 xlsx_limits=integration.limits(),
                 auth=feed.FeedAuth.from_config(config),
             )

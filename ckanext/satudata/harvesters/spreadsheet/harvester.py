@@ -15,7 +15,8 @@ Source configuration (JSON object; every key optional):
 - ``defaults``: SDI field values for what neither the row nor the data file
   gives (e.g. {"theme": "pendidikan-tenaga-kerja", "license_id": "cc-by"})
 - ``timeout`` s (30), ``max_file_size`` bytes (20 MB) for the inventory and
-  each data file; ``allow_private_addresses`` (false): loopback, private and
+  each data file, ``retries`` (0) and ``backoff`` s (0.5) on 5xx and
+  timeouts; ``allow_private_addresses`` (false): loopback, private and
   link-local hosts are refused unless true (local tests and the demo), or a
   list of "host:port" exempted (one intranet file server; links elsewhere and
   redirects elsewhere stay refused); sysadmins only
@@ -75,14 +76,13 @@ from werkzeug.datastructures import FileStorage
 
 from ckanext.satudata import net, regions, vocabularies, years
 from ckanext.satudata.harvesters.base import (
+    FETCH_KEYS,
     HASH_KEY,
     WITHDRAWN_STATUS,
     HarvestConfigError,
     PublishedRecord,
     SatudataHarvesterBase,
-    check_privileged_settings,
-    load_config,
-    private_address_setting,
+    fetch_policy,
 )
 from ckanext.satudata.harvesters.spreadsheet import inventory as inv
 from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
@@ -105,19 +105,15 @@ ETAG_KEY, LAST_MODIFIED_KEY = "etag", "last_modified"
 # Concurrent requests of gather's change check: hides the latency of one
 # request at a time without loading an OPD's (often small) file server.
 CHECK_WORKERS = 4
-CONFIG_KEYS = frozenset(
-    {
-        "organization",
-        "column_mapping",
-        "standar_data",
-        "defaults",
-        "timeout",
-        "max_file_size",
-        "allow_private_addresses",
-        "removed_rows",
-        "max_shrink",
-    }
-)
+CONFIG_KEYS = FETCH_KEYS | {
+    "organization",
+    "column_mapping",
+    "standar_data",
+    "defaults",
+    "max_file_size",
+    "removed_rows",
+    "max_shrink",
+}
 # SDI fields a default may fill (everything the inventory does not decide itself).
 DEFAULTABLE = frozenset(
     {
@@ -146,6 +142,14 @@ class ReportNotStored(Exception):
 class SpreadsheetHarvester(SatudataHarvesterBase):
     """Keeps an OPD's datasets in step with its inventory spreadsheet."""
 
+    SOURCE_TYPE = SOURCE_TYPE
+    TITLE = "Spreadsheet OPD (Daftar Data Daerah)"
+    DESCRIPTION = (
+        "Daftar data OPD (XLSX/CSV, format Daftar Data Daerah) dan satu berkas data "
+        "per baris: dinormalisasi, divalidasi, dan ditayangkan sebagai dataset SDI."
+    )
+    CONFIG_KEYS = CONFIG_KEYS
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Data file bytes from fetch to import of the same object. Both stages
@@ -154,27 +158,8 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         # Datasets this process indexed since the last Solr commit.
         self._uncommitted_index = 0
 
-    # --- IHarvester: description and configuration -----------------------------
-
-    def info(self) -> dict[str, str]:
-        return {
-            "name": SOURCE_TYPE,
-            "title": "Spreadsheet OPD (Daftar Data Daerah)",
-            "description": (
-                "Daftar data OPD (XLSX/CSV, format Daftar Data Daerah) dan satu berkas data "
-                "per baris: dinormalisasi, divalidasi, dan ditayangkan sebagai dataset SDI."
-            ),
-            "form_config_interface": "Text",
-        }
-
-    def validate_config(self, config: str | None) -> str:
-        try:
-            parsed = load_config(config)
-            settings(parsed)
-            check_privileged_settings(parsed, ("allow_private_addresses",))
-        except HarvestConfigError as err:
-            raise ValueError(str(err)) from None
-        return config or ""
+    def _check_config(self, config: Mapping[str, Any]) -> None:
+        settings(config)
 
     # --- gather ------------------------------------------------------------------
 
@@ -678,11 +663,6 @@ def store_validators(harvest_object: HarvestObject, validators: net.Validators) 
 
 def settings(config: Mapping[str, Any]) -> dict[str, Any]:
     """Checked settings of a source config; raises HarvestConfigError naming the key."""
-    unknown = sorted(set(config) - CONFIG_KEYS)
-    if unknown:
-        raise HarvestConfigError(
-            f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(CONFIG_KEYS))}"
-        )
     organization = config.get("organization")
     if organization is not None and (not isinstance(organization, str) or not organization):
         raise HarvestConfigError("organization must be the name or id of an organization")
@@ -717,15 +697,7 @@ def settings(config: Mapping[str, Any]) -> dict[str, Any]:
             f"{', '.join(sorted(DEFAULTABLE))}"
         )
 
-    def number(key: str, default: float, kind: type) -> Any:
-        value = config.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise HarvestConfigError(f"{key} must be a positive number")
-        return kind(value)
-
-    timeout = number("timeout", 30, float)
-    max_size = number("max_file_size", DEFAULT_MAX_FILE_SIZE, int)
-    allow_private, allowed_hosts = private_address_setting(config, "allow_private_addresses")
+    policy = fetch_policy(config, max_bytes_key="max_file_size", max_bytes=DEFAULT_MAX_FILE_SIZE)
     mode = config.get("removed_rows", "flag")
     if mode not in REMOVED_ROW_MODES:
         raise HarvestConfigError(f"removed_rows must be one of {', '.join(REMOVED_ROW_MODES)}")
@@ -743,12 +715,7 @@ def settings(config: Mapping[str, Any]) -> dict[str, Any]:
         "defaults": defaults,
         "removed_rows": mode,
         "max_shrink": float(max_shrink),
-        "policy": net.FetchPolicy(
-            timeout=timeout,
-            max_bytes=max_size,
-            allow_private=allow_private,
-            allowed_private_hosts=allowed_hosts,
-        ),
+        "policy": policy,
     }
 
 
