@@ -64,7 +64,11 @@ def test_regions_load_cli_makes_codes_known(cli, tmp_path: Path, sysadmin, sdi_d
 
     assert result.exit_code == 0, result.output
     assert "Loaded 4 regions" in result.output
-    assert region_store.is_known("64.02.01") and region_store.name_of("64.71") == "Balikpapan"
+    assert region_store.is_known("64.02.01")
+    assert region_store.names_of(["64.71", "64.01.04", "99.99"]) == {
+        "64.71": "Balikpapan",
+        "64.01.04": "Tanah Grogot",
+    }
     dataset = call_action(
         "package_create",
         context={"user": sysadmin["name"]},
@@ -89,3 +93,43 @@ def test_regions_load_bad_line_stores_nothing(cli, tmp_path: Path, sysadmin, sdi
             context={"user": sysadmin["name"]},
             **sdi_dataset(tingkat_wilayah="kabupaten", kode_wilayah=["64.02"]),
         )
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_region_facet_names_codes_beyond_the_tenant_in_one_query(
+    cli, tmp_path: Path, sysadmin, sdi_dataset
+) -> None:
+    from ckan import model
+    from sqlalchemy import event
+
+    csv_file = tmp_path / "wilayah.csv"
+    csv_file.write_text(NATIONAL_SAMPLE, encoding="utf-8")
+    assert cli.invoke(ckan_cli, ["satudata", "regions", "load", str(csv_file)]).exit_code == 0
+    for name, code, level in (
+        ("data-semboja", "64.02.01", "kecamatan"),
+        ("data-balikpapan", "64.71", "kota"),
+    ):
+        call_action(
+            "package_create",
+            context={"user": sysadmin["name"]},
+            **sdi_dataset(name=name, kode_wilayah=[code], tingkat_wilayah=level),
+        )
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = model.Session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        result = call_action("package_search", **{"facet.field": '["vocab_kode_wilayah"]'})
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    names = {
+        i["name"]: i["display_name"] for i in result["search_facets"]["vocab_kode_wilayah"]["items"]
+    }
+    assert names["64.71"] == "Balikpapan (64.71)"
+    assert names["64.02.01"] == "Semboja (64.02.01)"
+    assert names["64.02"] == "Kutai Kartanegara (64.02)"
+    assert len([s for s in statements if "satudata_region" in s]) == 1

@@ -86,12 +86,14 @@ class SatudataDCATProfile(RDFProfile):
         g = self.g
         g.bind("sdi", SDI)
 
-        for code in _codes(dataset_dict.get("kode_wilayah")):
+        codes = _codes(dataset_dict.get("kode_wilayah"))
+        names = region_store.names_of(codes)
+        for code in codes:
             location = BNode()
             g.add((dataset_ref, DCT.spatial, location))
             g.add((location, RDF.type, DCT.Location))
             g.add((location, DCT.identifier, Literal(code)))
-            name = region_store.name_of(code)
+            name = names.get(code)
             if name:
                 g.add((location, SKOS.prefLabel, Literal(name, lang="id")))
 

@@ -7,6 +7,7 @@ visibility rules (private datasets, OPD membership) stay CKAN's.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from ckan.plugins import toolkit as tk
@@ -45,6 +46,19 @@ def search(**data_dict: Any) -> dict[str, Any]:
     return tk.get_action("package_search")({}, data_dict)
 
 
+def _public() -> dict[str, Any]:
+    """The context of an anonymous visitor: what everyone may see."""
+    return {"user": ""}
+
+
+# (time.monotonic() of computing, the figures) of this process's home page.
+_home_cache: dict[str, tuple[float, dict[str, Any]]] = {}
+
+
+def clear_home_cache() -> None:
+    _home_cache.clear()
+
+
 def _resource_count() -> int:
     from ckan import model
 
@@ -62,20 +76,40 @@ def _resource_count() -> int:
 
 
 def home_stats() -> dict[str, Any]:
-    latest = search(rows=1, sort="metadata_modified desc")
+    """The home page's figures, as an anonymous visitor sees them (the same
+    for everyone, so one copy serves all), computed at most once every
+    ``ckanext.satudata.home_stats_cache_seconds`` per process: three
+    searches, the OPD and topic lists (an organization_show each) and a
+    count would otherwise run on every visit."""
+    ttl = tk.config.get("ckanext.satudata.home_stats_cache_seconds")
+    cached = _home_cache.get("home")
+    if ttl and cached is not None and time.monotonic() - cached[0] < ttl:
+        return cached[1]
+    stats = _public_home_stats()
+    _home_cache["home"] = (time.monotonic(), stats)
+    return stats
+
+
+def _public_home_stats() -> dict[str, Any]:
+    def public_search(**data_dict: Any) -> dict[str, Any]:
+        return tk.get_action("package_search")(_public(), data_dict)
+
+    latest = public_search(rows=1, sort="metadata_modified desc")
     organizations = tk.get_action("organization_list")(
-        {}, {"all_fields": True, "sort": "package_count desc"}
+        _public(), {"all_fields": True, "sort": "package_count desc"}
     )
-    topics = tk.get_action("group_list")({}, {"all_fields": True, "sort": "title asc"})
+    topics = tk.get_action("group_list")(_public(), {"all_fields": True, "sort": "title asc"})
     return {
         "datasets": latest["count"],
         "opds": len(organizations),
         "resources": _resource_count(),
         "last_update": latest["results"][0]["metadata_modified"] if latest["results"] else None,
-        "freshest": search(
+        "freshest": public_search(
             rows=5, fq="freshness_last_update:[* TO *]", sort="freshness_last_update desc"
         )["results"],
-        "overdue": search(rows=5, fq="freshness:overdue", sort="freshness_due asc")["results"],
+        "overdue": public_search(rows=5, fq="freshness:overdue", sort="freshness_due asc")[
+            "results"
+        ],
         "organizations": organizations,
         "topics": topics,
     }
@@ -128,8 +162,9 @@ def _display(field: dict[str, Any], value: Any, lang: str) -> dict[str, Any]:
     vocabulary = field.get("vocabulary")
     name = field["field_name"]
     if name == "kode_wilayah":
-        codes = value if isinstance(value, list) else [value]
-        text = ", ".join(f"{region_store.name_of(code) or code} ({code})" for code in codes if code)
+        codes = [code for code in (value if isinstance(value, list) else [value]) if code]
+        names = region_store.names_of(codes)
+        text = ", ".join(f"{names.get(code, code)} ({code})" for code in codes)
         return {"text": text}
     if vocabulary == "data_standard":
         return {"text": value, "url": tk.url_for("satudata_portal.data_standard", name=value)}

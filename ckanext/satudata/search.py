@@ -26,11 +26,13 @@ class Facet:
     title: str | None = None  # English msgid, for facets that are not schema fields
 
 
+# Region codes with their ancestors; items named by region_store.
+REGION_FACET = "vocab_kode_wilayah"
 # Order is the order on the search page, after CKAN's own organization facet.
 FACETS: tuple[Facet, ...] = (
     Facet("theme", "theme", "topic"),
     Facet("accrualPeriodicity", "accrualPeriodicity", "frequency"),
-    Facet("vocab_kode_wilayah", "kode_wilayah"),
+    Facet(REGION_FACET, "kode_wilayah"),
     Facet("vocab_tahun", None, title="Years covered"),
     Facet("accessRights", "accessRights", "classification"),
     Facet("standar_data", "standar_data", "data_standard"),
@@ -73,7 +75,7 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """IPackageController.before_dataset_index: multi-valued SDI fields."""
     codes = _loads_list(pkg_dict.pop("kode_wilayah", None))
     if codes:
-        pkg_dict["vocab_kode_wilayah"] = _with_ancestors(codes)
+        pkg_dict[REGION_FACET] = _with_ancestors(codes)
     years = _years(pkg_dict.get("tahun_mulai"), pkg_dict.get("tahun_akhir"))
     if years:
         pkg_dict["vocab_tahun"] = years
@@ -110,9 +112,6 @@ def add_facets(facets_dict: dict[str, Any], package_type: str = "dataset") -> di
 
 
 def _display_name(facet: Facet, value: str, lang: str) -> str:
-    if facet.index_field == "vocab_kode_wilayah":
-        name = region_store.name_of(value)
-        return f"{name} ({value})" if name else value
     if facet.vocabulary == "data_standard":
         from ckanext.satudata.helpers import satudata_choices
 
@@ -138,6 +137,13 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
         facet = _BY_INDEX_FIELD.get(field)
         if facet is None:
             continue
-        for item in facet_result.get("items", []):
+        items = facet_result.get("items", [])
+        if field == REGION_FACET:
+            names = region_store.names_of([item["name"] for item in items])
+            for item in items:
+                name = names.get(item["name"])
+                item["display_name"] = f"{name} ({item['name']})" if name else item["name"]
+            continue
+        for item in items:
             item["display_name"] = _display_name(facet, item["name"], lang)
     return search_results
