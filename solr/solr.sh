@@ -47,9 +47,26 @@ layout() {
   done
 }
 
+# Where the Solr answering on the port keeps its `ckan` core (empty if none).
+serving_dir() {
+  curl -fsS "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=STATUS&core=ckan&wt=json" 2>/dev/null |
+    "$PY" -c 'import json, sys; print(json.load(sys.stdin)["status"]["ckan"].get("instanceDir", ""))' 2>/dev/null
+}
+
 start() {
-  # Another checkout's Solr (same cores, same schema) is as good as ours.
-  if pinging; then say "Solr already running on :$SOLR_PORT"; return; fi
+  if pinging; then
+    local dir
+    dir=$(serving_dir)
+    case "$dir" in
+      "$SOLR_HOME"/*) say "Solr already running on :$SOLR_PORT" ;;
+      *)
+        # Another checkout's Solr (same cores, same schema) is as good as
+        # ours, unless its data is gone (that checkout was reset or deleted).
+        [ -n "$dir" ] && [ -d "$dir" ] || die "A Solr on :$SOLR_PORT serves cores from '${dir:-an unknown place}', which no longer exists: stop it, or set SATUDATA_SOLR_PORT"
+        say "Using the Solr already running on :$SOLR_PORT (cores in $dir)" ;;
+    esac
+    return
+  fi
   build
   layout
   say "Starting Solr 9 on 127.0.0.1:$SOLR_PORT (log: $LOG)"
