@@ -234,3 +234,11 @@ def test_environment_proxies_are_not_used(
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9/")
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9/")
     assert net.fetch(files.url("a.csv"), LOCAL).content == b"a\n1\n"
+
+
+def test_https_connections_pass_the_same_check() -> None:
+    """The HTTPS pool connects through the checked connection too."""
+    with pytest.raises(net.BlockedURLError, match=r"non-public address 127\."):
+        net.fetch("https://127.0.0.1:1/data.csv", net.FetchPolicy(timeout=1))
+    with pytest.raises(net.BlockedURLError, match=r"non-public address 169\."):
+        net.fetch("https://169.254.169.254/latest/meta-data/", net.FetchPolicy(timeout=1))
