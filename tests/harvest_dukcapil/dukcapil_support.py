@@ -21,6 +21,10 @@ def fast_config(**overrides: Any) -> dict[str, Any]:
     config: dict[str, Any] = {
         "organization": ORG_NAME,
         "levels": ["kecamatan"],
+        # The families the suite's assertions name (SEX/AGE/RELIGION_DATASET);
+        # test_every_family_is_published_by_default and the queue test harvest
+        # the default, every family.
+        "families": ["jenis_kelamin", "kelompok_umur", "agama"],
         "page_size": 50,
         "retries": 2,
         "backoff": 0.05,

@@ -81,6 +81,29 @@ def test_first_harvest_of_two_semesters(harvests: Harvests) -> None:
         assert len(show(name)["resources"]) == 3
 
 
+def test_every_family_is_published_by_default(harvests: Harvests) -> None:
+    """Without ``families`` every family of the standard is published, each
+    valid against its data standard, its categories summing to the total."""
+    from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES
+
+    harvests.configure(url=harvests.feed.service_url("2024-S2"), semester="2024-S2", families=None)
+
+    result = harvests.run()
+
+    assert result.object_errors == []
+    assert sorted(result.statuses_by_guid().values()) == ["added"] * len(FAMILIES)
+    for family in FAMILIES.values():
+        dataset = show(f"{family.slug}-per-kecamatan-kabupaten-paser")
+        assert dataset["standar_data"] == family.standard
+        semester = by_period(dataset)["2024 Semester II"]
+        assert semester["validation_status"] == "success", family.key
+        rows = table(semester)
+        assert list(rows[0]) == list(family.table_columns)
+        categories = [column for column, _ in family.columns]
+        assert all(sum(int(r[c]) for c in categories) == int(r["jumlah"]) for r in rows)
+        assert sum(int(r["jumlah"]) for r in rows) == 309_667
+
+
 def harvest_s2(harvests: Harvests) -> dict[str, dict[str, Any]]:
     """A first harvest of 2024-S2 alone; returns the datasets as published."""
     harvests.configure(url=harvests.feed.service_url("2024-S2"), semester="2024-S2")

@@ -15,7 +15,8 @@ release, or a .xlsx/.csv spreadsheet URL):
 - ``organization``: the producing OPD (default: the harvest source's owner)
 - ``region`` (default: the tenant, 64.01); ``levels`` published, out of
   kabupaten / kecamatan / desa (default ["kecamatan"]); ``families`` (default
-  jenis_kelamin, kelompok_umur, agama)
+  every family of standard.FAMILIES: jenis_kelamin, kelompok_umur, agama,
+  pendidikan, status_kawin)
 - feed: ``layers`` {level: layer id} (default kabupaten 1, kecamatan 2, desa 3),
   ``where`` (default from the region), ``page_size`` (2000, at most 10,000),
   ``max_pages`` (200), ``max_bytes`` per release (200 MB), ``timeout`` s (30),

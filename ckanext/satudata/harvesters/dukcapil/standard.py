@@ -136,6 +136,48 @@ FAMILIES: dict[str, Family] = {
                 "Ditjen Dukcapil Kemendagri"
             ),
         ),
+        Family(
+            key="pendidikan",
+            standard="penduduk_pendidikan",
+            title="Jumlah Penduduk menurut Pendidikan Terakhir",
+            slug="jumlah-penduduk-menurut-pendidikan-terakhir",
+            columns=(
+                ("tidak_belum_sekolah", "tidak_blm_sekolah"),
+                ("belum_tamat_sd", "belum_tamat_sd"),
+                ("tamat_sd", "tamat_sd"),
+                ("sltp", "sltp"),
+                ("slta", "slta"),
+                ("diploma_i_ii", "d1_dan_d2"),
+                ("diploma_iii", "d3"),
+                ("diploma_iv_s1", "s1"),
+                ("s2", "s2"),
+                ("s3", "s3"),
+            ),
+            klasifikasi="per pendidikan terakhir",
+            definition=(
+                "Jumlah penduduk terdaftar (de jure) menurut pendidikan terakhir yang "
+                "ditamatkan (tidak/belum sekolah sampai strata III), Data Kependudukan "
+                "Bersih (DKB) Ditjen Dukcapil Kemendagri"
+            ),
+        ),
+        Family(
+            key="status_kawin",
+            standard="penduduk_status_kawin",
+            title="Jumlah Penduduk menurut Status Perkawinan",
+            slug="jumlah-penduduk-menurut-status-perkawinan",
+            columns=(
+                ("belum_kawin", "belum_kawin"),
+                ("kawin", "kawin"),
+                ("cerai_hidup", "cerai_hidup"),
+                ("cerai_mati", "cerai_mati"),
+            ),
+            klasifikasi="per status perkawinan",
+            definition=(
+                "Jumlah penduduk terdaftar (de jure) menurut status perkawinan (belum kawin, "
+                "kawin, cerai hidup, cerai mati), Data Kependudukan Bersih (DKB) Ditjen "
+                "Dukcapil Kemendagri"
+            ),
+        ),
     )
 }
 DEFAULT_FAMILIES = tuple(FAMILIES)
