@@ -352,7 +352,7 @@ def fetch(
 
 
 def fetch_all(
-    requests_: Iterable[tuple[str, str, Mapping[str, str]]],
+    targets: Iterable[tuple[str, str, Mapping[str, str]]],
     policy: FetchPolicy,
     *,
     workers: int = 4,
@@ -381,7 +381,7 @@ def fetch_all(
 
     executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="net-fetch")
     try:
-        futures = {executor.submit(one, url, headers): key for key, url, headers in requests_}
+        futures = {executor.submit(one, url, headers): key for key, url, headers in targets}
         done, _late = wait_for(futures, timeout=budget)
         return {futures[future]: future.result() for future in done}
     finally:
