@@ -212,9 +212,6 @@ class Validators:
             last_modified = None
         return cls(lowered.get("etag"), last_modified)
 
-    def __bool__(self) -> bool:
-        return bool(self.etag or self.last_modified)
-
     def request_headers(self) -> dict[str, str]:
         headers = {}
         if self.etag:

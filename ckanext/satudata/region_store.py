@@ -35,10 +35,6 @@ def is_known(code: str) -> bool:
     return model.Session.get(RegionRecord, code) is not None
 
 
-def name_of(code: str) -> str | None:
-    return names_of([code]).get(code)
-
-
 def names_of(codes: Iterable[str]) -> dict[str, str]:
     """{code: name} of the known ones among ``codes``: the tenant's from the
     shipped list, the others in one query (a facet of many codes)."""
