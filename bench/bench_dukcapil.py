@@ -26,11 +26,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from ckanext.satudata.demo.dukcapil_feed import add_counts, counts_for
 from ckanext.satudata.harvesters.dukcapil import feed, pipeline, transform
 from ckanext.satudata.harvesters.dukcapil.records import RecordCollector, check
 from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES, FAMILIES, Semester
-from ckanext.satudata.regions import Region
-from ckanext.satudata.sample_feeds.dukcapil import add_counts, counts_for
+from ckanext.satudata.reference.regions import Region
 
 NATIONAL = {"provinsi": 38, "kabupaten": 514, "kecamatan": 7_285, "desa": 83_762}
 PAGE_SIZE = 10_000

@@ -28,8 +28,8 @@ sys.path[:0] = [str(TESTS), str(TESTS / "harvest_spreadsheet")]
 
 
 def build_files(count: int) -> dict[str, bytes]:
-    from ckanext.satudata import regions
-    from ckanext.satudata.sample_data import build_opd
+    from ckanext.satudata.demo import build_opd
+    from ckanext.satudata.reference import regions
 
     kecamatan = [r for r in regions.tenant_regions().values() if r.level == "kecamatan"]
     rng = random.Random(6401)
@@ -117,9 +117,8 @@ def make_org_and_admin() -> tuple[dict, dict]:
 
 
 def run(count: int) -> None:
+    from file_server import FileServer
     from spreadsheet_support import Harvests
-
-    from ckanext.satudata.sample_data.serve import FileServer
 
     server = FileServer(port=0, root=None).start()
     try:

@@ -26,7 +26,7 @@ from pathlib import Path
 import openpyxl
 from frictionless import Resource
 
-from ckanext.satudata.validation import standards
+from ckanext.satudata.standards import registry as standards
 from ckanext.satudata.validation.engine import validate_file
 
 STANDARD = "penduduk_jenis_kelamin"

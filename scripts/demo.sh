@@ -74,10 +74,10 @@ start_background harvest-fetch "$CKAN" -c "$INI" harvester fetch-consumer
 
 # Sample external feeds on loopback, as the real ones would be on the network.
 DUKCAPIL_FEED="http://127.0.0.1:${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"
-start_background dukcapil-feed "$PY" -m ckanext.satudata.sample_feeds.dukcapil \
+start_background dukcapil-feed "$PY" -m ckanext.satudata.demo.dukcapil_feed \
   --port "${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"
 OPD_FILES="http://127.0.0.1:${SATUDATA_OPD_FILES_PORT:-8766}"
-start_background opd-files "$PY" -m ckanext.satudata.sample_data.serve \
+start_background opd-files "$PY" -m ckanext.satudata.demo.opd_files \
   --port "${SATUDATA_OPD_FILES_PORT:-8766}"
 wait_for "sample Dukcapil feed" 30 curl -fsS -o /dev/null "$DUKCAPIL_FEED/_control"
 wait_for "sample OPD file server" 30 curl -fsS -o /dev/null "$OPD_FILES/dinkes/daftar_data.xlsx"

@@ -10,7 +10,7 @@ from ckan.tests.helpers import call_action
 from ckanext.dcat.processors import RDFParser
 from rdflib.namespace import DCTERMS, RDF
 
-from ckanext.satudata.dcat import EU_ACCESS_RIGHT, EU_FREQUENCY, SDI, _sdi_fields
+from ckanext.satudata.catalog.dcat import EU_ACCESS_RIGHT, EU_FREQUENCY, SDI, _sdi_fields
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")

@@ -9,7 +9,8 @@ from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests.helpers import call_action
 
-from ckanext.satudata import demo, vocabularies
+from ckanext.satudata.demo import loader as demo
+from ckanext.satudata.reference import vocabularies
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from file_server import FileServer
 
 from ckanext.satudata import net
-from ckanext.satudata.sample_data.serve import FileServer
 
 LOCAL = net.FetchPolicy(timeout=5, allow_private=True)
 

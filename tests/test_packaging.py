@@ -49,8 +49,8 @@ def test_wheel_ships_every_data_file(tmp_path: Path) -> None:
     assert not missing, f"not in the wheel: {missing}"
     for required in (
         "ckanext/satudata/config_declaration.yaml",
-        "ckanext/satudata/data/vocabularies.yaml",
-        "ckanext/satudata/data/regions/wilayah_paser_6401.csv",
+        "ckanext/satudata/reference/data/vocabularies/topic.yaml",
+        "ckanext/satudata/reference/data/regions/wilayah_paser_6401.csv",
         "ckanext/satudata/schemas/dataset.yaml",
         "ckanext/satudata/migration/satudata/alembic.ini",
     ):

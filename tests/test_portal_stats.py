@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from ckan.tests.helpers import call_action
 
-from ckanext.satudata import portal_stats
+from ckanext.satudata.catalog import stats as portal_stats
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "fresh_cache")
 

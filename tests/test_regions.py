@@ -9,7 +9,8 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.logic import ValidationError
 from ckan.tests.helpers import call_action
 
-from ckanext.satudata import region_store, regions
+from ckanext.satudata.model import region as region_store
+from ckanext.satudata.reference import regions
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from ckan.logic import ValidationError
 from ckan.tests.helpers import call_action
 
-from ckanext.satudata import vocabularies
+from ckanext.satudata.reference import vocabularies
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

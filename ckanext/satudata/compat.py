@@ -22,6 +22,8 @@ _PATCHED = "_satudata_blocking_reads"
 
 
 def allow_blocking_harvest_queue_reads() -> None:
+    # Lazy: imported at plugin load, when ckanext-harvest's own plugin may not
+    # be loaded yet (its model registers tables on import).
     from ckanext.harvest import queue
 
     original: Callable[[], Any] = queue.get_connection_redis

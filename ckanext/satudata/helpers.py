@@ -1,10 +1,13 @@
-"""Template helpers (blanket-registered: every name in __all__)."""
+"""Template helpers (blanket-registered: every name in __all__). Each adds
+the UI language to a function of the module that owns the concept."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata import vocabularies
+from ckanext.satudata.catalog import choices, freshness, stats
+from ckanext.satudata.i18n import current_lang
+from ckanext.satudata.reference import vocabularies
 
 __all__ = [
     "satudata_choices",
@@ -19,59 +22,23 @@ __all__ = [
 ]
 
 
-def current_lang() -> str:
-    """The UI language of the request; the default outside a request."""
-    from ckan.lib.i18n import get_lang
-
-    try:
-        return get_lang()
-    except RuntimeError:  # outside a request (CLI, jobs)
-        return vocabularies.DEFAULT_LANG
-
-
 def satudata_vocabulary_label(vocabulary: str, value: str | None) -> str:
     """Label of a vocabulary value in the current UI language."""
     return vocabularies.label(vocabulary, value, current_lang())
 
 
-def _data_standard_choices() -> list[dict[str, Any]]:
-    from ckanext.satudata.validation import standards
-
-    return [
-        {"value": name, "label": {"id": title_id, "en": title_en}}
-        for name, title_id, title_en in standards.list_standards()
-    ]
-
-
 def satudata_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
     """ckanext-scheming ``choices_helper``: the choices of the vocabulary named
     by the field's ``vocabulary`` key, with labels in every UI language."""
-    name = field["vocabulary"]
-    if name == "data_standard":
-        return _data_standard_choices()
-    if name == "subtopic":
-        return [
-            {"value": sub.value, "label": sub.labels}
-            for topic in vocabularies.terms("topic")
-            for sub in topic.children
-        ]
-    return [{"value": t.value, "label": t.labels} for t in vocabularies.terms(name)]
-
-
-# Freshness, home page, dataset and OPD pages. The logic lives in
-# freshness.py and portal_stats.py; these wrappers only add the UI language.
+    return choices.of_field(field)
 
 
 def satudata_freshness_label(state: str | None) -> str:
-    from ckanext.satudata.portal_stats import freshness_labels
-
-    return freshness_labels().get(state or "", state or "")
+    return stats.freshness_labels().get(state or "", state or "")
 
 
 def satudata_dataset_freshness(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """State, label, last update and due date of a dataset, for templates."""
-    from ckanext.satudata import freshness
-
     result = freshness.of_dataset(pkg_dict)
     return {
         "state": result.state,
@@ -83,29 +50,22 @@ def satudata_dataset_freshness(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def satudata_home_stats() -> dict[str, Any]:
-    from ckanext.satudata import portal_stats
-
-    return portal_stats.home_stats()
+    return stats.home_stats()
 
 
 def satudata_opd_summary(org_name: str) -> dict[str, Any]:
-    from ckanext.satudata import portal_stats
-
-    return portal_stats.opd_summary(org_name)
+    return stats.opd_summary(org_name)
 
 
 def satudata_search_datasets(**search: Any) -> list[dict[str, Any]]:
-    from ckanext.satudata import portal_stats
-
-    return portal_stats.search(**search)["results"]
+    results: list[dict[str, Any]] = stats.search(**search)["results"]
+    return results
 
 
 def satudata_metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
-    from ckanext.satudata import portal_stats
-
-    return portal_stats.metadata_groups(pkg_dict, current_lang())
+    return stats.metadata_groups(pkg_dict, current_lang())
 
 
 def satudata_standard_of(pkg_dict: dict[str, Any], resource: dict[str, Any] | None = None) -> str:
     """Name of the data standard that applies (the resource's overrides the dataset's)."""
-    return (resource or {}).get("standar_data") or pkg_dict.get("standar_data") or ""
+    return str((resource or {}).get("standar_data") or pkg_dict.get("standar_data") or "")

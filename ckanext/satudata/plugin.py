@@ -8,18 +8,22 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
+from ckan.types import Context
 
-from ckanext.satudata import compat, freshness, search, topics
-from ckanext.satudata.validation import integration as validation
+from ckanext.satudata import compat, config, views
+from ckanext.satudata.catalog import freshness, search, topics
+from ckanext.satudata.logic import action, auth
+from ckanext.satudata.validation import hooks, reports
 
 
 @tk.blanket.config_declarations
 @tk.blanket.helpers
-@tk.blanket.actions
-@tk.blanket.auth_functions
+@tk.blanket.actions(action.get_actions)
+@tk.blanket.auth_functions(auth.get_auth_functions)
 @tk.blanket.validators
-@tk.blanket.blueprints
+@tk.blanket.blueprints(views.get_blueprints)
 @tk.blanket.cli
 class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     # i18n/<lang>/LC_MESSAGES/ckanext-satudata.mo, compiled at install (setup.py)
@@ -32,15 +36,15 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IConfigurer
 
-    def update_config(self, config: Any) -> None:
-        tk.add_template_directory(config, "templates")
-        tk.add_public_directory(config, "public")
+    def update_config(self, config_: CKANConfig) -> None:
+        tk.add_template_directory(config_, "templates")
+        tk.add_public_directory(config_, "public")
 
     # IConfigurable
 
-    def configure(self, config: Any) -> None:
+    def configure(self, config_: CKANConfig) -> None:
         compat.allow_blocking_harvest_queue_reads()
-        validation.check_config()
+        config.check()
 
     # IFacets
 
@@ -59,13 +63,13 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IPackageController
 
-    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+    def after_dataset_create(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         topics.sync_topic_group(pkg_dict["id"], pkg_dict.get("theme"))
 
-    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+    def after_dataset_update(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         topics.sync_topic_group(pkg_dict["id"], pkg_dict.get("theme"))
 
-    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+    def after_dataset_show(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         # Computed at every show (not stored), so the API never serves a stale state.
         pkg_dict.update(freshness.of_dataset(pkg_dict).as_api_fields())
 
@@ -77,26 +81,25 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     ) -> dict[str, Any]:
         return search.label_facet_items(search_results)
 
-    # IResourceController: validation of CSV/XLSX uploads and URLs
-    # (ckanext/satudata/validation/integration.py)
+    # IResourceController: validation of uploads and URLs (validation/hooks.py)
 
-    def before_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
-        validation.before_change(context, resource, None)
+    def before_resource_create(self, context: Context, resource: dict[str, Any]) -> None:
+        hooks.before_change(context, resource, None)
 
-    def after_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
-        validation.after_change(context, resource)
+    def after_resource_create(self, context: Context, resource: dict[str, Any]) -> None:
+        hooks.after_change(context, resource)
 
     def before_resource_update(
-        self, context: Any, current: dict[str, Any], resource: dict[str, Any]
+        self, context: Context, current: dict[str, Any], resource: dict[str, Any]
     ) -> None:
-        validation.before_change(context, resource, current)
+        hooks.before_change(context, resource, current)
 
-    def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
-        validation.after_change(context, resource)
+    def after_resource_update(self, context: Context, resource: dict[str, Any]) -> None:
+        hooks.after_change(context, resource)
 
     def before_resource_show(self, resource_dict: dict[str, Any]) -> dict[str, Any]:
-        return validation.before_show(resource_dict)
+        return reports.add_to_resource(resource_dict)
 
-    def after_resource_delete(self, context: Any, resources: list[dict[str, Any]]) -> None:
+    def after_resource_delete(self, context: Context, resources: list[dict[str, Any]]) -> None:
         for resource in resources:
-            validation.forget(resource.get("id"))
+            reports.forget(resource.get("id"))

@@ -1,13 +1,15 @@
-"""Flask blueprints of ckanext-satudata (registered by blanket)."""
+"""Flask blueprints of ckanext-satudata: each lives with its concept; the
+plugin registers what ``get_blueprints`` lists."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
+from ckanext.satudata.catalog.views import portal
 from ckanext.satudata.harvesters.spreadsheet.views import spreadsheet_template
-from ckanext.satudata.ui_views import portal
+from ckanext.satudata.standards.views import standards
 from ckanext.satudata.validation.views import validation_report
 
-satudata = Blueprint("satudata", __name__)
 
-__all__ = ["portal", "satudata", "spreadsheet_template", "validation_report"]
+def get_blueprints() -> list[Blueprint]:
+    return [portal, standards, spreadsheet_template, validation_report]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from dukcapil_support import ORG_NAME, ORG_TITLE, Harvests
 
-from ckanext.satudata.sample_feeds.dukcapil import FeedServer
+from ckanext.satudata.demo.dukcapil_feed import FeedServer
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from typing import Any
 
 from harvest_support import JobResult, run_job
 
-from ckanext.satudata.sample_feeds.dukcapil import FeedServer
+from ckanext.satudata.demo.dukcapil_feed import FeedServer
 
 ORG_NAME = "disdukcapil-paser"
 ORG_TITLE = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Paser"

@@ -325,7 +325,7 @@ def test_zip_bomb_spreadsheet_release_is_refused_before_parsing(harvests: Harves
     import pathlib
     import sys
 
-    from ckanext.satudata.sample_data.serve import FileServer
+    from file_server import FileServer
 
     folder = str(pathlib.Path(__file__).parents[1] / "validation")
     if folder not in sys.path:

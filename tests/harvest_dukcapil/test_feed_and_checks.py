@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from ckanext.satudata import net, regions
+from ckanext.satudata import net
+from ckanext.satudata.demo import dukcapil_feed as sample
+from ckanext.satudata.demo.dukcapil_feed import FeedServer
 from ckanext.satudata.harvesters.dukcapil import feed, pipeline, transform
 from ckanext.satudata.harvesters.dukcapil.records import RecordCollector, check
 from ckanext.satudata.harvesters.dukcapil.standard import (
@@ -19,8 +21,7 @@ from ckanext.satudata.harvesters.dukcapil.standard import (
     Semester,
     SemesterError,
 )
-from ckanext.satudata.sample_feeds import dukcapil as sample
-from ckanext.satudata.sample_feeds.dukcapil import FeedServer
+from ckanext.satudata.reference import regions
 
 ROOT = "64.01"
 
@@ -285,7 +286,7 @@ def test_tables_are_valid_against_their_data_standard(
     from frictionless import Resource, Schema
 
     standard = FAMILIES[family_key].standard
-    path = resources.files("ckanext.satudata").joinpath(f"schemas/tables/{standard}.json")
+    path = resources.files("ckanext.satudata").joinpath(f"standards/tables/{standard}.json")
     if not path.is_file():
         pytest.skip(f"data standard {standard} not written yet")
     feed_server.state.faults.reset()

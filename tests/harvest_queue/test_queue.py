@@ -15,12 +15,13 @@ import pytest
 from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests.helpers import call_action
+from file_server import FileServer
 
-from ckanext.satudata import demo
-from ckanext.satudata.harvesters.dukcapil.harvester import SOURCE_TYPE as DUKCAPIL
-from ckanext.satudata.harvesters.spreadsheet.harvester import SOURCE_TYPE as SPREADSHEET
-from ckanext.satudata.sample_data.serve import FileServer, demo_source_configs
-from ckanext.satudata.sample_feeds.dukcapil import FeedServer, demo_source_config
+from ckanext.satudata.demo import loader as demo
+from ckanext.satudata.demo.dukcapil_feed import FeedServer, demo_source_config
+from ckanext.satudata.demo.opd_files import demo_source_configs
+from ckanext.satudata.harvesters.dukcapil import SOURCE_TYPE as DUKCAPIL
+from ckanext.satudata.harvesters.spreadsheet import SOURCE_TYPE as SPREADSHEET
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 

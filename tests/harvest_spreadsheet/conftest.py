@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from file_server import FileServer
 from spreadsheet_support import Harvests
-
-from ckanext.satudata.sample_data.serve import FileServer
 
 ORG_NAME = "dinkes-paser"
 ORG_TITLE = "Dinas Kesehatan Kabupaten Paser"

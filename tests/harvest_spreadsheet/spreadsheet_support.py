@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from file_server import FileServer
 from harvest_support import JobResult, run_job
-
-from ckanext.satudata.sample_data.serve import FileServer
 
 SOURCE_TYPE = "satudata_spreadsheet"
 

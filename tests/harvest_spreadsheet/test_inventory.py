@@ -7,9 +7,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from ckanext.satudata import vocabularies, years
+from ckanext.satudata.demo import build_opd
 from ckanext.satudata.harvesters.spreadsheet import inventory, template
-from ckanext.satudata.sample_data import build_opd
+from ckanext.satudata.reference import vocabularies, years
 
 
 def csv_inventory(header: list[str], *rows: list[str]) -> bytes:

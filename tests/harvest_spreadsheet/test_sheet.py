@@ -8,8 +8,8 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from ckanext.satudata.demo import build_opd
 from ckanext.satudata.harvesters.spreadsheet import sheet
-from ckanext.satudata.sample_data import build_opd
 
 
 def xlsx(

@@ -13,7 +13,7 @@ from ckan.lib import uploader
 from ckan.tests.helpers import call_action
 from spreadsheet_support import Harvests
 
-from ckanext.satudata.sample_data import build_opd
+from ckanext.satudata.demo import build_opd
 
 HEADER = [
     "No", "ID DDD", "Nama Data", "Jenis Data", "Produsen Data", "Klasifikasi Data", "Definisi",

@@ -103,8 +103,9 @@ def seed_portal() -> dict[str, Any]:
     """The content every UI test reads; returns the names it needs."""
     from ckan import model
 
-    from ckanext.satudata import datastore_load, demo
-    from ckanext.satudata.validation import standards
+    from ckanext.satudata.demo import loader as demo
+    from ckanext.satudata.standards import registry as standards
+    from ckanext.satudata.validation import datastore
 
     demo.load_topic_groups()
     disdukcapil = call(
@@ -142,7 +143,7 @@ def seed_portal() -> dict[str, Any]:
         url="penduduk_agama_2024_2.csv",
         upload=upload(VALID_AGAMA_CSV, "penduduk_agama_2024_2.csv"),
     )
-    datastore_load.load_resource(resource["id"], standards.standard_descriptor("penduduk_agama"))
+    datastore.load_resource(resource["id"], standards.standard_descriptor("penduduk_agama"))
 
     overdue = call(
         "package_create",

@@ -12,7 +12,8 @@ from ckan.tests.helpers import call_action
 from jobs_support import run_jobs
 from werkzeug.datastructures import FileStorage
 
-from ckanext.satudata import datastore_load, freshness
+from ckanext.satudata.catalog import freshness
+from ckanext.satudata.validation import datastore, jobs
 
 TODAY = datetime.date(2025, 7, 1)
 
@@ -104,8 +105,8 @@ def test_datastore_load_uses_the_table_schema_types_and_replaces(
     text = "kode_wilayah,tahun,persentase,tanggal\n64.01.04,2024,12.5,2024-12-31\n64.01.05,2024,7.25,2024-12-31\n"
     resource = _csv_resource(dataset["id"], text, sysadmin["name"])
 
-    assert datastore_load.load_resource(resource["id"], TYPED_SCHEMA) == 2
-    assert datastore_load.load_resource(resource["id"], TYPED_SCHEMA) == 2  # re-load replaces
+    assert datastore.load_resource(resource["id"], TYPED_SCHEMA) == 2
+    assert datastore.load_resource(resource["id"], TYPED_SCHEMA) == 2  # re-load replaces
 
     result = call_action("datastore_search", resource_id=resource["id"])
     types = {f["id"]: f["type"] for f in result["fields"]}
@@ -127,27 +128,27 @@ def test_datastore_load_uses_the_table_schema_types_and_replaces(
 def test_only_a_passed_validation_queues_a_typed_load(sdi_dataset: Any, sysadmin: dict) -> None:
     """On the real job queue (Redis): failures queue nothing; a success queues
     one load typed by the Table Schema the file passed against."""
-    from ckan.lib import jobs
+    from ckan.lib import jobs as ckan_jobs
 
-    from ckanext.satudata.validation import engine, integration
+    from ckanext.satudata.validation import engine
 
     dataset = call_action("package_create", {"user": sysadmin["name"]}, **sdi_dataset())
     resource = call_action(
         "resource_create", {"user": sysadmin["name"]}, package_id=dataset["id"],
         name="Laporan", url="https://paserkab.go.id/laporan.pdf", format="PDF",
     )  # fmt: skip
-    queue = jobs.get_queue()
+    queue = ckan_jobs.get_queue()
     queue.empty()
     for status in (engine.FAILURE, engine.ERROR):
         failed = engine.ValidationResult(status=status, format="csv", table_schema=TYPED_SCHEMA)
-        integration.save_result(resource, failed, "upload")
+        jobs.after_validation(resource, failed, "upload")
     assert queue.jobs == []
 
     passed = engine.ValidationResult(status=engine.SUCCESS, format="csv", table_schema=TYPED_SCHEMA)
-    integration.save_result(resource, passed, "upload")
+    jobs.after_validation(resource, passed, "upload")
 
     (job,) = queue.jobs
-    assert job.func is datastore_load.load_resource
+    assert job.func is jobs.load_job
     assert list(job.args) == [resource["id"], TYPED_SCHEMA]
     queue.empty()
 
@@ -188,8 +189,7 @@ def test_url_changed_after_validation_is_not_loaded(
     validated file is loaded; other content (here a NIK list swapped in after
     validation) is refused and validated again."""
     from ckan.plugins import toolkit as tk
-
-    from ckanext.satudata.sample_data.serve import FileServer
+    from file_server import FileServer
 
     server = FileServer(port=0, root=None).start()
     try:

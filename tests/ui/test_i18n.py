@@ -82,7 +82,7 @@ def test_installed_package_has_compiled_catalogs() -> None:
 
 
 def test_vocabulary_and_schema_labels_are_bilingual() -> None:
-    from ckanext.satudata import vocabularies
+    from ckanext.satudata.reference import vocabularies
 
     for name in vocabularies.names():
         for term in vocabularies.terms(name):

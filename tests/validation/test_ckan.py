@@ -250,9 +250,9 @@ def test_headerless_nik_file_never_echoes_the_numbers(sysadmin, dataset) -> None
     assert "kolom 3" in message
     assert not any(nik in message or nik[:12] in message for nik in niks)
 
-    from ckanext.satudata.validation import engine, integration
+    from ckanext.satudata.validation import engine, jobs, service
 
-    result = integration.validate_upload(upload(content, "x.csv"), "csv", STANDARD)
+    result = service.validate_upload(upload(content, "x.csv"), "csv", STANDARD)
     assert result.personal_data and result.personal_data[0]["column"] == "kolom 3"
     stored = str(result.as_dict()) + str(result.report) + str(result.summary)
     assert not any(nik[:12] in stored for nik in niks)
@@ -262,7 +262,7 @@ def test_headerless_nik_file_never_echoes_the_numbers(sysadmin, dataset) -> None
     resource = call_action(
         "resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"], url=""
     )
-    integration.save_result(resource, result, "upload")
+    jobs.after_validation(resource, result, "upload")
     shown = call_action("satudata_validation_show", resource_id=resource["id"])
     assert shown["status"] == engine.FAILURE
     assert not any(nik[:12] in str(shown) for nik in niks)

@@ -10,16 +10,16 @@ from ckan.exceptions import CkanConfigurationException
 from ckan.tests.helpers import call_action
 from validation_files import csv_bytes, with_error
 
-from ckanext.satudata.validation import integration
+from ckanext.satudata import config
 
 
 @pytest.mark.usefixtures("with_plugins")
 def test_declared_defaults_apply() -> None:
-    assert (integration.mode(), integration.on_failure()) == ("sync", "reject")
-    assert integration.validated_formats() == {"csv", "tsv", "xlsx"}
-    limits = integration.limits()
-    assert (limits.max_bytes, limits.max_rows) == (50 * integration.MB, 2_000_000)
-    policy = integration.fetch_policy()
+    assert (config.validation_mode(), config.validation_on_failure()) == ("sync", "reject")
+    assert config.validation_formats() == {"csv", "tsv", "xlsx"}
+    limits = config.validation_limits()
+    assert (limits.max_bytes, limits.max_rows) == (50 * config.MB, 2_000_000)
+    policy = config.validation_fetch_policy()
     assert (policy.timeout, policy.allow_private) == (30, False)
 
 
@@ -28,13 +28,13 @@ def test_declared_defaults_apply() -> None:
 @pytest.mark.ckan_config("ckanext.satudata.validation.mode", "asynch")
 def test_unknown_mode_is_refused() -> None:
     with pytest.raises(CkanConfigurationException, match="asynch"):
-        integration.check_config()
+        config.check()
 
 
 @pytest.mark.ckan_config("ckanext.satudata.validation.on_failure", "ignore")
 def test_unknown_on_failure_is_refused() -> None:
     with pytest.raises(CkanConfigurationException, match="ignore"):
-        integration.check_config()
+        config.check()
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

@@ -18,7 +18,8 @@ from validation_files import (
     zip_bomb_xlsx,
 )
 
-from ckanext.satudata.validation import guard, standards
+from ckanext.satudata.standards import registry as standards
+from ckanext.satudata.validation import guard
 from ckanext.satudata.validation.engine import validate_file
 from ckanext.satudata.validation.reader import Limits
 

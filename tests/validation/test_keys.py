@@ -13,7 +13,8 @@ import pytest
 from frictionless import Resource, Schema
 from validation_files import HEADER, csv_bytes, good_rows
 
-from ckanext.satudata.validation import keys, standards
+from ckanext.satudata.standards import registry as standards
+from ckanext.satudata.validation import keys
 from ckanext.satudata.validation.engine import validate_file, without_primary_key
 
 STANDARD = "penduduk_jenis_kelamin"

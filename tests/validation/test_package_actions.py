@@ -11,11 +11,10 @@ from collections.abc import Iterator
 import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests.helpers import call_action
+from file_server import FileServer
 from jobs_support import run_jobs
 from validation_files import HEADER, csv_bytes, good_rows, with_error
 from werkzeug.datastructures import FileStorage
-
-from ckanext.satudata.sample_data.serve import FileServer
 
 STANDARD = "penduduk_jenis_kelamin"
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -140,7 +139,7 @@ def test_package_update_with_an_invalid_upload_is_refused_naming_row_and_column(
 
 
 def test_metadata_only_package_update_does_not_validate_again(sysadmin, dataset) -> None:
-    from ckanext.satudata.validation import model as store
+    from ckanext.satudata.model import validation_report as store
 
     call_action(
         "resource_create",
@@ -159,11 +158,11 @@ def test_metadata_only_package_update_does_not_validate_again(sysadmin, dataset)
 
 
 def test_resource_actions_validate_once(sysadmin, dataset, monkeypatch) -> None:
-    from ckanext.satudata.validation import integration
+    from ckanext.satudata.validation import service
 
     calls = []
-    real = integration.validate_upload
-    monkeypatch.setattr(integration, "validate_upload", lambda *a: calls.append(1) or real(*a))
+    real = service.validate_upload
+    monkeypatch.setattr(service, "validate_upload", lambda *a: calls.append(1) or real(*a))
     call_action(
         "resource_create",
         context={"user": sysadmin["name"]},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.satudata.sample_data import build_opd
+from ckanext.satudata.demo import build_opd
 from ckanext.satudata.validation import messages, reader
 
 

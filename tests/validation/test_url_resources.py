@@ -8,9 +8,8 @@ from collections.abc import Iterator
 import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests.helpers import call_action
+from file_server import FileServer
 from validation_files import csv_bytes, good_rows, with_error
-
-from ckanext.satudata.sample_data.serve import FileServer
 
 STANDARD = "penduduk_jenis_kelamin"
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

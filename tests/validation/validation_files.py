@@ -15,7 +15,7 @@ HEADER = ["kode_wilayah", "nama_wilayah", "tahun", "semester", "laki_laki", "per
 
 def good_rows() -> list[list[Any]]:
     """Paser kecamatan rows (codes from the shipped reference list)."""
-    from ckanext.satudata import regions
+    from ckanext.satudata.reference import regions
 
     kecamatan = sorted(
         (r for r in regions.tenant_regions().values() if r.level == "kecamatan"),

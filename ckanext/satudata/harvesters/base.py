@@ -18,113 +18,38 @@ Bookkeeping rules (the same for all our harvesters):
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-import json
 import logging
-import re
-from collections.abc import Collection, Iterable, Mapping
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ckan import model
+from ckan import authz, logic, model
+from ckan.lib import search, uploader
 from ckan.plugins import toolkit as tk
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
+from flask import has_request_context
 from sqlalchemy.orm import selectinload
 
-from ckanext.satudata import net
-from ckanext.satudata.validation import integration as validation_integration
+from ckanext.satudata.harvesters.settings import (
+    HarvestConfigError,
+    Setting,
+    known_keys,
+    load_config,
+    privileged_keys,
+)
+from ckanext.satudata.validation import hooks
 
 log = logging.getLogger(__name__)
 
 HASH_KEY = "content_hash"
 # data_status vocabulary value of a dataset whose record left the source.
 WITHDRAWN_STATUS = "tidak_ditayangkan"
-# Context flag telling the package_create/package_update validation hooks
-# that the caller validated the resources itself (our harvesters do).
-VALIDATION_DONE = validation_integration.DONE_FLAG
-
-
-# The one name, in every harvester's config, of the setting that lets a
-# source reach loopback, private or link-local addresses (sysadmins only).
-PRIVATE_ADDRESSES_KEY = "allow_private_addresses"
-# Settings of the guarded HTTP client that every harvester reads (fetch_policy).
-FETCH_KEYS = frozenset({"timeout", "retries", "backoff", PRIVATE_ADDRESSES_KEY})
-
-
-class HarvestConfigError(ValueError):
-    """A source configuration problem; the message names the field."""
-
-
-def load_config(
-    text: str | None, *, required: Iterable[str] = (), known: Collection[str] | None = None
-) -> dict[str, Any]:
-    """Parse a harvest source's JSON configuration, naming what is wrong;
-    ``known``: the settings there are (a misspelt one is an error, not a
-    setting silently ignored)."""
-    if not text or not text.strip():
-        config: Any = {}
-    else:
-        try:
-            config = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise HarvestConfigError(
-                "configuration is not valid JSON "
-                f"(line {err.lineno}, column {err.colno}: {err.msg})"
-            ) from None
-    if not isinstance(config, dict):
-        raise HarvestConfigError("configuration must be a JSON object")
-    if known is not None:
-        unknown = sorted(set(config) - set(known))
-        if unknown:
-            raise HarvestConfigError(
-                f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
-    missing = [key for key in required if config.get(key) in (None, "")]
-    if missing:
-        raise HarvestConfigError(f"missing required setting(s): {', '.join(missing)}")
-    return config
-
-
-def number_setting(
-    config: Mapping[str, Any], key: str, default: float, *, whole: bool = False, zero: bool = False
-) -> Any:
-    """A positive (or, with ``zero``, non-negative) number setting; raises
-    HarvestConfigError naming it."""
-    value = config.get(key, default)
-    kind = "a whole number" if whole else "a number"
-    bound = "0 or more" if zero else "above 0"
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or (whole and value != int(value))
-        or value < 0
-        or (value == 0 and not zero)
-    ):
-        raise HarvestConfigError(f"{key} must be {kind} {bound}, not {value!r}")
-    return int(value) if whole else float(value)
-
-
-def fetch_policy(
-    config: Mapping[str, Any],
-    *,
-    max_bytes_key: str,
-    max_bytes: int,
-    retries: int = 0,
-    backoff: float = 0.5,
-) -> net.FetchPolicy:
-    """The guarded client's policy from a source config: ``timeout`` s (30),
-    ``max_bytes_key`` bytes, ``retries`` and ``backoff`` s on 5xx and
-    timeouts, and ``allow_private_addresses``; raises HarvestConfigError."""
-    allow_private, allowed_hosts = private_address_setting(config, PRIVATE_ADDRESSES_KEY)
-    return net.FetchPolicy(
-        timeout=number_setting(config, "timeout", 30.0),
-        max_bytes=number_setting(config, max_bytes_key, max_bytes, whole=True),
-        retries=number_setting(config, "retries", retries, whole=True, zero=True),
-        backoff=number_setting(config, "backoff", backoff, zero=True),
-        allow_private=allow_private,
-        allowed_private_hosts=allowed_hosts,
-    )
+# Datasets indexed without a Solr commit before one is forced (see commit_index).
+INDEX_COMMIT_EVERY = 50
 
 
 # --- privileged settings ---------------------------------------------------------
@@ -137,21 +62,6 @@ def fetch_policy(
 # into the (readable) config.
 
 
-def private_address_setting(config: Mapping[str, Any], key: str) -> tuple[bool, tuple[str, ...]]:
-    """(allow every private address, "host:port" exempted) of a setting that is
-    false (default), true or a list of "host:port"; raises HarvestConfigError."""
-    value = config.get(key, False)
-    if isinstance(value, bool):
-        return value, ()
-    if isinstance(value, list):
-        if not all(isinstance(h, str) and re.fullmatch(r"[^:/\s]+:\d+", h) for h in value):
-            raise HarvestConfigError(
-                f'{key}: a list must hold "host:port" entries, e.g. "10.1.2.3:80"'
-            )
-        return False, tuple(h.lower() for h in value)
-    raise HarvestConfigError(f'{key} must be true, false or a list of "host:port"')
-
-
 def editor_is_privileged() -> bool:
     """Whether whoever is saving a source config may use privileged settings.
 
@@ -159,9 +69,6 @@ def editor_is_privileged() -> bool:
     is the one of the current request. Without a request (CLI commands, the
     demo loader, the worker) the caller is the site itself.
     """
-    from ckan import authz
-    from flask import has_request_context
-
     if not has_request_context():
         return True
     user = tk.current_user
@@ -180,8 +87,6 @@ def check_privileged_settings(config: Mapping[str, Any], private_keys: Iterable[
     """
     if editor_is_privileged():
         return
-    from ckan import authz
-
     user = tk.current_user.name
     for key in private_keys:
         if config.get(key) not in (None, False):
@@ -220,7 +125,22 @@ class PublishedRecord:
         return self.active and not self.withdrawn
 
     def extra(self, key: str) -> str | None:
-        return SatudataHarvesterBase._extra(self.harvest_object, key)
+        return object_extra(self.harvest_object, key)
+
+
+def object_extra(harvest_object: HarvestObject, key: str) -> str | None:
+    for extra in harvest_object.extras:
+        if extra.key == key:
+            return str(extra.value)
+    return None
+
+
+def set_object_extra(harvest_object: HarvestObject, key: str, value: str) -> None:
+    for extra in harvest_object.extras:
+        if extra.key == key:
+            extra.value = value
+            return
+    harvest_object.extras.append(HarvestObjectExtra(key=key, value=value))
 
 
 class SatudataHarvesterBase(HarvesterBase):
@@ -230,7 +150,13 @@ class SatudataHarvesterBase(HarvesterBase):
     SOURCE_TYPE: ClassVar[str]
     TITLE: ClassVar[str]
     DESCRIPTION: ClassVar[str]  # Indonesian: shown on the source form
-    CONFIG_KEYS: ClassVar[frozenset[str]]
+    # Every key a source config may hold (settings.py); the parser reads each.
+    SETTINGS: ClassVar[tuple[Setting, ...]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Datasets this process indexed since the last Solr commit (commit_index).
+        self._uncommitted_index = 0
 
     # --- IHarvester: description and configuration -----------------------------
 
@@ -246,9 +172,9 @@ class SatudataHarvesterBase(HarvesterBase):
         """ckanext-harvest's check of a source config being saved: the
         harvester's own settings, then those only a sysadmin may use."""
         try:
-            parsed = load_config(config, known=self.CONFIG_KEYS)
+            parsed = load_config(config, known=known_keys(self.SETTINGS))
             self._check_config(parsed)
-            check_privileged_settings(parsed, (PRIVATE_ADDRESSES_KEY,))
+            check_privileged_settings(parsed, privileged_keys(self.SETTINGS))
         except ValueError as err:  # HarvestConfigError and the parsers' own
             raise ValueError(str(err)) from None
         return config or ""
@@ -265,13 +191,13 @@ class SatudataHarvesterBase(HarvesterBase):
 
     def _write_context(self) -> dict[str, Any]:
         """Context of a package_create/package_patch carrying resources."""
-        # Our harvesters validate every table through validation/integration.py
+        # Our harvesters validate every table through the validation service
         # before writing: the package hooks must not validate again (or refuse
         # the spreadsheet's deliberately unvalidated original file).
-        return {**self._action_context(), VALIDATION_DONE: True}
+        return {**self._action_context(), hooks.DONE_FLAG: True}
 
     def _source_config(self, harvest: HarvestJob | HarvestObject) -> dict[str, Any]:
-        return load_config(harvest.source.config, known=self.CONFIG_KEYS)
+        return load_config(harvest.source.config, known=known_keys(self.SETTINGS))
 
     # --- current objects -------------------------------------------------------
 
@@ -324,21 +250,6 @@ class SatudataHarvesterBase(HarvesterBase):
 
     # --- content hashes --------------------------------------------------------
 
-    @staticmethod
-    def _extra(harvest_object: HarvestObject, key: str) -> str | None:
-        for extra in harvest_object.extras:
-            if extra.key == key:
-                return extra.value
-        return None
-
-    @staticmethod
-    def _set_extra(harvest_object: HarvestObject, key: str, value: str) -> None:
-        for extra in harvest_object.extras:
-            if extra.key == key:
-                extra.value = value
-                return
-        harvest_object.extras.append(HarvestObjectExtra(key=key, value=value))
-
     def _is_unchanged(
         self,
         harvest_object: HarvestObject,
@@ -348,7 +259,7 @@ class SatudataHarvesterBase(HarvesterBase):
         """Record the hash; True when the current object of the guid has the
         same and its dataset is active (a deleted dataset is harvested again).
         ``record``: the guid's PublishedRecord, when the caller has it."""
-        self._set_extra(harvest_object, HASH_KEY, content_hash)
+        set_object_extra(harvest_object, HASH_KEY, content_hash)
         # Committed with the object's state by the queue right after the fetch
         # stage (queue.fetch_and_import_stages): no commit of its own here.
         harvest_object.add()
@@ -413,18 +324,96 @@ class SatudataHarvesterBase(HarvesterBase):
             return None
         return record.package_id
 
-    def _upsert_package(
-        self, harvest_object: HarvestObject, package: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """Create or update (patch, so other fields survive) the object's dataset."""
-        context = self._write_context()
-        existing = self._existing_package_id(harvest_object)
-        if existing:
-            result = tk.get_action("package_patch")(context, {**package, "id": existing})
-        else:
-            result = tk.get_action("package_create")(context, dict(package))
-        self._make_current(harvest_object, result["id"])
-        return result
+    def _write_dataset(
+        self,
+        harvest_object: HarvestObject,
+        package: Mapping[str, Any],
+        existing: Mapping[str, Any] | None,
+        context: dict[str, Any] | None = None,
+    ) -> str:
+        """Create the object's dataset with its resources (uploads stored), or
+        update it with package_patch (so fields the harvester does not set
+        survive), in one write; make the object current. Returns the dataset
+        id; on an error nothing is left behind (rolled back, uploads removed).
+        The dataset is indexed by CKAN as usual; ``context`` may defer it."""
+        context = {**self._write_context(), **(context or {}), "return_id_only": True}
+        try:
+            if existing is None:
+                package_id = self._create_with_uploads(context, dict(package))
+            else:
+                update = {**package, "id": existing["id"]}
+                update.pop("name", None)
+                # package_update stores the uploads of the resources it changes.
+                package_id = tk.get_action("package_patch")(context, update)
+            self._make_current(harvest_object, package_id)  # commits the dataset
+        except Exception:
+            model.Session.rollback()
+            raise
+        return str(package_id)
+
+    @staticmethod
+    def _create_with_uploads(context: dict[str, Any], package: dict[str, Any]) -> str:
+        """package_create with uploaded resources (it does not store uploads
+        itself: this does what package_update does for them)."""
+        uploads = []
+        for resource in package.get("resources") or []:
+            upload = uploader.get_resource_uploader(resource)  # takes "upload" out
+            if "mimetype" not in resource and getattr(upload, "mimetype", None):
+                resource["mimetype"] = upload.mimetype
+            if "url_type" in resource and hasattr(upload, "filesize"):
+                resource["size"] = upload.filesize
+            uploads.append(upload)
+        package_id = str(tk.get_action("package_create")(context, package))
+        stored = model.Package.get(package_id).resources
+        written: list[str] = []
+        try:
+            for resource, upload in zip(stored, uploads, strict=True):
+                upload.upload(resource.id, uploader.get_max_resource_size())
+                written.append(resource.id)
+        except Exception:
+            for resource_id in written:  # nothing of a refused dataset stays behind
+                path = getattr(uploader.get_resource_uploader({}), "get_path", None)
+                if path is not None:
+                    with contextlib.suppress(OSError):
+                        os.remove(path(resource_id))
+            raise
+        return package_id
+
+    # --- the search index ------------------------------------------------------
+
+    def _index_without_commit(self, package_id: str) -> None:
+        """Index a dataset now, its Solr commit left to commit_index."""
+        logic.index_update_package(self._action_context(), package_id, defer_commit=True)
+        self._uncommitted_index += 1
+
+    def commit_index(self, harvest_object: HarvestObject) -> None:
+        """Commit the datasets indexed without a commit, once per job.
+
+        A hard Solr commit per dataset was a large share of the import time;
+        the commit happens when this process has no object of the job left to
+        do (or every INDEX_COMMIT_EVERY datasets). Solr's autoSoftCommit (1 s
+        in our configset) bounds the delay in any case, e.g. when several
+        fetch consumers share a job.
+        """
+        if not self._uncommitted_index:
+            return
+        if self._uncommitted_index < INDEX_COMMIT_EVERY and self._job_has_more(harvest_object):
+            return
+        self._uncommitted_index = 0
+        if tk.asbool(tk.config.get("ckan.search.solr_commit", True)):
+            search.commit()
+
+    @staticmethod
+    def _job_has_more(harvest_object: HarvestObject) -> bool:
+        """Whether other objects of the job are still waiting or running."""
+        return (
+            model.Session.query(HarvestObject.id)
+            .filter(HarvestObject.harvest_job_id == harvest_object.harvest_job_id)
+            .filter(HarvestObject.id != harvest_object.id)
+            .filter(HarvestObject.state.in_(("WAITING", "FETCH", "IMPORT")))
+            .first()
+            is not None
+        )
 
     def _withdraw(self, harvest_object: HarvestObject, mode: str) -> None:
         """Handle a record removed from the source: delete, or keep and flag."""

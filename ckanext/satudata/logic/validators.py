@@ -12,8 +12,11 @@ from typing import Any
 
 from ckan import model
 from ckan.plugins import toolkit as tk
+from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
-from ckanext.satudata import region_store, regions, vocabularies, years
+from ckanext.satudata import config
+from ckanext.satudata.model import region
+from ckanext.satudata.reference import regions, vocabularies, years
 
 _ = tk._
 Invalid = tk.Invalid
@@ -48,7 +51,7 @@ def _sibling(data: dict[Any, Any], key: tuple[Any, ...], name: str) -> Any:
     return data.get((*key[:-1], name))
 
 
-def satudata_year(value: Any, context: dict[str, Any]) -> Any:
+def satudata_year(value: Any, context: Context) -> Any:
     if _empty(value):
         return value
     try:
@@ -64,7 +67,9 @@ def satudata_year(value: Any, context: dict[str, Any]) -> Any:
     return year
 
 
-def satudata_year_not_before_start(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+def satudata_year_not_before_start(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
     end, start = data.get(key), _sibling(data, key, "tahun_mulai")
     if _empty(end) or _empty(start) or errors.get(key):
         return
@@ -77,7 +82,9 @@ def satudata_year_not_before_start(key, data, errors, context) -> None:  # type:
         return  # satudata_year reports the malformed value
 
 
-def satudata_period_fits_frequency(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+def satudata_period_fits_frequency(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
     period = data.get(key)
     frequency = vocabularies.get("frequency", _sibling(data, key, "accrualPeriodicity"))
     if _empty(period) or frequency is None:
@@ -105,7 +112,9 @@ def _as_code_list(value: Any) -> list[Any]:
     return [part for part in re.split(r"[,;\s]+", text) if part]
 
 
-def satudata_region_codes(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+def satudata_region_codes(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
     """Normalise region codes to the dotted form; check format, membership and
     that each code is at the dataset's region level. Stored as a JSON list."""
     value = data.get(key)
@@ -124,7 +133,7 @@ def satudata_region_codes(key, data, errors, context) -> None:  # type: ignore[n
                 ).format(value=item)
             )
             continue
-        if not region_store.is_known(code):
+        if not region.is_known(code):
             errors[key].append(
                 _("Region code {code} is not in the region reference list").format(code=code)
             )
@@ -147,7 +156,9 @@ def satudata_region_codes(key, data, errors, context) -> None:  # type: ignore[n
     data[key] = json.dumps(codes)
 
 
-def satudata_classification(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+def satudata_classification(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
     """Restricted and closed data are always private: force it, and refuse an
     explicit request to make such a dataset public."""
     term = vocabularies.get("classification", data.get(key))
@@ -164,7 +175,9 @@ def satudata_classification(key, data, errors, context) -> None:  # type: ignore
     data[private_key] = True
 
 
-def satudata_subtopic_in_topic(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+def satudata_subtopic_in_topic(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
     subtopic, topic = data.get(key), _sibling(data, key, "theme")
     if _empty(subtopic) or _empty(topic) or errors.get(key):
         return
@@ -177,7 +190,9 @@ def satudata_subtopic_in_topic(key, data, errors, context) -> None:  # type: ign
         )
 
 
-def satudata_default_author(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+def satudata_default_author(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
     """Produsen Data defaults to the owning OPD's official name."""
     if not _empty(data.get(key)):
         return
@@ -186,29 +201,33 @@ def satudata_default_author(key, data, errors, context) -> None:  # type: ignore
     data[key] = group.title if group is not None else ""
 
 
-def satudata_default_walidata(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+def satudata_default_walidata(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
     if _empty(data.get(key)):
-        data[key] = tk.config.get("ckanext.satudata.walidata")
+        data[key] = config.walidata()
 
 
-def satudata_default_publisher_type(key, data, errors, context) -> None:  # type: ignore[no-untyped-def]
+def satudata_default_publisher_type(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
     if _empty(data.get(key)):
-        data[key] = tk.config.get("ckanext.satudata.publisher_type")
+        data[key] = config.publisher_type()
 
 
-def satudata_opd_code(value: Any, context: dict[str, Any]) -> Any:
+def satudata_opd_code(value: Any, context: Context) -> Any:
     if not _empty(value) and not OPD_CODE_RE.match(str(value)):
         raise Invalid(_("OPD code must be digits separated by dots, e.g. 1.02.0.00.0.00.01.0000"))
     return value
 
 
-def satudata_phone(value: Any, context: dict[str, Any]) -> Any:
+def satudata_phone(value: Any, context: Context) -> Any:
     if not _empty(value) and not PHONE_RE.match(str(value)):
         raise Invalid(_("Not a phone number: use digits, spaces, +, ( ) and -"))
     return value
 
 
-def satudata_topic_group_name(value: Any, context: dict[str, Any]) -> Any:
+def satudata_topic_group_name(value: Any, context: Context) -> Any:
     if not _empty(value) and value not in vocabularies.values("topic"):
         raise Invalid(
             _("A topic group's URL name must be a national topic code: {codes}").format(

@@ -9,7 +9,7 @@ import attrs
 from frictionless import Check, errors
 from frictionless.table import Row
 
-from ckanext.satudata import regions
+from ckanext.satudata.reference import regions
 
 
 class RegionCodeError(errors.CellError):

@@ -3,7 +3,7 @@ for CKAN hooks, background jobs, harvesters and the benchmark.
 
 Frictionless 5 does the validation (its checks and error types); we supply the
 rows (reader.py: faster XLSX, Indonesian CSV conventions), the standard's
-schema (standards.py), and two checks (region codes, personal data).
+schema (standards/registry.py), and two checks (region codes, personal data).
 Pure Python: no CKAN import.
 """
 
@@ -19,7 +19,8 @@ from typing import Any
 
 from frictionless import Checklist, Resource, Schema
 
-from ckanext.satudata.validation import checks, guard, keys, messages, reader, standards
+from ckanext.satudata.standards import registry
+from ckanext.satudata.validation import checks, guard, keys, messages, reader
 from ckanext.satudata.validation.reader import FileRejected, Limits
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def file_sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def _rejected(fmt: str, standard: str | None, err: FileRejected) -> ValidationResult:
+def rejected(fmt: str, standard: str | None, err: FileRejected) -> ValidationResult:
     message_id, message_en = messages.rejection_message(err.code, err.params)
     entry = {
         "type": err.code,
@@ -140,7 +141,7 @@ class _ScannedSource:
 
 
 def resolve_schema(standard: str | None) -> Schema | None:
-    return standards.load_standard(standard) if standard else None
+    return registry.load_standard(standard) if standard else None
 
 
 def without_primary_key(schema: Schema | None) -> Schema | None:
@@ -157,7 +158,7 @@ def build_checks(schema: Schema | None, scanner: guard.PersonalDataScanner) -> C
     found: list[Any] = [guard.personal_data(scanner=scanner)]
     if schema is not None and schema.primary_key:
         found.append(keys.primary_key(field_names=list(schema.primary_key)))
-    region_fields = standards.region_code_fields(schema) if schema is not None else []
+    region_fields = registry.region_code_fields(schema) if schema is not None else []
     if region_fields:
         found.append(checks.region_code(field_names=region_fields))
     return keys.KeyFirstChecklist(checks=found)
@@ -172,7 +173,7 @@ def validate_file(
     error_limit: int = ERROR_LIMIT,
 ) -> ValidationResult:
     """Validate the file at ``path`` (format ``fmt``: csv, tsv, txt, xlsx)
-    against the data standard ``standard`` (a name from standards.list_standards()),
+    against the data standard ``standard`` (a name from registry.list_standards()),
     or an inferred schema. Never raises for a bad file: status "error" says why."""
     started = time.monotonic()
     limits = limits or Limits()
@@ -180,12 +181,12 @@ def validate_file(
     try:
         result = _validate(path, fmt, standard, limits, error_limit)
     except FileRejected as err:
-        result = _rejected(fmt, standard, err)
-    except standards.UnknownStandardError as err:
-        result = _rejected(fmt, standard, FileRejected("internal", str(err)))
+        result = rejected(fmt, standard, err)
+    except registry.UnknownStandardError as err:
+        result = rejected(fmt, standard, FileRejected("internal", str(err)))
     except Exception as err:  # a worker must survive any file
         log.exception("validation of %s failed", path)
-        result = _rejected(fmt, standard, FileRejected("internal", repr(err)[:300]))
+        result = rejected(fmt, standard, FileRejected("internal", repr(err)[:300]))
     with contextlib.suppress(OSError):  # the file may be gone: keep the result
         result.file_hash = file_sha256(path)
     result.seconds = time.monotonic() - started
@@ -266,7 +267,7 @@ def _validate(
         personal_data=personal,
         report=report_dict,
         table_schema=(
-            standards.standard_descriptor(standard)
+            registry.standard_descriptor(standard)
             if standard
             else resource.schema.to_descriptor()
             if resource.schema

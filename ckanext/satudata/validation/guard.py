@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 from frictionless import Check, errors
 
-from ckanext.satudata import regions
+from ckanext.satudata.reference import regions
 
 SAMPLE_ROWS = 5
 # Weak matches (precision already lost) flag a column only when they are

@@ -6,10 +6,10 @@ data, and the summary is shown to everyone who can see the dataset.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ckanext.satudata.validation.reader import FileRejected
+from ckanext.satudata.validation.checks import REGION_CODE_NOTES
+from ckanext.satudata.validation.reader import FileRejected
 
 TYPE_NAMES = {
     "integer": ("bilangan bulat", "an integer"),
@@ -167,8 +167,6 @@ def finding_message(
 
 
 def _region_note_id(note: str) -> str:
-    from ckanext.satudata.validation.checks import REGION_CODE_NOTES
-
     translations = {
         REGION_CODE_NOTES[
             "format"

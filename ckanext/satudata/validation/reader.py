@@ -17,6 +17,7 @@ import codecs
 import collections
 import csv
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -24,7 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
+from charset_normalizer import from_bytes
 from defusedxml import DefusedXmlException
+from python_calamine import CalamineWorkbook
 
 CSV_FORMATS = frozenset({"csv", "tsv", "txt"})
 XLSX_FORMATS = frozenset({"xlsx", "xlsm"})
@@ -70,8 +73,6 @@ def sniff_kind(head: bytes) -> str:
 def preflight(path: str, fmt: str, limits: Limits) -> str:
     """Check size and content against the declared format; return the format
     to read ("csv" or "xlsx"). Raises FileRejected."""
-    import os
-
     size = os.path.getsize(path)
     if size == 0:
         raise FileRejected("empty")
@@ -184,8 +185,6 @@ def detect_encoding(sample: bytes) -> str:
         return "cp1252"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
     best = from_bytes(sample).best()
     return best.encoding if best is not None else "latin-1"
 
@@ -300,8 +299,6 @@ def _xlsx_cell(value: Any) -> Any:
 def open_xlsx_sheet(path: str, limits: Limits) -> Any:
     """The first worksheet, read eagerly so a corrupt workbook fails here,
     with a clear reason, rather than inside frictionless."""
-    from python_calamine import CalamineWorkbook
-
     try:
         workbook = CalamineWorkbook.from_path(path)
         if not workbook.sheet_names:
@@ -364,8 +361,6 @@ def read_grids(content: bytes, limits: Limits | None = None) -> list[Grid]:
 
 
 def _xlsx_grids(content: bytes, limits: Limits) -> list[Grid]:
-    from python_calamine import CalamineWorkbook
-
     grids = []
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))

@@ -7,7 +7,8 @@ from typing import Any
 from ckan.plugins import toolkit as tk
 from flask import Blueprint
 
-from ckanext.satudata.validation import integration
+from ckanext.satudata.i18n import current_lang
+from ckanext.satudata.validation import reports
 
 validation_report = Blueprint("satudata_validation", __name__)
 
@@ -25,7 +26,7 @@ def report(id: str, resource_id: str) -> Any:
         return tk.abort(404, tk._("Validation report not found"))
     if resource.get("package_id") != package["id"]:
         return tk.abort(404, tk._("Validation report not found"))
-    lang = integration.current_lang()
+    lang = current_lang()
     return tk.render(
         "satudata/validation_report.html",
         {
@@ -33,6 +34,6 @@ def report(id: str, resource_id: str) -> Any:
             "pkg": package,
             "res": resource,
             "report": record,
-            "findings": integration.summary_for_display(record["summary"], lang),
+            "findings": reports.summary_for_display(record["summary"], lang),
         },
     )

@@ -9,28 +9,10 @@ table is replaced and the change shows in the dataset's activity stream. The
 harvester never guesses a new semester from changed content: a new semester
 only arrives when an administrator names it.
 
-Source configuration (JSON; the source URL is the ArcGIS MapServer of the
-release, or a .xlsx/.csv spreadsheet URL):
-- ``semester`` "YYYY-S1|S2", or ``releases`` [{"semester", "url"}, ...]
-- ``organization``: the producing OPD (default: the harvest source's owner)
-- ``region`` (default: the tenant, 64.01); ``levels`` published, out of
-  kabupaten / kecamatan / desa (default ["kecamatan"]); ``families`` (default
-  every family of standard.FAMILIES: jenis_kelamin, kelompok_umur, agama,
-  pendidikan, status_kawin)
-- feed: ``layers`` {level: layer id} (default kabupaten 1, kecamatan 2, desa 3),
-  ``where`` (default from the region), ``page_size`` (2000, at most 10,000),
-  ``max_pages`` (200), ``max_bytes`` per release (200 MB), ``timeout`` s (30),
-  ``retries`` (3) and ``backoff`` s (1.0) on 5xx/timeouts,
-  ``allow_private_addresses`` (false; true, or a list of "host:port", for
-  loopback/intranet feeds: tests, demo; sysadmins only)
-- ``auth``: {"token_env"} (ArcGIS token) or {"username" | "username_env",
-  "password_env"} (basic): each ``*_env`` names an environment variable of the
-  harvest worker that starts with SATUDATA_HARVEST_ (feed.SECRET_ENV_PREFIX);
-  secrets written in the config itself are refused (editors can read it). Read
-  at harvest time, never written to datasets.
-- ``organization`` other than one the editor may publish in, and
-  ``allow_private_addresses``, are refused unless a sysadmin saves the config
-  (base.check_privileged_settings).
+Source configuration: the source URL is the ArcGIS MapServer of the release,
+or a .xlsx/.csv spreadsheet URL; the settings are described in settings.py
+(DukcapilSettings.SETTINGS) and docs/harvest-sources.md.
+
 Revisions show in the public activity stream when the harvest runs as a real
 sysadmin (a "harvest" user or ``ckanext.harvest.user_name``): CKAN hides the
 site user's activities (``ckan.hide_activity_from_users``).
@@ -57,42 +39,45 @@ Stages:
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.harvest.model import HarvestJob, HarvestObject
-from werkzeug.datastructures import FileStorage
 
-from ckanext.satudata import regions
-from ckanext.satudata.harvesters.base import (
-    FETCH_KEYS,
-    HarvestConfigError,
-    SatudataHarvesterBase,
-    fetch_policy,
-    number_setting,
+from ckanext.satudata.harvesters.base import HarvestConfigError, SatudataHarvesterBase
+from ckanext.satudata.harvesters.dukcapil import (
+    SOURCE_TYPE,
+    feed,
+    mapping,
+    pipeline,
+    transform,
+    validating,
 )
-from ckanext.satudata.harvesters.dukcapil import feed, pipeline, transform, validating
-from ckanext.satudata.harvesters.dukcapil.standard import (
-    DEFAULT_FAMILIES,
-    FAMILIES,
-    Family,
-    Semester,
-    SemesterError,
-)
-from ckanext.satudata.validation import engine, integration, standards
+from ckanext.satudata.harvesters.dukcapil.settings import DukcapilSettings
+from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES, Family, Semester, SemesterError
+from ckanext.satudata.reference import regions
+from ckanext.satudata.validation import engine
 
 log = logging.getLogger(__name__)
 
-SOURCE_TYPE = "satudata_dukcapil"
-PUBLISHED_LEVELS = ("kabupaten", "kecamatan", "desa")
-LEVEL_TITLES = {"kabupaten": "Kabupaten", "kecamatan": "Kecamatan", "desa": "Desa/Kelurahan"}
-CUMULATIVE_PERIOD = "Semua Semester"
-SOURCE_STATEMENT = "Dukcapil Kemendagri (DKB)"
+
+class ImportRefused(Exception):
+    """An object's import that changes nothing; the message is its report."""
+
+
+@dataclass
+class Tables:
+    """What an import writes: the semesters' tables, which of them changed
+    (and whether that is a revision of a published one), and the cumulative one."""
+
+    every: dict[Semester, bytes] = field(default_factory=dict)
+    changed: dict[Semester, bool] = field(default_factory=dict)  # semester -> is revision
+    cumulative: bytes = b""
 
 
 class DukcapilHarvester(SatudataHarvesterBase):
@@ -104,85 +89,23 @@ class DukcapilHarvester(SatudataHarvesterBase):
         "Jumlah penduduk per semester dari layanan peta ArcGIS Dukcapil atau "
         "spreadsheet Disdukcapil, diperiksa konsistensinya sebelum ditayangkan."
     )
-    CONFIG_KEYS = FETCH_KEYS | {
-        "semester", "releases", "organization", "region", "levels", "families",
-        "layers", "where", "page_size", "max_pages", "max_bytes", "auth",
-    }  # fmt: skip
+    SETTINGS = DukcapilSettings.SETTINGS
 
     def _check_config(self, config: Mapping[str, Any]) -> None:
-        self._settings(config, source_url="http://example.invalid/")
-
-    @staticmethod
-    def _settings(config: Mapping[str, Any], source_url: str) -> dict[str, Any]:
-        """Parsed, checked settings; raises ValueError naming the setting."""
-        if config.get("releases"):
-            releases_raw = config["releases"]
-            if not isinstance(releases_raw, list):
-                raise HarvestConfigError("releases must be a list of {semester, url}")
-        elif config.get("semester"):
-            releases_raw = [{"semester": config["semester"], "url": source_url}]
-        else:
-            raise HarvestConfigError(
-                'missing required setting: semester (e.g. "2024-S2") or releases'
-            )
-        releases: list[tuple[Semester, str]] = []
-        for item in releases_raw:
-            if not isinstance(item, Mapping) or not item.get("url"):
-                raise HarvestConfigError("each release needs a semester and a url")
-            releases.append((Semester.parse(item.get("semester")), str(item["url"])))
-        if len({semester for semester, _ in releases}) != len(releases):
-            raise HarvestConfigError("releases: a semester is listed twice")
-
-        root = regions.normalize_code(config.get("region") or regions.tenant_root())
-        if root not in regions.tenant_regions():
-            raise HarvestConfigError(f"region {root} is not in the tenant's region list")
-        levels = config.get("levels") or ["kecamatan"]
-        if not isinstance(levels, list) or not set(levels) <= set(PUBLISHED_LEVELS):
-            raise HarvestConfigError(f"levels must be a list out of {', '.join(PUBLISHED_LEVELS)}")
-        families = config.get("families") or list(DEFAULT_FAMILIES)
-        unknown = [f for f in families if f not in FAMILIES]
-        if unknown:
-            raise HarvestConfigError(f"unknown families {unknown}; known: {', '.join(FAMILIES)}")
-        layers = {**feed.DEFAULT_LAYERS, **(config.get("layers") or {})}
-        max_bytes = number_setting(config, "max_bytes", 200 * 1024 * 1024, whole=True)
-        try:
-            feed_settings = feed.FeedSettings(
-                layers={level: int(layer) for level, layer in layers.items()},
-                where=str(config.get("where") or feed.where_for_root(root)),
-                page_size=int(config.get("page_size", 2000)),
-                max_pages=int(config.get("max_pages", 200)),
-                max_bytes=max_bytes,
-                fetch=fetch_policy(
-                    config, max_bytes_key="max_bytes", max_bytes=max_bytes, retries=3, backoff=1.0
-                ),
-                xlsx_limits=integration.limits(),
-                auth=feed.FeedAuth.from_config(config),
-            )
-        except (TypeError, ValueError) as err:
-            raise HarvestConfigError(f"feed setting: {err}") from None
-        if feed_settings.page_size < 1 or feed_settings.max_pages < 1:
-            raise HarvestConfigError("page_size and max_pages must be positive")
-        return {
-            "releases": releases,
-            "root": root,
-            "levels": levels,
-            "families": families,
-            "feed": feed_settings,
-            "organization": config.get("organization"),
-        }
+        DukcapilSettings.parse(config, source_url="http://example.invalid/")
 
     # --- gather ------------------------------------------------------------------
 
     def gather_stage(self, harvest_job: HarvestJob) -> list[str]:
         source = harvest_job.source
         try:
-            settings = self._settings(self._source_config(harvest_job), source.url)
+            settings = DukcapilSettings.parse(self._source_config(harvest_job), source.url)
         except (HarvestConfigError, SemesterError, ValueError) as err:
             return self._gather_error(harvest_job, f"configuration: {err}")
 
         # The producing OPD: named in the config, else the harvest source's owner.
         source_package = model.Package.get(source.id)
-        organization = settings["organization"] or (
+        organization = settings.organization or (
             source_package.owner_org if source_package is not None else None
         )
         if not organization:
@@ -192,20 +115,20 @@ class DukcapilHarvester(SatudataHarvesterBase):
             )
         known = regions.tenant_regions()
         objects: dict[tuple[str, str], dict[str, Any]] = {}
-        for semester, url in settings["releases"]:
+        for semester, url in settings.releases:
             try:
                 pages = (
-                    pipeline.spreadsheet_pages(url, settings["feed"])
+                    pipeline.spreadsheet_pages(url, settings.feed)
                     if feed.is_spreadsheet(url)
-                    else pipeline.arcgis_pages(url, settings["feed"])
+                    else pipeline.arcgis_pages(url, settings.feed)
                 )
                 result = pipeline.process_release(
                     semester,
                     pages,
                     known,
-                    settings["root"],
-                    settings["families"],
-                    settings["levels"],
+                    settings.root,
+                    settings.families,
+                    settings.levels,
                 )
             except feed.FeedError as err:
                 self._gather_error(
@@ -216,11 +139,11 @@ class DukcapilHarvester(SatudataHarvesterBase):
                 continue
             notes = self._release_notes(result)
             family_issues = result.data.rejected_families()
-            for family_key in settings["families"]:
-                for level in settings["levels"]:
+            for family_key in settings.families:
+                for level in settings.levels:
                     content = objects.setdefault(
                         (family_key, level),
-                        {"family": family_key, "level": level, "root": settings["root"],
+                        {"family": family_key, "level": level, "root": settings.root,
                          "organization": organization, "source_url": url,
                          "tables": {}, "rejected": {}, "notes": {}},
                     )  # fmt: skip
@@ -240,7 +163,7 @@ class DukcapilHarvester(SatudataHarvesterBase):
         ids = []
         for (family_key, level), content in objects.items():
             harvest_object = HarvestObject(
-                guid=f"dukcapil:{settings['root']}:{family_key}:{level}",
+                guid=f"dukcapil:{settings.root}:{family_key}:{level}",
                 job=harvest_job,
                 content=json.dumps(content, sort_keys=True),
             )
@@ -279,300 +202,186 @@ class DukcapilHarvester(SatudataHarvesterBase):
         content = json.loads(harvest_object.content)
         family = FAMILIES[content["family"]]
         level = content["level"]
-        context = self._action_context()
         existing_id = self._existing_package_id(harvest_object)
         existing = (
-            tk.get_action("package_show")(context.copy(), {"id": existing_id})
+            tk.get_action("package_show")(self._action_context(), {"id": existing_id})
             if existing_id
             else None
         )
         # The harvester's own resources carry a semester label or "Semua
         # Semester" in periode_data; any other (e.g. a PDF a steward added) is
         # passed back unchanged.
-        own = [r for r in (existing or {}).get("resources", []) if _is_own(r)]
-        kept = [r for r in (existing or {}).get("resources", []) if not _is_own(r)]
-        published = {r.get("periode_data"): r for r in own}
-        incoming = {
-            Semester.parse(key): text.encode("utf-8") for key, text in content["tables"].items()
-        }
-
-        changed: dict[Semester, tuple[bytes, bool]] = {}  # semester -> (table, is revision)
-        for semester, table in incoming.items():
-            resource = published.get(semester.label)
-            if resource is None:
-                changed[semester] = (table, False)
-            elif resource.get("hash") != transform.sha256(table):
-                changed[semester] = (table, True)
-        if existing is not None and not changed:
-            # Same figures as published: nothing is written (not even metadata).
-            self._make_current(harvest_object, existing["id"])
-            return "unchanged"
-
-        # Every semester's table: changed ones from the feed, the others from storage.
-        tables: dict[Semester, bytes] = {semester: t for semester, (t, _) in changed.items()}
-        for period, resource in published.items():
-            if period in (None, CUMULATIVE_PERIOD):
-                continue
-            semester = _semester_of_label(period)
-            if semester is not None and semester not in tables:
-                try:
-                    tables[semester] = _stored_upload(resource)
-                except OSError as err:
-                    return self._object_error(
-                        harvest_object,
-                        f"cannot read the published table of {period} to rebuild the "
-                        f"cumulative resource ({err}); nothing was changed",
-                        "Import",
-                    )
+        resources = (existing or {}).get("resources", [])
+        published = {r.get("periode_data"): r for r in resources if mapping.is_own(r)}
+        kept = [r for r in resources if not mapping.is_own(r)]
         try:
-            cumulative = transform.cumulative_csv(family, (tables[s] for s in sorted(tables)))
-        except ValueError as err:
-            return self._object_error(harvest_object, f"cumulative table: {err}", "Import")
-
-        # Every table about to be written goes through our engine first (the
-        # upload hooks do not run for package_patch); one failure and nothing
-        # of this dataset is written.
-        standard = family.standard if _standard_known(family.standard) else None
-        checked: dict[str, engine.ValidationResult] = {}  # periode_data -> result
-        failures: list[str] = []
-        for semester in sorted(changed):
-            filename = _filename(family, level, semester)
-            outcome = validating.validate_table(changed[semester][0], filename, standard)
-            checked[semester.label] = outcome
-            if not outcome.valid:
-                failures.append(validating.failure_report(filename, outcome))
-        if not failures:  # a bad semester would only be reported again here
-            filename = _filename(family, level, None)
-            outcome = validating.validate_table(cumulative, filename, standard)
-            checked[CUMULATIVE_PERIOD] = outcome
-            if not outcome.valid:
-                failures.append(validating.failure_report(filename, outcome))
-        if failures:
-            return self._object_error(harvest_object, "\n\n".join(failures), "Import")
+            tables = self._tables(family, content["tables"], published)
+            if existing is not None and not tables.changed:
+                # Same figures as published: nothing is written (not even metadata).
+                self._make_current(harvest_object, existing["id"])
+                return "unchanged"
+            checked = self._validate(family, level, tables)
+        except ImportRefused as refused:
+            return self._object_error(harvest_object, str(refused), "Import")
 
         received = harvest_object.fetch_started or harvest_object.gather_started
-        received_text = received.strftime("%Y-%m-%d") if received else ""
-        resources: list[dict[str, Any]] = []
-        cumulative_resource = published.get(CUMULATIVE_PERIOD)
-        resources.append(
-            self._resource(
-                family, level, None, cumulative, cumulative_resource,
-                description=(
-                    f"Semua semester dalam satu tabel ({len(tables)} semester: "
-                    f"{', '.join(s.label for s in sorted(tables))})."
-                ),
-            )
+        written = self._resources(
+            family, level, tables, published, content["notes"],
+            received.strftime("%Y-%m-%d") if received else "",
         )  # fmt: skip
-        for semester in sorted(tables, reverse=True):
-            resource = published.get(semester.label)
-            if semester not in changed:
-                resources.append(validating.as_published(resource))  # untouched
-                continue
-            table, is_revision = changed[semester]
-            notes = content["notes"].get(semester.key, "")
-            description = (
-                f"Data Kependudukan Bersih {semester.label} (keadaan {semester.reference_date}). "
-                f"{notes}."
-            )
-            if is_revision:
-                previous = (resource or {}).get("description") or ""
-                history = (
-                    previous.split("Riwayat revisi:", 1)[1].strip()
-                    if "Riwayat revisi:" in previous
-                    else ""
-                )
-                history = "\n".join(
-                    line for line in [history, f"- {received_text}: angka dikoreksi oleh Dukcapil "
-                                      f"(sha256 sebelumnya {(resource or {}).get('hash', '')[:12]})"]
-                    if line
-                )  # fmt: skip
-                description += f"\n\nRiwayat revisi:\n{history}"
-            resources.append(self._resource(family, level, semester, table, resource, description))
-
-        resources.extend(validating.as_published(resource) for resource in kept)
-
+        written.extend(validating.as_published(resource) for resource in kept)
         # Coverage: the regions of the latest semester's table (codes at the dataset's level).
-        _, latest_rows = transform.read_csv_rows(tables[max(tables)])
-        codes = [row[0] for row in latest_rows]
-        package = self._package_dict(content, family, level, sorted(tables), resources, codes)
+        _, latest_rows = transform.read_csv_rows(tables.every[max(tables.every)])
+        package = mapping.package(
+            content, self._organization(content), family, level, sorted(tables.every), written,
+            [row[0] for row in latest_rows],
+        )  # fmt: skip
         try:
-            result = self._write_package(harvest_object, package, created=existing is None)
+            package_id = self._write_dataset(harvest_object, package, existing)
         except tk.ValidationError as err:
             model.Session.rollback()
             return self._object_error(
                 harvest_object, f"dataset rejected by validation: {err.error_summary}", "Import"
             )
-        # The reports, through the validation module's own path (same table,
-        # status fields, badge, DataStore load) as for an upload.
-        for written in result.get("resources", []):
-            outcome = checked.get(written.get("periode_data"))
+        failed = self._record_reports(package_id, checked)
+        if failed:
+            return self._object_error(harvest_object, failed, "Import")
+        revised = [s.label for s, revision in tables.changed.items() if revision]
+        log.info(
+            "dukcapil %s: %s semester(s) written%s", package["name"], len(tables.changed),
+            f" (revised: {', '.join(revised)})" if revised else "",
+        )  # fmt: skip
+        return True
+
+    @staticmethod
+    def _tables(
+        family: Family, incoming_text: Mapping[str, str], published: Mapping[str, Any]
+    ) -> Tables:
+        """Every semester's table: changed ones from the feed, the others from
+        storage; and the cumulative table rebuilt from them."""
+        tables = Tables()
+        for key, text in incoming_text.items():
+            semester, table = Semester.parse(key), text.encode("utf-8")
+            resource = published.get(semester.label)
+            if resource is None:
+                tables.changed[semester] = False
+            elif resource.get("hash") != transform.sha256(table):
+                tables.changed[semester] = True
+            else:
+                continue
+            tables.every[semester] = table
+        if not tables.changed:
+            return tables
+        for period, resource in published.items():
+            if period in (None, mapping.CUMULATIVE_PERIOD):
+                continue
+            semester = mapping.semester_of_label(period)
+            if semester is not None and semester not in tables.every:
+                try:
+                    tables.every[semester] = mapping.stored_upload(resource)
+                except OSError as err:
+                    raise ImportRefused(
+                        f"cannot read the published table of {period} to rebuild the "
+                        f"cumulative resource ({err}); nothing was changed"
+                    ) from None
+        try:
+            tables.cumulative = transform.cumulative_csv(
+                family, (tables.every[s] for s in sorted(tables.every))
+            )
+        except ValueError as err:
+            raise ImportRefused(f"cumulative table: {err}") from None
+        return tables
+
+    @staticmethod
+    def _validate(family: Family, level: str, tables: Tables) -> dict[str, engine.ValidationResult]:
+        """Every table about to be written, through the validation engine (the
+        upload hooks do not run for package_patch); one failure and nothing of
+        this dataset is written. Returns the results by periode_data."""
+        standard = mapping.standard_of(family)
+        checked: dict[str, engine.ValidationResult] = {}
+        failures: list[str] = []
+        for semester in sorted(tables.changed):
+            name = mapping.filename(family, level, semester)
+            outcome = validating.validate_table(tables.every[semester], name, standard)
+            checked[semester.label] = outcome
+            if not outcome.valid:
+                failures.append(validating.failure_report(name, outcome))
+        if not failures:  # a bad semester would only be reported again here
+            name = mapping.filename(family, level, None)
+            outcome = validating.validate_table(tables.cumulative, name, standard)
+            checked[mapping.CUMULATIVE_PERIOD] = outcome
+            if not outcome.valid:
+                failures.append(validating.failure_report(name, outcome))
+        if failures:
+            raise ImportRefused("\n\n".join(failures))
+        return checked
+
+    @staticmethod
+    def _resources(
+        family: Family,
+        level: str,
+        tables: Tables,
+        published: Mapping[str, Any],
+        notes: Mapping[str, str],
+        received: str,
+    ) -> list[dict[str, Any]]:
+        """The cumulative resource first, then each semester, newest first
+        (unchanged ones passed back as published)."""
+        semesters = sorted(tables.every)
+        written = [
+            mapping.resource(
+                family, level, None, tables.cumulative, published.get(mapping.CUMULATIVE_PERIOD),
+                description=(
+                    f"Semua semester dalam satu tabel ({len(semesters)} semester: "
+                    f"{', '.join(s.label for s in semesters)})."
+                ),
+            )
+        ]  # fmt: skip
+        for semester in reversed(semesters):
+            previous = published.get(semester.label)
+            if semester not in tables.changed:
+                written.append(validating.as_published(previous or {}))  # untouched
+                continue
+            description = mapping.semester_description(
+                semester,
+                notes.get(semester.key, ""),
+                previous,
+                received if tables.changed[semester] else None,
+            )
+            written.append(
+                mapping.resource(
+                    family, level, semester, tables.every[semester], previous, description
+                )
+            )
+        return written
+
+    def _record_reports(
+        self, package_id: str, checked: Mapping[str, engine.ValidationResult]
+    ) -> str | None:
+        """Store each written table's report (and queue its DataStore load)
+        through the validation module's own path; returns why one failed."""
+        written = tk.get_action("package_show")(
+            {**self._action_context(), "use_cache": False}, {"id": package_id}
+        )
+        for resource in written.get("resources", []):
+            outcome = checked.get(resource.get("periode_data"))
             if outcome is None:
                 continue
             try:
-                validating.record(written, outcome)
+                validating.record({**resource, "package_id": package_id}, outcome)
             except Exception as err:  # written already: say how to catch up
-                log.exception("dukcapil: recording the report of %s failed", written["id"])
+                log.exception("dukcapil: recording the report of %s failed", resource["id"])
                 model.Session.rollback()
-                return self._object_error(
-                    harvest_object,
-                    f"{result['name']} was written, but the validation report of resource "
-                    f"{written['id']} ({written.get('periode_data')}) could not be stored or its "
-                    f"DataStore load queued ({err!r}); run satudata_validation_run on it",
-                    "Import",
+                return (
+                    f"{written['name']} was written, but the validation report of resource "
+                    f"{resource['id']} ({resource.get('periode_data')}) could not be stored or "
+                    f"its DataStore load queued ({err!r}); run satudata_validation_run on it"
                 )
-        revised = [s.label for s, (_, rev) in changed.items() if rev]
-        log.info(
-            "dukcapil %s: %s semester(s) written%s",
-            result["name"],
-            len(changed),
-            f" (revised: {', '.join(revised)})" if revised else "",
-        )
-        return True
-
-    # --- dataset and resources ---------------------------------------------------
-
-    def _write_package(
-        self, harvest_object: HarvestObject, package: dict[str, Any], *, created: bool
-    ) -> dict[str, Any]:
-        """One package_patch carrying every resource (so one activity per change).
-
-        package_create does not store resource uploads (only package_update
-        does), so a new dataset is created bare first and purged again if its
-        resources are refused: no half-made dataset stays behind.
-        """
-        if not created:
-            return self._upsert_package(harvest_object, package)
-        bare = {key: value for key, value in package.items() if key != "resources"}
-        result = self._upsert_package(harvest_object, bare)
-        try:
-            return self._upsert_package(harvest_object, package)
-        except Exception:
-            model.Session.rollback()
-            tk.get_action("dataset_purge")(self._action_context(), {"id": result["id"]})
-            harvest_object.current = False
-            harvest_object.package_id = None
-            harvest_object.add()
-            model.Session.commit()
-            raise
-
-    @staticmethod
-    def _resource(
-        family: Family,
-        level: str,
-        semester: Semester | None,
-        table: bytes,
-        previous: Mapping[str, Any] | None,
-        description: str,
-    ) -> dict[str, Any]:
-        period = semester.label if semester else CUMULATIVE_PERIOD
-        filename = _filename(family, level, semester)
-        resource: dict[str, Any] = {
-            "name": f"{family.title} per {LEVEL_TITLES[level]}, {period}",
-            "description": description,
-            "format": "CSV",
-            "url": filename,
-            "upload": FileStorage(io.BytesIO(table), filename=filename, content_type="text/csv"),
-            "periode_data": period,
-            "hash": transform.sha256(table),
-        }
-        if semester is not None:
-            resource["tahun"] = semester.year
-        if _standard_known(family.standard):
-            resource["standar_data"] = family.standard
-        if previous and previous.get("id"):
-            resource["id"] = previous["id"]
-        return resource
-
-    def _package_dict(
-        self,
-        content: Mapping[str, Any],
-        family: Family,
-        level: str,
-        semesters: list[Semester],
-        resources: list[dict[str, Any]],
-        codes: list[str],
-    ) -> dict[str, Any]:
-        root = content["root"]
-        region = regions.tenant_regions()[root]
-        organization = self._organization(content)
-        latest = semesters[-1]
-        package: dict[str, Any] = {
-            "name": f"{family.slug}-per-{level}-{_slug(region.name)}"[:100],
-            "title": f"{family.title} per {LEVEL_TITLES[level]} di {region.name}",
-            "notes": (
-                f"{family.definition}, per {LEVEL_TITLES[level].lower()} di {region.name}. "
-                f"Satu baris per wilayah per semester (keadaan 30 Juni dan 31 Desember). "
-                f"Data terakhir: {latest.label}."
-            ),
-            "owner_org": organization["id"],
-            "author": organization.get("title") or organization["name"],
-            "theme": "pemerintahan-umum",
-            "subtopik": "kependudukan",
-            "jenis": "statistik",
-            "accessRights": "terbuka",
-            "accrualPeriodicity": "semesteran",
-            "periode": "semester",
-            "tahun_mulai": semesters[0].year,
-            "tahun_akhir": latest.year,
-            "tingkat_wilayah": level,
-            "kode_wilayah": codes,
-            "satuan": "jiwa",
-            "ukuran": "Jumlah",
-            "id_sds": "N/A",
-            "sumber": SOURCE_STATEMENT,
-            # The service address without credentials (auth lives only in the source config).
-            "url": str(content.get("source_url", "")).split("?", 1)[0],
-            "license_id": "cc-by",
-            "klasifikasi": f"per {LEVEL_TITLES[level].lower()}, {family.klasifikasi}",
-            "tags": [{"name": "kependudukan"}, {"name": "penduduk"}, {"name": "dukcapil"}],
-            "resources": resources,
-        }
-        if _standard_known(family.standard):
-            package["standar_data"] = family.standard
-        return package
+        return None
 
     def _organization(self, content: Mapping[str, Any]) -> dict[str, Any]:
-        return tk.get_action("organization_show")(
+        organization: dict[str, Any] = tk.get_action("organization_show")(
             self._action_context(),
             {"id": content["organization"], "include_datasets": False, "include_users": False},
         )
-
-
-def _slug(text: str) -> str:
-    from ckan.lib.munge import munge_title_to_name
-
-    return munge_title_to_name(text)
-
-
-def _filename(family: Family, level: str, semester: Semester | None) -> str:
-    suffix = semester.key if semester else "semua-semester"
-    return f"{family.slug}-per-{level}-{suffix}.csv".lower()
-
-
-def _semester_of_label(label: str) -> Semester | None:
-    try:
-        year_text, _, roman = label.partition(" Semester ")
-        return Semester(int(year_text), {"I": 1, "II": 2}[roman])
-    except (KeyError, ValueError):
-        return None
-
-
-def _is_own(resource: Mapping[str, Any]) -> bool:
-    """Whether the harvester wrote ``resource`` (periode_data is its marker)."""
-    period = resource.get("periode_data")
-    return isinstance(period, str) and (
-        period == CUMULATIVE_PERIOD or _semester_of_label(period) is not None
-    )
-
-
-def _stored_upload(resource: Mapping[str, Any]) -> bytes:
-    from ckan.lib import uploader
-
-    path = uploader.get_resource_uploader(dict(resource)).get_path(resource["id"])
-    with open(path, "rb") as handle:
-        return handle.read()
-
-
-def _standard_known(name: str) -> bool:
-    """Whether the data-standard registry lists ``name``."""
-    return any(entry[0] == name for entry in standards.list_standards())
+        return organization

@@ -18,7 +18,7 @@ from ckanext.satudata.harvesters.dukcapil.records import (
     check,
 )
 from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES, Semester
-from ckanext.satudata.regions import Region
+from ckanext.satudata.reference.regions import Region
 
 # Levels read for the cross-level checks, whatever level is published.
 CHECK_LEVELS = ("kabupaten", "kecamatan", "desa")

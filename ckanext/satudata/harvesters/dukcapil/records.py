@@ -23,7 +23,7 @@ from ckanext.satudata.harvesters.dukcapil.standard import (
     VALUE_KEYS,
     Family,
 )
-from ckanext.satudata.regions import Region, RegionCodeError, normalize_code
+from ckanext.satudata.reference.regions import Region, RegionCodeError, normalize_code
 from ckanext.satudata.validation import guard
 
 LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")

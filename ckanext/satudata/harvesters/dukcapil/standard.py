@@ -2,7 +2,7 @@
 
 A *family* is one dataset ("Jumlah Penduduk menurut Jenis Kelamin"): a tidy
 table with one row per region x semester whose columns follow one of our data
-standards (``schemas/tables/<standard>.json``), each column read from one
+standards (``standards/tables/<standard>.json``), each column read from one
 Dukcapil record key. Pure Python.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ckanext.satudata import years
+from ckanext.satudata.reference import years
 
 # Key of the total in Dukcapil records; every family's breakdown sums to it.
 TOTAL_KEY = "jumlah_penduduk"

@@ -2,14 +2,14 @@
 
 The harvester writes a dataset with one package_patch carrying its uploads;
 CKAN runs resource hooks only from resource_create/resource_update, so the
-upload hooks of validation/integration.py never see these files. Instead:
+upload hooks of validation/hooks.py never see these files. Instead:
 
 - before writing, every table about to be written is validated with
   ``engine.validate_file`` against its data standard; one that fails makes
   the whole harvest object fail (nothing of it is published), with a report
   naming the file, row, column and rule;
 - after writing, each result is recorded for its resource through
-  ``integration.save_result``, the same path the upload hooks take: the
+  ``jobs.after_validation``, the same path the upload hooks take: the
   report table, ``validation_status``/``validation_timestamp`` in
   resource_show, the badge and report page, and the DataStore load of a
   file that passed against a standard.
@@ -17,12 +17,10 @@ upload hooks of validation/integration.py never see these files. Instead:
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from typing import Any
 
-from ckanext.satudata.validation import engine, integration
+from ckanext.satudata.validation import engine, jobs, reports, service
 
 # ``source`` column of the stored report (at most 16 characters).
 REPORT_SOURCE = "harvest"
@@ -31,11 +29,7 @@ REPORT_LINES = 20
 
 def validate_table(table: bytes, filename: str, standard: str | None) -> engine.ValidationResult:
     """Validate a generated CSV table as the upload hooks would validate it."""
-    with tempfile.TemporaryDirectory(prefix="satudata-dukcapil-") as folder:
-        path = os.path.join(folder, os.path.basename(filename))
-        with open(path, "wb") as out:
-            out.write(table)
-        return engine.validate_file(path, "csv", standard, limits=integration.limits())
+    return service.validate_bytes(table, filename, "csv", standard)
 
 
 def failure_report(filename: str, result: engine.ValidationResult) -> str:
@@ -65,12 +59,10 @@ def failure_report(filename: str, result: engine.ValidationResult) -> str:
 def record(resource: Mapping[str, Any], result: engine.ValidationResult) -> None:
     """Store the report of a written resource (and queue its DataStore load on
     success) through the validation module's own path."""
-    integration.save_result(dict(resource), result, REPORT_SOURCE)
+    jobs.after_validation(dict(resource), result, REPORT_SOURCE)
 
 
 def as_published(resource: Mapping[str, Any]) -> dict[str, Any]:
     """A published resource to pass back unchanged in package_patch, without the
     fields only the engine sets (they would otherwise land in its extras)."""
-    copy = dict(resource)
-    integration.strip_read_only(copy)
-    return copy
+    return reports.without_read_only(dict(resource))

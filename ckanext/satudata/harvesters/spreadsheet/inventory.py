@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ckanext.satudata import regions, vocabularies, years
 from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
+from ckanext.satudata.reference import regions, vocabularies, years
 
 
 @dataclass(frozen=True)

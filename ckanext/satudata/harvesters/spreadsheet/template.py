@@ -16,8 +16,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ckanext.satudata import vocabularies
 from ckanext.satudata.harvesters.spreadsheet.inventory import COLUMNS, REQUIRED_COLUMNS
+from ckanext.satudata.reference import vocabularies
 
 DATA_SHEET = "Daftar Data"
 VOCAB_SHEET = "Kosakata"

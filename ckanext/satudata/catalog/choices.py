@@ -1,0 +1,37 @@
+"""Choices of the schemas' vocabulary fields, with labels in every UI
+language: what scheming's ``choices_helper`` (helpers.satudata_choices), the
+schema API (logic/action/dataset.py) and the facet labels (search.py) show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ckanext.satudata.reference import vocabularies
+from ckanext.satudata.standards import registry
+
+
+def of_vocabulary(name: str) -> list[dict[str, Any]]:
+    """[{"value", "label": {lang: text}}] of a vocabulary; ``data_standard``
+    lists the shipped data standards, ``subtopic`` every topic's sub-topics."""
+    if name == "data_standard":
+        return [
+            {"value": standard, "label": {"id": title_id, "en": title_en}}
+            for standard, title_id, title_en in registry.list_standards()
+        ]
+    if name == "subtopic":
+        return [{"value": sub.value, "label": sub.labels} for sub in vocabularies.subtopics()]
+    return [{"value": t.value, "label": t.labels} for t in vocabularies.terms(name)]
+
+
+def of_field(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """The choices of a schema field naming a ``vocabulary``."""
+    return of_vocabulary(field["vocabulary"])
+
+
+def label(name: str, value: str, lang: str) -> str:
+    """A value's label in ``lang`` (the value itself when it is not a choice)."""
+    for choice in of_vocabulary(name):
+        if choice["value"] == value:
+            labels = choice["label"]
+            return str(labels.get(lang) or labels.get(vocabularies.DEFAULT_LANG) or value)
+    return value

@@ -1,0 +1,211 @@
+"""What the home, dataset and OPD pages summarise: counts, freshest and most
+overdue datasets, an OPD's health, and the SDI metadata grouped for display.
+
+Everything goes through CKAN actions (package_search, organization_list …) so
+visibility rules (private datasets, OPD membership) stay CKAN's.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ckan import model
+from ckan.plugins import toolkit as tk
+from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+from ckanext.satudata import config
+from ckanext.satudata.catalog import freshness
+from ckanext.satudata.model import region
+from ckanext.satudata.reference import vocabularies
+
+# Validation statuses (resource field validation_status, set by the validation
+# engine) that mean the file conforms / does not conform to its standard.
+VALID_STATUSES = frozenset({"success"})
+INVALID_STATUSES = frozenset({"failure", "error"})
+ATTENTION_LIMIT = 10
+
+# Fields the dataset page shows elsewhere (heading, description, tags, OPD).
+_NOT_IN_METADATA_TABLE = frozenset({"title", "name", "notes", "tag_string", "owner_org"})
+
+
+def freshness_labels() -> dict[str, str]:
+    return {
+        freshness.CURRENT: tk._("Current"),
+        freshness.DUE_SOON: tk._("Update due soon"),
+        freshness.OVERDUE: tk._("Overdue"),
+        freshness.UNSCHEDULED: tk._("No fixed schedule"),
+        freshness.NO_DATA: tk._("No data yet"),
+    }
+
+
+def search(**data_dict: Any) -> dict[str, Any]:
+    return tk.get_action("package_search")({}, data_dict)
+
+
+def _public() -> dict[str, Any]:
+    """The context of an anonymous visitor: what everyone may see."""
+    return {"user": ""}
+
+
+# (time.monotonic() of computing, the figures) of this process's home page.
+_home_cache: dict[str, tuple[float, dict[str, Any]]] = {}
+
+
+def clear_home_cache() -> None:
+    _home_cache.clear()
+
+
+def _resource_count() -> int:
+    return (
+        model.Session.query(model.Resource)
+        .join(model.Package, model.Package.id == model.Resource.package_id)
+        .filter(
+            model.Resource.state == "active",
+            model.Package.state == "active",
+            model.Package.private.is_(False),
+            model.Package.type == "dataset",
+        )
+        .count()
+    )
+
+
+def home_stats() -> dict[str, Any]:
+    """The home page's figures, as an anonymous visitor sees them (the same
+    for everyone, so one copy serves all), computed at most once every
+    ``ckanext.satudata.home_stats_cache_seconds`` per process: three
+    searches, the OPD and topic lists (an organization_show each) and a
+    count would otherwise run on every visit."""
+    ttl = config.home_stats_cache_seconds()
+    cached = _home_cache.get("home")
+    if ttl and cached is not None and time.monotonic() - cached[0] < ttl:
+        return cached[1]
+    stats = _public_home_stats()
+    _home_cache["home"] = (time.monotonic(), stats)
+    return stats
+
+
+def _public_home_stats() -> dict[str, Any]:
+    def public_search(**data_dict: Any) -> dict[str, Any]:
+        return tk.get_action("package_search")(_public(), data_dict)
+
+    latest = public_search(rows=1, sort="metadata_modified desc")
+    organizations = tk.get_action("organization_list")(
+        _public(), {"all_fields": True, "sort": "package_count desc"}
+    )
+    topics = tk.get_action("group_list")(_public(), {"all_fields": True, "sort": "title asc"})
+    return {
+        "datasets": latest["count"],
+        "opds": len(organizations),
+        "resources": _resource_count(),
+        "last_update": latest["results"][0]["metadata_modified"] if latest["results"] else None,
+        "freshest": public_search(
+            rows=5, fq="freshness_last_update:[* TO *]", sort="freshness_last_update desc"
+        )["results"],
+        "overdue": public_search(rows=5, fq="freshness:overdue", sort="freshness_due asc")[
+            "results"
+        ],
+        "organizations": organizations,
+        "topics": topics,
+    }
+
+
+def _validation_statuses(pkg_dict: dict[str, Any]) -> list[str]:
+    return [
+        str(resource["validation_status"])
+        for resource in pkg_dict.get("resources") or []
+        if resource.get("validation_status")
+    ]
+
+
+def opd_summary(org_name: str) -> dict[str, Any]:
+    """An OPD's datasets, how many are valid and current, and what needs attention."""
+    results = search(
+        fq=f'organization:"{org_name}"', rows=1000, include_private=True, sort="title_string asc"
+    )["results"]
+    labels = freshness_labels()
+    valid = current = 0
+    attention: list[dict[str, Any]] = []
+    for pkg in results:
+        state = freshness.of_dataset(pkg).state
+        statuses = _validation_statuses(pkg)
+        if statuses and all(status in VALID_STATUSES for status in statuses):
+            valid += 1
+        if state == freshness.CURRENT:
+            current += 1
+        reasons = []
+        if state in (freshness.OVERDUE, freshness.DUE_SOON, freshness.NO_DATA):
+            reasons.append(labels[state])
+        if any(status in INVALID_STATUSES for status in statuses):
+            reasons.append(tk._("A file failed validation"))
+        if reasons:
+            attention.append({"dataset": pkg, "reasons": reasons, "state": state})
+    # Overdue first: they are the promises already broken.
+    order = {freshness.OVERDUE: 0, freshness.DUE_SOON: 1, freshness.NO_DATA: 2}
+    attention.sort(key=lambda item: order.get(item["state"], 3))
+    return {
+        "total": len(results),
+        "valid": valid,
+        "current": current,
+        "attention": attention[:ATTENTION_LIMIT],
+        "attention_total": len(attention),
+    }
+
+
+def _display(field: dict[str, Any], value: Any, lang: str) -> dict[str, Any]:
+    """One metadata row: the shown text and an optional link."""
+    vocabulary = field.get("vocabulary")
+    name = field["field_name"]
+    if name == "kode_wilayah":
+        codes = [code for code in (value if isinstance(value, list) else [value]) if code]
+        names = region.names_of(codes)
+        text = ", ".join(f"{names.get(code, code)} ({code})" for code in codes)
+        return {"text": text}
+    if vocabulary == "data_standard":
+        return {"text": value, "url": tk.url_for("satudata_standards.data_standard", name=value)}
+    if vocabulary == "subtopic":
+        for sub in vocabularies.subtopics():
+            if sub.value == value:
+                return {"text": sub.label(lang)}
+        return {"text": value}
+    if vocabulary:
+        return {"text": vocabularies.label(vocabulary, value, lang)}
+    if field.get("choices"):
+        for choice in field["choices"]:
+            if choice["value"] == value:
+                label = choice["label"]
+                return {
+                    "text": label.get(lang, label.get("id")) if isinstance(label, dict) else label
+                }
+    if name.endswith("email"):
+        return {"text": value, "url": f"mailto:{value}"}
+    if name == "url":
+        return {"text": value, "url": value}
+    if name == "license_id":
+        return {"text": value}
+    return {"text": value}
+
+
+def _label(label: Any, lang: str) -> str:
+    if isinstance(label, dict):
+        return label.get(lang) or label.get("id") or next(iter(label.values()), "")
+    return str(label)
+
+
+def metadata_groups(pkg_dict: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The filled-in SDI fields, grouped like the pages of the dataset form."""
+    schema = scheming_get_dataset_schema(pkg_dict.get("type") or "dataset") or {}
+    groups: list[dict[str, Any]] = []
+    for field in schema.get("dataset_fields", []):
+        if "start_form_page" in field or not groups:
+            page = field.get("start_form_page", {})
+            groups.append({"title": _label(page.get("title", ""), lang), "rows": []})
+        name = field["field_name"]
+        value = pkg_dict.get(name)
+        if name in _NOT_IN_METADATA_TABLE or value in (None, "", []):
+            continue
+        if name == "license_id":
+            value = pkg_dict.get("license_title") or value
+        row = {"label": _label(field.get("label", name), lang), **_display(field, value, lang)}
+        groups[-1]["rows"].append(row)
+    return [group for group in groups if group["rows"]]

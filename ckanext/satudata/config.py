@@ -1,0 +1,95 @@
+"""Typed readers of every ckanext-satudata option: the one module that reads
+them (declared, with defaults and types, in config_declaration.yaml; CKAN
+fills in the default and converts the type, so a reader only names the key).
+
+tests/test_config_readers.py checks that every declared option has a reader
+here and that no other module reads a ``ckanext.satudata.*`` key.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, cast
+
+from ckan.exceptions import CkanConfigurationException
+from ckan.plugins import toolkit as tk
+
+from ckanext.satudata import net
+from ckanext.satudata.validation.reader import Limits
+
+MB = 1024 * 1024
+
+ValidationMode = Literal["sync", "async"]
+OnFailure = Literal["reject", "store"]
+VALIDATION_MODES: tuple[ValidationMode, ...] = ("sync", "async")
+ON_FAILURE: tuple[OnFailure, ...] = ("reject", "store")
+
+
+def _choice(key: str, allowed: tuple[str, ...]) -> str:
+    value = tk.config.get(key)
+    if value not in allowed:
+        raise CkanConfigurationException(f"{key} = {value!r} is not one of: {', '.join(allowed)}")
+    return cast(str, value)
+
+
+# Portal ------------------------------------------------------------------------
+
+
+def walidata() -> str:
+    return str(tk.config.get("ckanext.satudata.walidata"))
+
+
+def publisher_type() -> str:
+    return str(tk.config.get("ckanext.satudata.publisher_type"))
+
+
+def home_stats_cache_seconds() -> int:
+    return int(tk.config.get("ckanext.satudata.home_stats_cache_seconds"))
+
+
+# Validation --------------------------------------------------------------------
+
+
+def validation_mode() -> ValidationMode:
+    return cast(ValidationMode, _choice("ckanext.satudata.validation.mode", VALIDATION_MODES))
+
+
+def validation_on_failure() -> OnFailure:
+    return cast(OnFailure, _choice("ckanext.satudata.validation.on_failure", ON_FAILURE))
+
+
+def validation_formats() -> frozenset[str]:
+    return frozenset(
+        value.lower() for value in tk.config.get("ckanext.satudata.validation.formats")
+    )
+
+
+def validation_limits() -> Limits:
+    return Limits(
+        max_bytes=int(tk.config.get("ckanext.satudata.validation.max_size_mb")) * MB,
+        max_uncompressed_bytes=int(tk.config.get("ckanext.satudata.validation.max_uncompressed_mb"))
+        * MB,
+        max_compression_ratio=int(
+            tk.config.get("ckanext.satudata.validation.max_compression_ratio")
+        ),
+        max_zip_entries=int(tk.config.get("ckanext.satudata.validation.max_zip_entries")),
+        max_rows=int(tk.config.get("ckanext.satudata.validation.max_rows")),
+    )
+
+
+def validation_fetch_policy() -> net.FetchPolicy:
+    """How URL resources are fetched for validation and the DataStore load."""
+    return net.FetchPolicy(
+        timeout=float(tk.config.get("ckanext.satudata.validation.url_timeout")),
+        max_bytes=validation_limits().max_bytes,
+        allow_private=bool(tk.config.get("ckanext.satudata.validation.url_allow_private")),
+    )
+
+
+def validation_queue() -> str:
+    return str(tk.config.get("ckanext.satudata.validation.queue"))
+
+
+def check() -> None:
+    """Refuse to start with a setting no reader accepts (IConfigurable)."""
+    validation_mode()
+    validation_on_failure()

@@ -1,0 +1,462 @@
+"""Sample Dukcapil DKB feed: ArcGIS-style REST layers for Kabupaten Paser.
+
+Generated deterministically (seeded) from the tenant region list, so nothing
+large is committed. Every semester is internally consistent (desa sum to
+kecamatan, kecamatan to kabupaten, every breakdown to its total) and Semester
+II 2024 matches the published figure (309,667: L 160,276 / P 149,391).
+
+Serves, on 127.0.0.1::
+
+    /arcgis/rest/services/DKB_<YYYY>_S<n>/MapServer/<layer>/query?where=..&resultOffset=..
+        layers 1 kabupaten, 2 kecamatan, 3 desa/kelurahan; 2024-S1, 2024-S2, 2025-S1
+    /dkb/<YYYY>-S<n>.csv | .xlsx      the same release as a Disdukcapil spreadsheet
+    /_control?...                    switch faults and the correction (see Faults)
+
+Run: ``python -m ckanext.satudata.demo.dukcapil_feed --port 8765``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import io
+import json
+import random
+import re
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from ckanext.satudata.reference import regions
+
+SEED = 6401
+# Published and plausible totals per semester: (jumlah, laki-laki).
+SEMESTER_TOTALS: dict[str, tuple[int, int]] = {
+    "2024-S1": (307_842, 159_361),
+    "2024-S2": (309_667, 160_276),
+    "2025-S1": (311_905, 161_398),
+}
+# Rough share of the kabupaten's population per kecamatan (BPS Paser in figures).
+KECAMATAN_WEIGHTS = {
+    "01": 26, "02": 10, "03": 31, "04": 72, "05": 29,
+    "06": 46, "07": 15, "08": 30, "09": 16, "10": 8,
+}  # fmt: skip
+LAYERS = {1: "kabupaten", 2: "kecamatan", 3: "desa"}
+MAX_RECORD_COUNT = 1000
+
+AGE_KEYS = tuple(f"u{low}" for low in range(0, 80, 5))
+# A young population: share of each 5-year band, 0-4 ... 75+.
+AGE_WEIGHTS = (88, 90, 89, 84, 82, 83, 82, 80, 76, 70, 62, 52, 42, 31, 20, 26)
+RELIGION_KEYS = ("islam", "kristen", "katholik", "hindu", "budha", "konghucu", "kepercayaan")
+RELIGION_WEIGHTS = (9120, 560, 230, 60, 20, 3, 7)
+EDUCATION_KEYS = (
+    "tidak_blm_sekolah", "belum_tamat_sd", "tamat_sd", "sltp", "slta",
+    "d1_dan_d2", "d3", "s1", "s2", "s3",
+)  # fmt: skip
+EDUCATION_WEIGHTS = (2300, 1500, 2100, 1500, 2000, 60, 140, 380, 18, 2)
+MARITAL_KEYS = ("belum_kawin", "kawin", "cerai_hidup", "cerai_mati")
+MARITAL_WEIGHTS = (4700, 4800, 180, 320)
+OCCUPATION_KEYS = (
+    "belum_tidak_bekerja", "pelajar_mahasiswa", "mengurus_rumah_tangga", "pensiunan",
+    "wiraswasta", "perdagangan", "nelayan", "guru", "perawat", "pengacara",
+    "petani_pekebun", "peternak", "buruh_harian_lepas", "buruh_tani_perkebunan",
+    "karyawan_swasta", "karyawan_bumn", "karyawan_bumd", "karyawan_honorer", "pegawai_negeri_sipil",
+    "tni", "polri", "transportasi", "industri", "konstruksi", "sopir", "tukang_kayu",
+    "tukang_batu", "mekanik", "bidan", "dokter", "perangkat_desa", "kepala_desa",
+    "ustadz_mubaligh", "pendeta", "lainnya",
+)  # fmt: skip
+OCCUPATION_WEIGHTS = (
+    1900, 2100, 1500, 60, 900, 150, 120, 90, 30, 2, 1200, 40, 300, 400, 700, 40, 10,
+    60, 120, 30, 25, 20, 20, 30, 40, 15, 15, 20, 8, 3, 20, 2, 5, 2, 30,
+)  # fmt: skip
+
+
+def split(
+    total: int, weights: Sequence[int], rng: random.Random, jitter: float = 0.15
+) -> list[int]:
+    """Split ``total`` into len(weights) non-negative integers summing to it exactly."""
+    noisy = [max(1, int(w * (1 + rng.uniform(-jitter, jitter)) * 1000)) for w in weights]
+    whole = sum(noisy)
+    parts = [total * w // whole for w in noisy]
+    # Largest share absorbs the rounding remainder, so parts stay non-negative.
+    parts[noisy.index(max(noisy))] += total - sum(parts)
+    return parts
+
+
+def counts_for(total: int, male: int, rng: random.Random) -> dict[str, int]:
+    """Every count of one desa, all breakdowns summing to ``total``."""
+    counts: dict[str, int] = {"jumlah_penduduk": total, "pria": male, "wanita": total - male}
+    counts["jumlah_kk"] = max(1, round(total / 3.3))
+    for keys, weights in (
+        (AGE_KEYS, AGE_WEIGHTS),
+        (RELIGION_KEYS, RELIGION_WEIGHTS),
+        (EDUCATION_KEYS, EDUCATION_WEIGHTS),
+        (MARITAL_KEYS, MARITAL_WEIGHTS),
+        (OCCUPATION_KEYS, OCCUPATION_WEIGHTS),
+    ):
+        counts.update(zip(keys, split(total, weights, rng), strict=True))
+    # Age bands by sex (the feed carries them too).
+    for key in AGE_KEYS:
+        males = counts[key] * male // total if total else 0
+        counts[f"{key}_l"], counts[f"{key}_p"] = males, counts[key] - males
+    counts["jml_lahir"] = total * 9 // 1000
+    counts["jml_meninggal"] = total * 3 // 1000
+    counts["perpindahan_pddk"] = total * 12 // 1000
+    counts["jml_wktp"] = total * 72 // 100
+    counts["jml_rekam_wktp"] = counts["jml_wktp"] * 97 // 100
+    return counts
+
+
+def add_counts(target: dict[str, int], source: dict[str, int]) -> None:
+    for key, value in source.items():
+        target[key] = target.get(key, 0) + value
+
+
+@dataclass
+class Release:
+    """One semester: counts per dotted code at every level."""
+
+    semester: str
+    counts: dict[str, dict[str, int]]
+
+
+def generate(semester: str, *, revised: bool = False) -> Release:
+    """The sample release of ``semester`` for the tenant (deterministic)."""
+    total, male = SEMESTER_TOTALS[semester]
+    known = regions.tenant_regions()
+    root = regions.tenant_root()
+    rng = random.Random(f"{SEED}:{semester}")
+    desa = sorted(c for c in known if c.count(".") == 3)
+    # Desa weights: stable across semesters (same seed) so figures evolve smoothly.
+    shape = random.Random(SEED)
+    weights = []
+    for code in desa:
+        kecamatan = code.split(".")[2]
+        count_in_kec = sum(1 for c in desa if c.split(".")[2] == kecamatan)
+        base = KECAMATAN_WEIGHTS[kecamatan] * 1_000_000 // count_in_kec
+        bigger = 3 if code.split(".")[3].startswith("1") else 1  # kelurahan are towns
+        weights.append(int(base * bigger * shape.uniform(0.5, 1.5)))
+    desa_totals = split(total, weights, rng, jitter=0.01)
+    # Men per desa around the kabupaten ratio; the last desa closes the total.
+    males = [t * male // total for t in desa_totals]
+    males[-1] += male - sum(males)
+    counts: dict[str, dict[str, int]] = {}
+    for code, desa_total, desa_male in zip(desa, desa_totals, males, strict=True):
+        counts[code] = counts_for(desa_total, desa_male, rng)
+    if revised:
+        # Dukcapil correction: late-registered births and a double record removed.
+        _revise(counts, desa[40], +37, +20)
+        _revise(counts, desa[97], -11, -6)
+    for level_depth in (3, 2):
+        for code in [c for c in counts if c.count(".") == level_depth]:
+            parent = code.rsplit(".", 1)[0]
+            add_counts(counts.setdefault(parent, {}), counts[code])
+    assert root in counts
+    return Release(semester, counts)
+
+
+def _revise(counts: dict[str, dict[str, int]], code: str, delta: int, male_delta: int) -> None:
+    row = counts[code]
+    row["jumlah_penduduk"] += delta
+    row["pria"] += male_delta
+    row["wanita"] += delta - male_delta
+    for key in ("u0", "islam", "tidak_blm_sekolah", "belum_kawin", "belum_tidak_bekerja"):
+        row[key] += delta
+    row["u0_l"] += male_delta
+    row["u0_p"] += delta - male_delta
+
+
+def records(release: Release, level: str) -> list[dict[str, Any]]:
+    """ArcGIS attribute dicts of one layer, as Dukcapil spells them."""
+    known = regions.tenant_regions()
+    depth = {"kabupaten": 1, "kecamatan": 2, "desa": 3}[level]
+    out = []
+    for objectid, code in enumerate(
+        sorted(c for c in release.counts if c.count(".") == depth), start=1
+    ):
+        parts = code.split(".")
+        record: dict[str, Any] = {"objectid": objectid}
+        record["no_prop"], record["nama_prop"] = int(parts[0]), "KALIMANTAN TIMUR"
+        record["no_kab"], record["nama_kab"] = int(parts[1]), "PASER"
+        if depth >= 2:
+            record["no_kec"], record["nama_kec"] = int(parts[2]), known[code[:8]].name.upper()
+        if depth >= 3:
+            record["no_kel"], record["nama_kel"] = int(parts[3]), known[code].name.upper()
+            record["kode_desa_spatial"] = code.replace(".", "")
+        counts = release.counts[code]
+        record.update(counts)
+        # Formatted strings, as in the real feed (desa repeat the kabupaten area).
+        record["luas_wilayah"] = "11.603,94"
+        record["kepadatan_penduduk"] = f"{counts['jumlah_penduduk'] / 11603.94:.2f}".replace(
+            ".", ","
+        )
+        out.append(record)
+    if level == "desa":
+        # Dukcapil quirk: an exact duplicate differing only in objectid.
+        out.append({**out[5], "objectid": len(out) + 1})
+    return out
+
+
+# --- faults ------------------------------------------------------------------
+
+
+@dataclass
+class Faults:
+    """Switches the tests flip; each applies to the query responses of the feed."""
+
+    fail_pages: dict[tuple[int, int], int] = field(
+        default_factory=dict
+    )  # (layer, offset) -> 500s left
+    delay_seconds: float = 0.0
+    empty: bool = False
+    truncated: bool = False
+    nik: bool = False
+    inconsistent: bool = False
+    revised: set[str] = field(default_factory=set)  # semesters served corrected
+
+    def reset(self) -> None:
+        self.__init__()  # type: ignore[misc]
+
+
+class FeedState:
+    def __init__(self) -> None:
+        self.faults = Faults()
+        self.lock = threading.Lock()
+        self.requests: list[str] = []
+
+    @functools.lru_cache(maxsize=16)  # noqa: B019 (one state per server, few keys)
+    def release(self, semester: str, revised: bool) -> Release:
+        return generate(semester, revised=revised)
+
+    def layer_records(self, semester: str, layer: int) -> list[dict[str, Any]]:
+        faults = self.faults
+        release = self.release(semester, semester in faults.revised)
+        rows = [dict(r) for r in records(release, LAYERS[layer])]
+        if faults.nik and layer == 3:
+            # A record carrying a personal identifier (a woman born 5 Dec 1990).
+            rows[10]["nik"] = "6401044512900001"
+        if faults.inconsistent and layer == 2:
+            rows[3]["jumlah_penduduk"] += 25
+            rows[3]["pria"] += 25
+        return rows
+
+
+_SERVICE_RE = re.compile(r"^/arcgis/rest/services/DKB_(\d{4})_S([12])/MapServer/(\d+)/query$")
+_SHEET_RE = re.compile(r"^/dkb/(\d{4}-S[12])\.(csv|xlsx)$")
+
+
+def _matches_where(record: dict[str, Any], where: str) -> bool:
+    """The ``key=value AND ...`` subset of ArcGIS where clauses the harvester sends."""
+    for clause in re.split(r"\s+AND\s+", where.strip(), flags=re.IGNORECASE):
+        if clause.replace(" ", "") in ("1=1", ""):
+            continue
+        key, _, value = clause.partition("=")
+        if str(record.get(key.strip())) != value.strip().strip("'"):
+            return False
+    return True
+
+
+def spreadsheet_rows(release: Release) -> tuple[list[str], list[list[Any]]]:
+    """A Disdukcapil-style sheet: kecamatan and desa rows, readable column names."""
+    known = regions.tenant_regions()
+    sample = release.counts[regions.tenant_root()]
+    count_keys = [k for k in sample if k not in ("pria", "wanita", "jumlah_penduduk")]
+    header = ["kode_wilayah", "nama_wilayah", "laki_laki", "perempuan", "jumlah", *count_keys]
+    rows = []
+    for code in sorted(release.counts):
+        counts = release.counts[code]
+        rows.append(
+            [code.replace(".", ""), known[code].name.upper(), counts["pria"], counts["wanita"],
+             counts["jumlah_penduduk"], *(counts[k] for k in count_keys)]
+        )  # fmt: skip
+    return header, rows
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: FeedServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        state = self.server.state
+        with state.lock:
+            state.requests.append(self.path)
+        if parts.path == "/_control":
+            self._control(query)
+            return
+        if match := _SHEET_RE.match(parts.path):
+            self._sheet(match[1], match[2])
+            return
+        match = _SERVICE_RE.match(parts.path)
+        if not match or f"{match[1]}-S{match[2]}" not in SEMESTER_TOTALS:
+            self._send(404, b'{"error": {"code": 404, "message": "not found"}}')
+            return
+        semester, layer = f"{match[1]}-S{match[2]}", int(match[3])
+        if layer not in LAYERS:
+            self._send(200, b'{"error": {"code": 400, "message": "Invalid layer"}}')
+            return
+        self._query(semester, layer, query)
+
+    def _query(self, semester: str, layer: int, query: dict[str, str]) -> None:
+        faults = self.server.state.faults
+        offset = int(query.get("resultOffset", 0))
+        count = min(int(query.get("resultRecordCount", MAX_RECORD_COUNT)), MAX_RECORD_COUNT)
+        with self.server.state.lock:
+            left = faults.fail_pages.get((layer, offset), 0)
+            if left:
+                faults.fail_pages[(layer, offset)] = left - 1
+        if left:
+            self._send(500, b'{"error": {"code": 500, "message": "Internal server error"}}')
+            return
+        if faults.delay_seconds:
+            time.sleep(faults.delay_seconds)
+        if faults.empty:
+            self._send(200, b"")
+            return
+        where = query.get("where", "1=1")
+        rows = [
+            r for r in self.server.state.layer_records(semester, layer) if _matches_where(r, where)
+        ]
+        page = rows[offset : offset + count]
+        body = json.dumps(
+            {
+                "displayFieldName": "nama_kel",
+                "features": [{"attributes": r} for r in page],
+                "exceededTransferLimit": offset + count < len(rows),
+            }
+        ).encode()
+        if faults.truncated and offset > 0:
+            body = body[: len(body) // 2]
+        self._send(200, body)
+
+    def _sheet(self, semester: str, kind: str) -> None:
+        if semester not in SEMESTER_TOTALS:
+            self._send(404, b"not found", "text/plain")
+            return
+        state = self.server.state
+        header, rows = spreadsheet_rows(state.release(semester, semester in state.faults.revised))
+        if kind == "csv":
+            import csv
+
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, delimiter=";")
+            writer.writerow(header)
+            writer.writerows(rows)
+            self._send(200, buffer.getvalue().encode("utf-8"), "text/csv")
+            return
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("DKB")
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        self._send(
+            200,
+            out.getvalue(),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+    def _control(self, query: dict[str, str]) -> None:
+        """Manual fault switches, e.g. /_control?revise=2024-S2 or ?reset=1."""
+        faults = self.server.state.faults
+        if query.get("reset"):
+            faults.reset()
+        if query.get("revise"):
+            faults.revised.add(query["revise"])
+        for name in ("empty", "truncated", "nik", "inconsistent"):
+            if name in query:
+                setattr(faults, name, query[name] not in ("0", "false", ""))
+        if "delay" in query:
+            faults.delay_seconds = float(query["delay"])
+        body = {
+            "revised": sorted(faults.revised),
+            "empty": faults.empty,
+            "truncated": faults.truncated,
+            "nik": faults.nik,
+            "inconsistent": faults.inconsistent,
+            "delay": faults.delay_seconds,
+        }
+        self._send(200, json.dumps(body).encode())
+
+
+class FeedServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
+        super().__init__((host, port), Handler)
+        self.state = FeedState()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def service_url(self, semester: str) -> str:
+        year, half = semester.split("-S")
+        return f"{self.base_url}/arcgis/rest/services/DKB_{year}_S{half}/MapServer"
+
+    def start(self) -> FeedServer:
+        threading.Thread(target=self.serve_forever, name="dukcapil-feed", daemon=True).start()
+        return self
+
+
+def service_paths(semesters: Iterable[str] = SEMESTER_TOTALS) -> list[str]:
+    return [f"/arcgis/rest/services/DKB_{s[:4]}_S{s[-1]}/MapServer" for s in semesters]
+
+
+def demo_source_config(base_url: str, organization: str = "disdukcapil-paser") -> dict[str, Any]:
+    """Harvest source config for ``make demo``: 2024-S1 and 2024-S2 as history.
+
+    Add ``{"semester": "2025-S1", "url": <base>/arcgis/rest/services/DKB_2025_S1/MapServer}``
+    to ``releases`` (or set ``"semester": "2025-S1"`` with that URL) to see a third
+    semester arrive; ``/_control?revise=2024-S2`` serves a Dukcapil correction.
+    """
+    return {
+        "organization": organization,
+        "releases": [
+            {"semester": s, "url": f"{base_url}{path}"}
+            for s, path in zip(
+                ("2024-S1", "2024-S2"), service_paths(("2024-S1", "2024-S2")), strict=True
+            )
+        ],
+        "levels": ["kecamatan", "desa"],
+        "allow_private_addresses": True,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--host", default="127.0.0.1")
+    args = parser.parse_args(argv)
+    server = FeedServer(args.port, args.host)
+    print(f"Dukcapil sample feed on {server.base_url}", flush=True)
+    for path in service_paths():
+        print(f"  {server.base_url}{path}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""Demo content for `make demo`: the sysadmin, the OPDs of Kabupaten Paser,
+the national topic groups and the harvest sources of the sample servers.
+Idempotent: what exists is updated, never duplicated."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ckan import model
+from ckan.plugins import toolkit as tk
+from ckanext.harvest.logic import HarvestJobExists
+
+from ckanext.satudata.demo import dukcapil_feed, opd_files
+from ckanext.satudata.harvesters import dukcapil, spreadsheet
+from ckanext.satudata.reference import vocabularies
+
+ADMIN_NAME = "admin"
+ADMIN_EMAIL = "admin@satudata.paserkab.go.id"
+# Harvests run as a real sysadmin (ckanext.harvest.user_name): CKAN hides the
+# site user's activities, and harvested revisions belong in the activity stream.
+HARVEST_USER = "harvest"
+
+
+def _site_context() -> dict[str, Any]:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
+def ensure_harvest_user() -> None:
+    user = model.User.get(HARVEST_USER)
+    if user is None:
+        tk.get_action("user_create")(
+            _site_context(),
+            {
+                "name": HARVEST_USER,
+                "email": f"harvest@{ADMIN_EMAIL.split('@')[1]}",
+                # Never used to log in: harvests act through the API as this user.
+                "password": secrets.token_urlsafe(24),
+                "fullname": "Harvester Satu Data",
+            },
+        )
+        user = model.User.get(HARVEST_USER)
+    assert user is not None
+    user.sysadmin = True
+    model.Session.commit()
+
+
+def ensure_sysadmin(password_file: Path) -> tuple[str, str]:
+    """The demo sysadmin; its password is kept in ``password_file`` so a
+    second run prints the same credentials."""
+    password = password_file.read_text().strip() if password_file.exists() else ""
+    user = model.User.get(ADMIN_NAME)
+    if user is None or not password or not user.validate_password(password):
+        password = password or secrets.token_urlsafe(12)
+        if user is None:
+            tk.get_action("user_create")(
+                _site_context(),
+                {
+                    "name": ADMIN_NAME,
+                    "email": ADMIN_EMAIL,
+                    "password": password,
+                    "fullname": "Administrator Satu Data",
+                },
+            )
+            user = model.User.get(ADMIN_NAME)
+        else:
+            user.set_password(password)
+        password_file.parent.mkdir(parents=True, exist_ok=True)
+        password_file.write_text(password + "\n")
+        password_file.chmod(0o600)
+    assert user is not None
+    if not user.sysadmin:
+        user.sysadmin = True
+    model.Session.commit()
+    return ADMIN_NAME, password
+
+
+def demo_organizations() -> list[dict[str, Any]]:
+    text = (
+        resources.files("ckanext.satudata").joinpath("demo/organizations.yaml").read_text("utf-8")
+    )
+    return yaml.safe_load(text)
+
+
+def _upsert_group(kind: str, data: dict[str, Any]) -> str:
+    """Create or update an organization/group by name; returns created|updated."""
+    context = _site_context()
+    existing = model.Group.get(data["name"])
+    if existing is None or existing.state == "deleted":
+        if existing is not None:  # a purged name is free again
+            tk.get_action(f"{kind}_purge")(context, {"id": existing.id})
+        tk.get_action(f"{kind}_create")(context, dict(data))
+        return "created"
+    tk.get_action(f"{kind}_patch")(_site_context(), {**data, "id": existing.id})
+    return "updated"
+
+
+def load_organizations() -> dict[str, str]:
+    return {org["name"]: _upsert_group("organization", org) for org in demo_organizations()}
+
+
+def load_topic_groups() -> dict[str, str]:
+    return {
+        topic.value: _upsert_group(
+            "group",
+            {
+                "name": topic.value,
+                "title": topic.label("id"),
+                "description": ", ".join(sub.label("id") for sub in topic.children),
+            },
+        )
+        for topic in vocabularies.terms("topic")
+    }
+
+
+def upsert_harvest_source(
+    name: str, title: str, url: str, source_type: str, owner_org: str, config: dict[str, Any]
+) -> str:
+    """Create or update a harvest source by name; returns created|updated."""
+    data = {
+        "name": name,
+        "title": title,
+        "url": url,
+        "source_type": source_type,
+        "owner_org": owner_org,
+        "frequency": "MANUAL",
+        "config": json.dumps(config),
+    }
+    context = _site_context()
+    try:
+        existing = tk.get_action("harvest_source_show")(context, {"id": name})
+    except tk.ObjectNotFound:
+        # ckanext-harvest logs a spurious "Harvest source not found" ERROR while
+        # it indexes a source it has not finished creating; keep demo output clean.
+        harvest_log = logging.getLogger("ckanext.harvest.plugin")
+        level = harvest_log.level
+        harvest_log.setLevel(logging.CRITICAL)
+        try:
+            tk.get_action("harvest_source_create")(_site_context(), data)
+        finally:
+            harvest_log.setLevel(level)
+        return "created"
+    tk.get_action("harvest_source_update")(_site_context(), {**data, "id": existing["id"]})
+    return "updated"
+
+
+DUKCAPIL_SOURCE = "dukcapil-paser"
+
+
+def load_harvest_sources(
+    dukcapil_feed_url: str | None, opd_files_url: str | None
+) -> dict[str, str]:
+    """The harvest sources of the running sample servers; {name: created|updated}."""
+    sources: dict[str, str] = {}
+    if dukcapil_feed_url:
+        config = dukcapil_feed.demo_source_config(dukcapil_feed_url.rstrip("/"))
+        sources[DUKCAPIL_SOURCE] = upsert_harvest_source(
+            DUKCAPIL_SOURCE,
+            "Dukcapil: Data Kependudukan Bersih Kabupaten Paser",
+            config["releases"][-1]["url"],
+            dukcapil.SOURCE_TYPE,
+            "disdukcapil-paser",
+            config,
+        )
+    if opd_files_url:
+        for source in opd_files.demo_source_configs(opd_files_url):
+            sources[source["name"]] = upsert_harvest_source(
+                source["name"],
+                source["title"],
+                source["url"],
+                spreadsheet.SOURCE_TYPE,
+                source["owner_org"],
+                source["config"],
+            )
+    return sources
+
+
+def harvest_source_names() -> list[str]:
+    sources = tk.get_action("harvest_source_list")(_site_context(), {"only_active": True})
+    # A harvest source is a dataset of type "harvest": its name lives there.
+    return sorted(model.Package.get(source["id"]).name for source in sources)
+
+
+def run_harvest(source_name: str, timeout: float, poll: float = 2.0) -> dict[str, Any]:
+    """Run one harvest job through the Redis queue and the running gather and
+    fetch consumers (as `ckan harvester run` does), and wait for it to finish."""
+    context = _site_context()
+    source = tk.get_action("harvest_source_show")(context, {"id": source_name})
+    try:
+        job = tk.get_action("harvest_job_create")(
+            _site_context(), {"source_id": source["id"], "run": True}
+        )
+    except HarvestJobExists:  # a job is already queued or running
+        jobs = tk.get_action("harvest_job_list")(_site_context(), {"source_id": source["id"]})
+        job = next(j for j in jobs if j["status"] in ("New", "Running"))
+    deadline = time.monotonic() + timeout
+    while True:
+        # Marks finished jobs and sends new ones to the gather queue.
+        tk.get_action("harvest_jobs_run")(_site_context(), {"source_id": source["id"]})
+        job = tk.get_action("harvest_job_show")(_site_context(), {"id": job["id"]})
+        if job["status"] == "Finished":
+            return job
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                f"harvest of {source_name} still {job['status']} after {timeout:.0f} s"
+            )
+        time.sleep(poll)

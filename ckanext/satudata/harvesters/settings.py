@@ -1,0 +1,170 @@
+"""Harvest source settings, described once.
+
+Each harvester's settings are a frozen dataclass parsed once from the source's
+JSON config (``parse``). The config keys it reads are listed once, as
+``Setting`` entries beside the dataclass: the harvester refuses any other key
+(a misspelt guard setting must not be silently ignored), the reference
+(docs/harvest-sources.md, ``ckan satudata harvest settings``) is generated
+from them, and tests/harvesters/test_settings.py checks that the parser reads
+every one (each example changes the parsed settings).
+
+The fetch settings every harvester shares (timeout, retries, backoff,
+allow_private_addresses) are parsed here, into a ``net.FetchPolicy``.
+Pure Python: no CKAN import.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ckanext.satudata import net
+
+
+class HarvestConfigError(ValueError):
+    """A source configuration problem; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of a source config: what it does, and an example value that
+    differs from its default (documentation and the parser test)."""
+
+    key: str
+    doc: str
+    example: Any
+    privileged: bool = False  # only a sysadmin may set it (base.check_privileged_settings)
+
+
+# The one name, in every harvester's config, of the setting that lets a
+# source reach loopback, private or link-local addresses (sysadmins only).
+PRIVATE_ADDRESSES_KEY = "allow_private_addresses"
+
+FETCH_SETTINGS: tuple[Setting, ...] = (
+    Setting("timeout", "Seconds to wait for the server on each request (default 30).", 10),
+    Setting(
+        "retries",
+        "Further attempts after a 5xx answer or a timeout (default: the harvester's).",
+        5,
+    ),
+    Setting(
+        "backoff",
+        "Seconds before the first retry, doubling after each (default: the harvester's).",
+        0.25,
+    ),
+    Setting(
+        PRIVATE_ADDRESSES_KEY,
+        "Loopback, private and link-local hosts are refused unless true (local tests, the "
+        'demo), or a list of "host:port" exempted (one intranet server; other hosts and '
+        "redirects elsewhere stay refused).",
+        ["10.1.2.3:80"],
+        privileged=True,
+    ),
+)
+
+
+def known_keys(settings: Iterable[Setting]) -> frozenset[str]:
+    return frozenset(setting.key for setting in settings)
+
+
+def privileged_keys(settings: Iterable[Setting]) -> tuple[str, ...]:
+    return tuple(setting.key for setting in settings if setting.privileged)
+
+
+def load_config(
+    text: str | None, *, required: Iterable[str] = (), known: Collection[str] | None = None
+) -> dict[str, Any]:
+    """Parse a harvest source's JSON configuration, naming what is wrong;
+    ``known``: the settings there are (a misspelt one is an error, not a
+    setting silently ignored)."""
+    if not text or not text.strip():
+        config: Any = {}
+    else:
+        try:
+            config = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise HarvestConfigError(
+                "configuration is not valid JSON "
+                f"(line {err.lineno}, column {err.colno}: {err.msg})"
+            ) from None
+    if not isinstance(config, dict):
+        raise HarvestConfigError("configuration must be a JSON object")
+    if known is not None:
+        unknown = sorted(set(config) - set(known))
+        if unknown:
+            raise HarvestConfigError(
+                f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+    missing = [key for key in required if config.get(key) in (None, "")]
+    if missing:
+        raise HarvestConfigError(f"missing required setting(s): {', '.join(missing)}")
+    return config
+
+
+def number_setting(
+    config: Mapping[str, Any], key: str, default: float, *, whole: bool = False, zero: bool = False
+) -> Any:
+    """A positive (or, with ``zero``, non-negative) number setting; raises
+    HarvestConfigError naming it."""
+    value = config.get(key, default)
+    kind = "a whole number" if whole else "a number"
+    bound = "0 or more" if zero else "above 0"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (whole and value != int(value))
+        or value < 0
+        or (value == 0 and not zero)
+    ):
+        raise HarvestConfigError(f"{key} must be {kind} {bound}, not {value!r}")
+    return int(value) if whole else float(value)
+
+
+def private_address_setting(config: Mapping[str, Any], key: str) -> tuple[bool, tuple[str, ...]]:
+    """(allow every private address, "host:port" exempted) of a setting that is
+    false (default), true or a list of "host:port"; raises HarvestConfigError."""
+    value = config.get(key, False)
+    if isinstance(value, bool):
+        return value, ()
+    if isinstance(value, list):
+        if not all(isinstance(h, str) and re.fullmatch(r"[^:/\s]+:\d+", h) for h in value):
+            raise HarvestConfigError(
+                f'{key}: a list must hold "host:port" entries, e.g. "10.1.2.3:80"'
+            )
+        return False, tuple(h.lower() for h in value)
+    raise HarvestConfigError(f'{key} must be true, false or a list of "host:port"')
+
+
+def fetch_policy(
+    config: Mapping[str, Any],
+    *,
+    max_bytes_key: str,
+    max_bytes: int,
+    retries: int = 0,
+    backoff: float = 0.5,
+) -> net.FetchPolicy:
+    """The guarded client's policy from a source config: FETCH_SETTINGS and
+    ``max_bytes_key`` bytes; raises HarvestConfigError."""
+    allow_private, allowed_hosts = private_address_setting(config, PRIVATE_ADDRESSES_KEY)
+    return net.FetchPolicy(
+        timeout=number_setting(config, "timeout", 30.0),
+        max_bytes=number_setting(config, max_bytes_key, max_bytes, whole=True),
+        retries=number_setting(config, "retries", retries, whole=True, zero=True),
+        backoff=number_setting(config, "backoff", backoff, zero=True),
+        allow_private=allow_private,
+        allowed_private_hosts=allowed_hosts,
+    )
+
+
+def describe(title: str, settings: Sequence[Setting]) -> str:
+    """A Markdown section documenting ``settings``."""
+    lines = [f"## {title}", "", "| setting | example | what it does |", "| --- | --- | --- |"]
+    for setting in sorted(settings, key=lambda s: s.key):
+        doc = setting.doc + (" *Sysadmins only.*" if setting.privileged else "")
+        doc = doc.replace("|", r"\|")
+        example = json.dumps(setting.example, ensure_ascii=False)
+        lines.append(f"| `{setting.key}` | `{example}` | {doc} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,14 @@
+"""Auth functions of ckanext-satudata, one module per concept; the plugin
+registers what ``get_auth_functions`` collects (each module's ``__all__``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ckanext.satudata.logic.auth import validation
+
+_MODULES = (validation,)
+
+
+def get_auth_functions() -> dict[str, Any]:
+    return {name: getattr(module, name) for module in _MODULES for name in module.__all__}

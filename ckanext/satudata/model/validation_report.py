@@ -1,0 +1,94 @@
+"""Stored validation reports: table satudata_validation_report (migration
+0001_validation_report), one current report per resource."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from ckan import model
+from ckan.plugins import toolkit as tk
+from sqlalchemy.dialects import postgresql
+
+
+class ValidationReport(tk.BaseModel):
+    __tablename__ = "satudata_validation_report"
+
+    resource_id = sa.Column(sa.UnicodeText, primary_key=True)
+    package_id = sa.Column(sa.UnicodeText, nullable=False, index=True)
+    status = sa.Column(sa.Unicode(16), nullable=False)
+    source = sa.Column(sa.Unicode(16), nullable=False, server_default="upload")
+    data_standard = sa.Column(sa.UnicodeText)
+    file_hash = sa.Column(sa.Unicode(64))
+    row_count = sa.Column(sa.Integer)
+    error_count = sa.Column(sa.Integer, nullable=False, server_default="0")
+    created = sa.Column(sa.DateTime, nullable=False, server_default=sa.func.now())
+    finished = sa.Column(sa.DateTime)
+    summary = sa.Column(postgresql.JSONB, nullable=False, server_default="[]")
+    report = sa.Column(postgresql.JSONB, nullable=False, server_default="{}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "resource_id": self.resource_id,
+            "package_id": self.package_id,
+            "status": self.status,
+            "source": self.source,
+            "data_standard": self.data_standard,
+            "file_hash": self.file_hash,
+            "row_count": self.row_count,
+            "error_count": self.error_count,
+            "created": self.created.isoformat() if self.created else None,
+            "finished": self.finished.isoformat() if self.finished else None,
+            "summary": self.summary or [],
+            "report": self.report or {},
+        }
+
+    @property
+    def timestamp(self) -> datetime.datetime | None:
+        return self.finished or self.created
+
+
+def get(resource_id: str) -> ValidationReport | None:
+    return model.Session.get(ValidationReport, resource_id)
+
+
+def save(
+    resource_id: str,
+    package_id: str,
+    *,
+    status: str,
+    source: str,
+    data_standard: str | None = None,
+    file_hash: str | None = None,
+    row_count: int | None = None,
+    error_count: int = 0,
+    summary: list[dict[str, Any]] | None = None,
+    report: dict[str, Any] | None = None,
+    commit: bool = True,
+) -> ValidationReport:
+    """Insert or replace the resource's report (a re-run replaces it)."""
+    now = datetime.datetime.utcnow()
+    record = get(resource_id)
+    if record is None:
+        record = ValidationReport(resource_id=resource_id, created=now)
+        model.Session.add(record)
+    else:
+        record.created = now
+    record.package_id = package_id
+    record.status = status
+    record.source = source
+    record.data_standard = data_standard
+    record.file_hash = file_hash
+    record.row_count = row_count
+    record.error_count = error_count
+    record.summary = summary or []
+    record.report = report or {}
+    record.finished = None if status in ("pending", "running") else now
+    if commit:
+        model.Session.commit()
+    return record
+
+
+def delete(resource_id: str) -> None:
+    model.Session.query(ValidationReport).filter_by(resource_id=resource_id).delete()

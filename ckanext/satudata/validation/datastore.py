@@ -1,0 +1,166 @@
+"""Load validated resources into CKAN's DataStore, typed by their Table Schema.
+
+Only jobs.load_job calls this, queued by jobs.after_validation when a file
+passed validation; so a failed or refused file never reaches the DataStore.
+The load is idempotent: it drops the resource's table and creates it again,
+so a re-load (a corrected file, a changed standard) replaces the rows and the
+column types.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import decimal
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from ckan.lib.uploader import get_resource_uploader
+from ckan.plugins import toolkit as tk
+from frictionless import Resource, Schema
+
+from ckanext.satudata import config, net
+from ckanext.satudata.model import validation_report
+from ckanext.satudata.validation import reader
+
+log = logging.getLogger(__name__)
+
+# Table Schema type -> DataStore (PostgreSQL) column type. Types not listed
+# (object, array, geojson, duration …) are stored as text.
+DATASTORE_TYPES: dict[str, str] = {
+    "integer": "int",
+    "number": "numeric",
+    "date": "date",
+    "datetime": "timestamp",
+    "time": "time",
+    "year": "int",
+    "boolean": "bool",
+    "string": "text",
+}
+BATCH_ROWS = 5000
+
+
+def datastore_fields(table_schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """DataStore field definitions, with the standard's titles as labels."""
+    fields = []
+    for field in table_schema.get("fields", []):
+        definition: dict[str, Any] = {
+            "id": field["name"],
+            "type": DATASTORE_TYPES.get(field.get("type", "string"), "text"),
+        }
+        info = {key: field[key] for key in ("title", "description") if field.get(key)}
+        if info:
+            definition["info"] = {
+                "label": info.get("title", ""),
+                "notes": info.get("description", ""),
+            }
+        fields.append(definition)
+    return fields
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value)  # numeric column: keep every digit
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+def _typed_rows(
+    path: str, table_schema: dict[str, Any], file_format: str
+) -> Iterator[dict[str, Any]]:
+    """Rows cast by the Table Schema, read exactly as the validation engine
+    read them (same encoding, delimiter and decimal-comma handling)."""
+    limits = config.validation_limits()
+    kind = reader.preflight(path, file_format, limits)
+    if kind == "xlsx":
+        source = reader.xlsx_rows(reader.open_xlsx_sheet(path, limits))
+    else:
+        source = reader.csv_rows(path, reader.detect_csv_dialect(path, file_format))
+    names = [field["name"] for field in table_schema.get("fields", [])]
+    resource = Resource(data=source, format="inline", schema=Schema.from_descriptor(table_schema))
+    with resource:
+        for row in resource.row_stream:
+            yield {name: _json_value(row.get(name)) for name in names}
+
+
+class FileChanged(Exception):
+    """The URL now serves something other than the file that passed validation."""
+
+
+def _local_copy(resource: dict[str, Any]) -> tuple[str, bool]:
+    """Path of the resource's file and whether it is a temporary copy.
+
+    A URL is fetched again under the validation's policy and limits; its
+    content must be the very file that passed validation (same sha256), else
+    FileChanged: a file changed after validation is validated again, never
+    loaded unchecked."""
+    if resource.get("url_type") == "upload":
+        return get_resource_uploader(resource).get_path(resource["id"]), False
+    fetched = net.fetch(resource["url"], config.validation_fetch_policy())
+    record = validation_report.get(resource["id"])
+    if record is None or not record.file_hash or record.file_hash != fetched.sha256:
+        raise FileChanged(resource["url"])
+    suffix = "." + (resource.get("format") or "csv").lower()
+    handle, path = tempfile.mkstemp(suffix=suffix)
+    with os.fdopen(handle, "wb") as out:
+        out.write(fetched.content)
+    return path, True
+
+
+def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
+    """(Re)create the resource's DataStore table and fill it; returns the row
+    count. Raises FileChanged when a URL now serves another file."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    context = {"user": site_user["name"], "ignore_auth": True}
+    resource = tk.get_action("resource_show")(context, {"id": resource_id})
+    file_format = (resource.get("format") or "csv").lower()
+    try:
+        path, temporary = _local_copy(resource)
+    except net.FetchError as err:
+        log.warning("DataStore: cannot fetch %s: %s; not loaded", resource_id, err)
+        return 0
+    try:
+        with contextlib.suppress(tk.ObjectNotFound):  # first load: no table yet
+            tk.get_action("datastore_delete")(
+                dict(context), {"resource_id": resource_id, "force": True}
+            )
+        tk.get_action("datastore_create")(
+            dict(context),
+            {"resource_id": resource_id, "fields": datastore_fields(table_schema), "force": True},
+        )
+        count = 0
+        for batch in _batches(_typed_rows(path, table_schema, file_format)):
+            tk.get_action("datastore_upsert")(
+                dict(context),
+                {"resource_id": resource_id, "records": batch, "method": "insert", "force": True},
+            )
+            count += len(batch)
+    finally:
+        if temporary:
+            os.unlink(path)
+    # The preview (datatables_view) needs the table first: create the default
+    # views now; existing views are kept, so a re-load adds none.
+    tk.get_action("resource_create_default_resource_views")(
+        dict(context),
+        {
+            "resource": tk.get_action("resource_show")(dict(context), {"id": resource_id}),
+            "create_datastore_views": True,
+        },
+    )
+    log.info("DataStore: loaded %d rows into %s", count, resource_id)
+    return count

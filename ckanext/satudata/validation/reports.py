@@ -1,0 +1,75 @@
+"""Stored validation reports as the rest of CKAN sees them: an engine result
+stored for a resource, the fields resource_show adds, forgetting a deleted
+resource's report, and the report's findings in the UI language. (What
+follows a stored result, the DataStore load, is jobs.after_validation's.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ckan import model
+
+from ckanext.satudata.model import validation_report
+from ckanext.satudata.validation import engine
+
+# Fields only the engine may set; whatever a user sends for them is dropped.
+READ_ONLY_FIELDS = ("validation_status", "validation_timestamp")
+
+
+def strip_read_only(resource: dict[str, Any]) -> None:
+    for key in READ_ONLY_FIELDS:
+        resource.pop(key, None)
+
+
+def without_read_only(resource: dict[str, Any]) -> dict[str, Any]:
+    """A published resource to pass back unchanged in package_patch, without the
+    fields only the engine sets (they would otherwise land in its extras)."""
+    copy = dict(resource)
+    strip_read_only(copy)
+    return copy
+
+
+def save_result(resource: dict[str, Any], result: engine.ValidationResult, source: str) -> None:
+    """Store the report of ``resource`` (which has its id and package_id)."""
+    validation_report.save(
+        resource["id"],
+        resource["package_id"],
+        status=result.status,
+        source=source,
+        data_standard=result.standard,
+        file_hash=result.file_hash,
+        row_count=result.row_count,
+        error_count=result.error_count,
+        summary=result.summary,
+        report={"result": result.as_dict(), "frictionless": result.report},
+    )
+
+
+def save_pending(resource_id: str, package_id: str, source: str, standard: str | None) -> None:
+    validation_report.save(
+        resource_id, package_id, status="pending", source=source, data_standard=standard
+    )
+
+
+def add_to_resource(resource: dict[str, Any]) -> dict[str, Any]:
+    """IResourceController.before_resource_show: the report's status fields."""
+    record = validation_report.get(resource["id"]) if resource.get("id") else None
+    if record is None:
+        strip_read_only(resource)
+        return resource
+    resource["validation_status"] = record.status
+    stamp = record.timestamp
+    resource["validation_timestamp"] = stamp.isoformat() if stamp else None
+    return resource
+
+
+def forget(resource_id: str | None) -> None:
+    if not resource_id:
+        return
+    validation_report.delete(resource_id)
+    model.Session.commit()
+
+
+def summary_for_display(summary: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    key = "message_en" if lang == "en" else "message_id"
+    return [{**entry, "message": entry.get(key) or entry.get("message_id")} for entry in summary]
