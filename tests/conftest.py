@@ -54,3 +54,11 @@ def sdi_dataset(opd: dict) -> Callable[..., dict]:
     from sdi_data import sdi_dataset_dict
 
     return lambda **overrides: sdi_dataset_dict(**{"owner_org": opd["id"], **overrides})
+
+
+@pytest.fixture
+def auth_roles(clean_db: None) -> object:
+    """Users for an auth-matrix test (tests/auth_matrix.py)."""
+    from auth_matrix import make_auth_roles
+
+    return make_auth_roles()

@@ -46,6 +46,14 @@ def home_stats_cache_seconds() -> int:
     return int(tk.config.get("ckanext.satudata.home_stats_cache_seconds"))
 
 
+def walidata_users() -> frozenset[str]:
+    return frozenset(tk.config.get("ckanext.satudata.walidata_users"))
+
+
+def walidata_pendukung_users() -> frozenset[str]:
+    return frozenset(tk.config.get("ckanext.satudata.walidata_pendukung_users"))
+
+
 # Validation --------------------------------------------------------------------
 
 
