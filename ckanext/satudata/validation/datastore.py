@@ -20,9 +20,10 @@ from typing import Any
 
 from ckan.lib.uploader import get_resource_uploader
 from ckan.plugins import toolkit as tk
-from frictionless import Resource, Schema
+from frictionless import Schema
+from frictionless.resources import TableResource
 
-from ckanext.satudata import config, net
+from ckanext.satudata import config, contexts, net
 from ckanext.satudata.model import validation_report
 from ckanext.satudata.validation import reader
 
@@ -81,7 +82,9 @@ def _typed_rows(
     else:
         source = reader.csv_rows(path, reader.detect_csv_dialect(path, file_format))
     names = [field["name"] for field in table_schema.get("fields", [])]
-    resource = Resource(data=source, format="inline", schema=Schema.from_descriptor(table_schema))
+    resource = TableResource(
+        data=source, format="inline", schema=Schema.from_descriptor(table_schema)
+    )
     with resource:
         for row in resource.row_stream:
             yield {name: _json_value(row.get(name)) for name in names}
@@ -125,9 +128,8 @@ def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
     """(Re)create the resource's DataStore table and fill it; returns the row
     count. Raises FileChanged when a URL now serves another file."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    context = {"user": site_user["name"], "ignore_auth": True}
-    resource = tk.get_action("resource_show")(context, {"id": resource_id})
+    context = contexts.site()
+    resource = tk.get_action("resource_show")(context.copy(), {"id": resource_id})
     file_format = (resource.get("format") or "csv").lower()
     try:
         path, temporary = _local_copy(resource)
@@ -137,16 +139,16 @@ def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
     try:
         with contextlib.suppress(tk.ObjectNotFound):  # first load: no table yet
             tk.get_action("datastore_delete")(
-                dict(context), {"resource_id": resource_id, "force": True}
+                context.copy(), {"resource_id": resource_id, "force": True}
             )
         tk.get_action("datastore_create")(
-            dict(context),
+            context.copy(),
             {"resource_id": resource_id, "fields": datastore_fields(table_schema), "force": True},
         )
         count = 0
         for batch in _batches(_typed_rows(path, table_schema, file_format)):
             tk.get_action("datastore_upsert")(
-                dict(context),
+                context.copy(),
                 {"resource_id": resource_id, "records": batch, "method": "insert", "force": True},
             )
             count += len(batch)
@@ -156,9 +158,9 @@ def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
     # The preview (datatables_view) needs the table first: create the default
     # views now; existing views are kept, so a re-load adds none.
     tk.get_action("resource_create_default_resource_views")(
-        dict(context),
+        context.copy(),
         {
-            "resource": tk.get_action("resource_show")(dict(context), {"id": resource_id}),
+            "resource": tk.get_action("resource_show")(context.copy(), {"id": resource_id}),
             "create_datastore_views": True,
         },
     )

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from frictionless import Checklist, Resource, Schema
+from frictionless import Checklist, Schema
+from frictionless.resources import TableResource
 
 from ckanext.satudata.standards import registry
 from ckanext.satudata.validation import checks, guard, keys, messages, reader
@@ -204,10 +205,11 @@ def _validate(
     schema = resolve_schema(standard)
     scanner = guard.PersonalDataScanner()
     scanned = _ScannedSource(source, scanner)
-    resource = Resource(
-        data=scanned,
-        format="inline",
-        schema=without_primary_key(schema),
+    lean_schema = without_primary_key(schema)
+    resource = (
+        TableResource(data=scanned, format="inline", schema=lean_schema)
+        if lean_schema is not None
+        else TableResource(data=scanned, format="inline")  # frictionless infers it
     )
     report = resource.validate(build_checks(schema, scanner), limit_errors=error_limit)
     if not scanned.finished:

@@ -7,6 +7,7 @@ a registration date, so one test covers both. Spreadsheets mangle them: typed
 as numbers they lose the 16th digit (serial ...0) or show as 3.20101E+15.
 
 Findings name the column and sample row numbers, never a value.
+Pure Python: no CKAN import.
 """
 
 from __future__ import annotations

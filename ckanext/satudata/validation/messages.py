@@ -2,6 +2,7 @@
 
 Messages never quote cell values: a finding may sit in a column of personal
 data, and the summary is shown to everyone who can see the dataset.
+Pure Python: no CKAN import.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from typing import Any
 from ckan.plugins import toolkit as tk
 from flask import Blueprint
 
+from ckanext.satudata import contexts
 from ckanext.satudata.i18n import current_lang
 from ckanext.satudata.validation import reports
 
@@ -15,11 +16,12 @@ validation_report = Blueprint("satudata_validation", __name__)
 
 @validation_report.route("/dataset/<id>/resource/<resource_id>/validation")
 def report(id: str, resource_id: str) -> Any:
-    context = {"user": tk.current_user.name if tk.current_user else None}
     try:
-        package = tk.get_action("package_show")(context, {"id": id})
-        resource = tk.get_action("resource_show")(context, {"id": resource_id})
-        record = tk.get_action("satudata_validation_show")(context, {"resource_id": resource_id})
+        package = tk.get_action("package_show")(contexts.current_user(), {"id": id})
+        resource = tk.get_action("resource_show")(contexts.current_user(), {"id": resource_id})
+        record = tk.get_action("satudata_validation_show")(
+            contexts.current_user(), {"resource_id": resource_id}
+        )
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Not authorized to see this page"))
     except tk.ObjectNotFound:

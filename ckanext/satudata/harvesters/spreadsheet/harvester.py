@@ -47,6 +47,7 @@ from typing import Any
 
 from ckan import model
 from ckan.plugins import toolkit as tk
+from ckan.types import Context
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 
 from ckanext.satudata import config, net
@@ -364,7 +365,7 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             # The hook of a resource_create on the new dataset falls back to
             # the dataset's standard; the dataset does not exist yet here.
             current.setdefault("standar_data", package["standar_data"])
-        hook_context: dict[str, Any] = {}
+        hook_context: Context = {}
         hooks.before_change(hook_context, clean, current or None)
 
         # Resources the harvester did not write (no ROLE_KEY, e.g. a PDF a
@@ -378,10 +379,11 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             harvest_object,
             {**package, "resources": [clean, original, *kept]},
             existing,
-            {"defer_commit": True},
+            defer_commit=True,
         )
 
         written = model.Package.get(package_id)
+        assert written is not None  # committed by _write_dataset
         clean_id = next(
             r.id
             for r in written.resources
