@@ -1,5 +1,6 @@
-"""Validation engine: one function, ``validate_file(path, fmt, standard)``,
-for CKAN hooks, background jobs, harvesters and the benchmark.
+"""Validation of tables: ``validate_table(path, kind, standard)``, and the
+result every check of the gate returns (``ValidationResult``). Which files
+are tables, and how every other kind is checked, inspection.py decides.
 
 Frictionless 5 does the validation (its checks and error types); we supply the
 rows (reader.py: faster XLSX, Indonesian CSV conventions), the standard's
@@ -9,15 +10,13 @@ Pure Python: no CKAN import.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from frictionless import Checklist, Schema
+from frictionless import Checklist, Detector, Schema
 from frictionless.resources import TableResource
 
 from ckanext.satudata.standards import registry
@@ -29,15 +28,22 @@ log = logging.getLogger(__name__)
 SUCCESS, FAILURE, ERROR = "success", "failure", "error"
 SUMMARY_LIMIT = 100
 ERROR_LIMIT = 1000
+# The sample frictionless infers a schema from: at most this many cells, and
+# between these numbers of rows (its default is 100 rows).
+INFERENCE_CELLS = 10_000
+INFERENCE_MIN_ROWS, INFERENCE_MAX_ROWS = 10, 100
 # Rejections that no "store anyway" setting may override: personal data and
 # files that are unsafe to keep or to parse again.
-ALWAYS_REFUSED = frozenset({"personal-data", "zip-bomb", "xml-entities", "too-large"})
+# A kind the gate cannot read and the policy does not allow is refused too.
+ALWAYS_REFUSED = frozenset(
+    {"personal-data", "zip-bomb", "xml-entities", "too-large", "unreadable", "not-a-table"}
+)
 
 
 @dataclass
 class ValidationResult:
     status: str
-    format: str
+    format: str  # the content's kind (content.py), whatever the file's name says
     standard: str | None = None
     row_count: int | None = None
     error_count: int = 0
@@ -50,6 +56,9 @@ class ValidationResult:
     # The Table Schema the rows were checked against: the data standard's, or
     # the one frictionless inferred. The DataStore types its columns by it.
     table_schema: dict[str, Any] | None = None
+    # "table" (frictionless), "text" (its text scanned), "archive" (its
+    # members), "unchecked" (a kind nothing reads, allowed by the policy).
+    checked_as: str | None = None
 
     @property
     def valid(self) -> bool:
@@ -74,6 +83,7 @@ class ValidationResult:
             "personal_data": self.personal_data,
             "rejection": self.rejection,
             "file_hash": self.file_hash,
+            "checked_as": self.checked_as,
             "seconds": round(self.seconds, 3),
         }
 
@@ -165,52 +175,58 @@ def build_checks(schema: Schema | None, scanner: guard.PersonalDataScanner) -> C
     return keys.KeyFirstChecklist(checks=found)
 
 
-def validate_file(
-    path: str,
-    fmt: str,
-    standard: str | None = None,
-    *,
-    limits: Limits | None = None,
-    error_limit: int = ERROR_LIMIT,
-) -> ValidationResult:
-    """Validate the file at ``path`` (format ``fmt``: csv, tsv, txt, xlsx)
-    against the data standard ``standard`` (a name from registry.list_standards()),
-    or an inferred schema. Never raises for a bad file: status "error" says why."""
-    started = time.monotonic()
-    limits = limits or Limits()
-    fmt = (fmt or "").lower().lstrip(".")
-    try:
-        result = _validate(path, fmt, standard, limits, error_limit)
-    except FileRejected as err:
-        result = rejected(fmt, standard, err)
-    except registry.UnknownStandardError as err:
-        result = rejected(fmt, standard, FileRejected("internal", str(err)))
-    except Exception as err:  # a worker must survive any file
-        log.exception("validation of %s failed", path)
-        result = rejected(fmt, standard, FileRejected("internal", repr(err)[:300]))
-    with contextlib.suppress(OSError):  # the file may be gone: keep the result
-        result.file_hash = file_sha256(path)
-    result.seconds = time.monotonic() - started
-    return result
+def inference_detector(columns: int) -> Detector:
+    """Frictionless infers a schema by trying each type on every cell of a
+    sample of rows (100 by default): on a wide table that sample, not the
+    file, is most of the work. It is bounded to INFERENCE_CELLS cells, so the
+    work stays linear in the cells whatever the table's shape."""
+    rows = max(INFERENCE_MIN_ROWS, min(INFERENCE_MAX_ROWS, INFERENCE_CELLS // max(columns, 1)))
+    return Detector(sample_size=rows)
 
 
-def _validate(
-    path: str, fmt: str, standard: str | None, limits: Limits, error_limit: int
-) -> ValidationResult:
-    kind = reader.preflight(path, fmt, limits)
+def table_source(path: str, kind: str, limits: Limits) -> Callable[[], Iterator[list[Any]]]:
+    """The rows of a table file of ``kind`` (content.TABLE_KINDS): a CSV, or
+    the first sheet of a workbook. The validation and the DataStore load read
+    a file through here, so both read it the same way."""
+    if kind == "csv":
+        dialect = reader.detect_csv_dialect(path, "csv")
+        reader.check_csv_width(path, dialect, limits)
+        return reader.csv_rows(path, dialect)
+    workbook = open_checked_workbook(path, kind, limits)
+    return reader.xlsx_rows(reader.workbook_sheet(workbook, workbook.sheet_names[0], limits))
+
+
+def open_checked_workbook(path: str, kind: str, limits: Limits) -> Any:
+    """A workbook, its container checked first (zip bombs, XML entities)."""
     if kind == "xlsx":
-        source = reader.xlsx_rows(reader.open_xlsx_sheet(path, limits))
-    else:
-        source = reader.csv_rows(path, reader.detect_csv_dialect(path, fmt))
+        reader.check_xlsx_container(path, limits)
+    elif kind == "ods":
+        reader.check_archive(path, limits)
+    return reader.open_workbook(path)
+
+
+def validate_table(
+    path: str,
+    kind: str,
+    standard: str | None,
+    limits: Limits,
+    error_limit: int = ERROR_LIMIT,
+    source: Callable[[], Iterator[list[Any]]] | None = None,
+) -> ValidationResult:
+    """Validate a table file (its first sheet, for a workbook) against the
+    data standard ``standard`` or the schema frictionless infers, with the
+    personal-data guard on every raw cell; ``source``: its rows, when the
+    caller has opened the file (table_source). Raises FileRejected."""
+    source = source or table_source(path, kind, limits)
     schema = resolve_schema(standard)
     scanner = guard.PersonalDataScanner()
     scanned = _ScannedSource(source, scanner)
     lean_schema = without_primary_key(schema)
-    resource = (
-        TableResource(data=scanned, format="inline", schema=lean_schema)
-        if lean_schema is not None
-        else TableResource(data=scanned, format="inline")  # frictionless infers it
-    )
+    if lean_schema is not None:
+        resource = TableResource(data=scanned, format="inline", schema=lean_schema)
+    else:  # frictionless infers the schema, from a sample of bounded size
+        width = len(next(source(), []))
+        resource = TableResource(data=scanned, format="inline", detector=inference_detector(width))
     report = resource.validate(build_checks(schema, scanner), limit_errors=error_limit)
     if not scanned.finished:
         scanned.drain()
@@ -234,19 +250,8 @@ def _validate(
     if schema is not None:
         error_count += _explain_header(summary, schema, scanner.header)
     personal = [finding.as_dict() for finding in scanner.findings()]
-    for finding in personal:
-        message_id, message_en = messages.personal_data_message(finding)
-        summary.insert(
-            0,
-            {
-                "type": "personal-data",
-                "row": finding["rows"][0] if finding["rows"] else None,
-                "rows": finding["rows"],
-                "column": finding["column"],
-                "message_id": message_id,
-                "message_en": message_en,
-            },
-        )
+    for finding in reversed(personal):
+        summary.insert(0, personal_data_entry(finding))
         error_count += 1
     if personal:
         _scrub_values(report_dict)
@@ -262,6 +267,7 @@ def _validate(
     return ValidationResult(
         status=status,
         format=kind,
+        checked_as="table",
         standard=standard,
         row_count=row_count,
         error_count=error_count,
@@ -279,6 +285,25 @@ def _validate(
 
 
 _LABEL_ERRORS = frozenset({"missing-label", "extra-label", "incorrect-label"})
+
+
+def personal_data_entry(finding: dict[str, Any]) -> dict[str, Any]:
+    """The summary entry of a personal-data finding (guard.ColumnFinding.as_dict
+    or a text finding: {"part", "lines"}), never with a value."""
+    message_id, message_en = messages.personal_data_message(finding)
+    rows = finding.get("rows") or finding.get("lines") or []
+    entry = {
+        "type": "personal-data",
+        "row": rows[0] if rows else None,
+        "rows": rows,
+        "column": finding.get("column"),
+        "message_id": message_id,
+        "message_en": message_en,
+    }
+    for key in ("sheet", "part", "field"):
+        if finding.get(key):
+            entry[key] = finding[key]
+    return entry
 
 
 def _explain_header(summary: list[dict[str, Any]], schema: Schema, header: list[str]) -> int:

@@ -36,30 +36,29 @@ def before_change(
 ) -> None:
     """Shared by before_resource_create and before_resource_update (and the
     package_create/package_update wrappers, which pass the dataset's standard
-    from the data dict: the dataset may not exist yet)."""
+    from the data dict: the dataset may not exist yet). Every upload and every
+    new URL goes through the gate, whatever its name or format says."""
     reports.strip_read_only(resource)
     resource[_CHECKED_KEY] = _CHECKED
     carried = contexts.as_dict(context)
     carried.pop(_CONTEXT_KEY, None)
     upload = service.upload_of(resource)
     if upload is not None:
-        fmt, source = service.resource_format(resource, upload.filename), "upload"
+        declared, source = service.declared_format(resource, upload.filename), "upload"
     elif service.is_url_resource(resource):
         if current is not None and current.get("url") == resource.get("url"):
             return  # same URL: metadata edit, keep the report
-        fmt, source = service.resource_format(resource), "url"
+        declared, source = service.declared_format(resource), "url"
     else:
-        return
-    if fmt not in config.validation_formats():
         return
     standard = service.data_standard({**(current or {}), **resource}) or package_standard
     if config.validation_mode() == "async":
         carried[_CONTEXT_KEY] = {"source": source, "standard": standard, "result": None}
         return
     if source == "upload":
-        result = service.validate_upload(upload, fmt, standard)
+        result = service.inspect_upload(upload, declared, standard)
     else:
-        result = service.validate_url(resource["url"], fmt, standard)
+        result = service.inspect_url(str(resource["url"]).strip(), declared, standard)
     service.refuse_if_needed(result, "upload" if source == "upload" else "url")
     carried[_CONTEXT_KEY] = {"source": source, "standard": standard, "result": result}
 

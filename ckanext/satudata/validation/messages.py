@@ -32,25 +32,33 @@ REJECTION_MESSAGES: dict[str, tuple[str, str]] = {
         "Lembar kerja terlalu banyak baris ({rows}; batas {limit}).",
         "The worksheet has too many rows ({rows}; the limit is {limit}).",
     ),
-    "unsupported-format": (
-        "Format {format} tidak divalidasi; unggah CSV atau XLSX.",
-        "Format {format} is not validated; upload CSV or XLSX.",
-    ),
-    "format-mismatch": (
-        "Isi berkas tidak sesuai dengan formatnya ({format}); isi terdeteksi: {content}.",
-        "The file's content does not match its format ({format}); detected content: {content}.",
-    ),
-    "legacy-xls": (
-        "Berkas .xls lama (OLE) tidak didukung; simpan sebagai .xlsx atau .csv.",
-        "Legacy .xls (OLE) files are not supported; save the file as .xlsx or .csv.",
-    ),
     "not-a-table": (
-        "Berkas bukan CSV atau XLSX (isi terdeteksi: {content}).",
-        "The file is neither CSV nor XLSX (detected content: {content}).",
+        "Isi berkas bukan tabel (isi terdeteksi: {content}; dikenali dari isi berkas, bukan "
+        "dari nama atau formatnya). Unggah CSV, XLSX, XLS atau ODS.",
+        "The file's content is not a table (detected content: {content}; told by the "
+        "content, not by the file's name or format). Upload CSV, XLSX, XLS or ODS.",
+    ),
+    "unreadable": (
+        "Isi berkas ({content}) tidak dapat diperiksa dan jenis ini tidak diizinkan tanpa "
+        "pemeriksaan; unggah CSV, XLSX, ODS, PDF atau teks.",
+        "The file's content ({content}) cannot be checked and this kind is not allowed "
+        "unchecked; upload CSV, XLSX, ODS, PDF or text.",
+    ),
+    "too-many-columns": (
+        "Tabel terlalu banyak kolom ({columns}; batas {limit}).",
+        "The table has too many columns ({columns}; the limit is {limit}).",
+    ),
+    "too-many-pages": (
+        "PDF terlalu banyak halaman ({pages}; batas {limit}).",
+        "The PDF has too many pages ({pages}; the limit is {limit}).",
+    ),
+    "unreadable-pdf": (
+        "Teks PDF tidak dapat dibaca (rusak atau terenkripsi).",
+        "The PDF's text cannot be read (corrupt or encrypted).",
     ),
     "corrupt": (
-        "Berkas rusak atau bukan buku kerja XLSX yang sah.",
-        "The file is corrupt or not a valid XLSX workbook.",
+        "Berkas rusak: bukan buku kerja, dokumen atau arsip yang dapat dibaca.",
+        "The file is corrupt: not a readable workbook, document or archive.",
     ),
     "zip-bomb": (
         "Berkas ditolak: ukuran atau rasio kompresi arsip melampaui batas aman (zip bomb).",
@@ -178,7 +186,40 @@ def _region_note_id(note: str) -> str:
     return f"kode wilayah tidak dapat diterima: {translations.get(note, note)}."
 
 
+def _personal_where(finding: dict[str, Any]) -> tuple[str, str]:
+    """Where a personal-data finding is: a sheet, a document part, a metadata field."""
+    where_id, where_en = [], []
+    if finding.get("field"):
+        where_id.append(f'isian "{finding["field"]}"')
+        where_en.append(f'field "{finding["field"]}"')
+    if finding.get("sheet"):
+        where_id.append(f'lembar "{finding["sheet"]}"')
+        where_en.append(f'sheet "{finding["sheet"]}"')
+    if finding.get("part"):
+        part = str(finding["part"])
+        where_id.append(part)
+        where_en.append(part.replace("halaman ", "page "))
+    return ", ".join(where_id), ", ".join(where_en)
+
+
 def personal_data_message(finding: dict[str, Any]) -> tuple[str, str]:
+    """The message of a finding of the guard: a column (``column``, ``rows``),
+    or text (``lines``), in a sheet, document part or metadata field."""
+    where_id, where_en = _personal_where(finding)
+    if finding.get("column") is None:
+        lines = ", ".join(map(str, finding.get("lines") or []))
+        id_text = "Teks berisi nomor NIK/KK"
+        en_text = "The text holds NIK/KK numbers"
+        if where_id:
+            id_text += f" ({where_id})"
+            en_text += f" ({where_en})"
+        if lines:
+            id_text += f", baris {lines}"
+            en_text += f", line {lines}"
+        return (
+            id_text + ". Data pribadi tidak boleh dipublikasikan; tidak ada yang disimpan.",
+            en_text + ". Personal data must not be published; nothing was stored.",
+        )
     rows = ", ".join(map(str, finding.get("rows") or []))
     column = finding["column"]
     if finding["reason"] == "header":
@@ -187,6 +228,9 @@ def personal_data_message(finding: dict[str, Any]) -> tuple[str, str]:
     else:
         id_text = f'Kolom "{column}" berisi nomor NIK/KK'
         en_text = f'Column "{column}" holds NIK/KK numbers'
+    if where_id:
+        id_text += f" ({where_id})"
+        en_text += f" ({where_en})"
     if rows:
         id_text += f", mis. baris {rows}"
         en_text += f", e.g. rows {rows}"
