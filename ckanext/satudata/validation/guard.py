@@ -53,9 +53,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 # A run of digit groups joined by single spaces, dots or dashes: how NIK/KK
 # numbers are written by hand ("6401 0412 0590 0001", "6401-04-120590-0001").
 _DIGIT_RUN = re.compile(r"[0-9]+(?:[ .\-][0-9]+)*")
-# One C-speed test whether a text can hold 16 digits written that way (or
-# Excel's scientific form): most rows and texts fail it at once.
-_MAYBE_16 = re.compile(r"[0-9](?:[ .\-]?[0-9]){15}|[0-9][.,][0-9]{1,14}[eE]\+?15")
+_SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")
 _SEPARATOR = "\x1f"
 # 3.20101E+15 and 3,20101E+15: a 16-digit number in Excel's scientific form.
 _SCIENTIFIC_16 = re.compile(r"^([1-9])[.,](\d{1,14})[eE]\+?15$")
@@ -84,6 +82,17 @@ def _sixteen_digits_match(digits: str) -> str | None:
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return None
     return "weak" if digits[12:] == "0000" else "strong"
+
+
+def may_hold_nik(text: str) -> bool:
+    """One C-speed test whether a text can hold 16 digits written with
+    separators (or in Excel's scientific form): with the separators dropped,
+    such a number is 16 digits in a row. Most rows and texts fail it at once;
+    the rest are looked at closely."""
+    if "+15" in text:
+        return True
+    compact = text.replace(" ", "").replace(".", "").replace("-", "")
+    return _SIXTEEN_DIGITS.search(compact) is not None
 
 
 def sixteen_digit_numbers(text: str) -> list[str]:
@@ -135,7 +144,7 @@ def classify_cell(cell: Any) -> str | None:
     """ "strong" or "weak" if the cell can hold a NIK/KK number, else None."""
     kind = type(cell)
     if kind is str:
-        if len(cell) < 11 or _MAYBE_16.search(cell) is None:
+        if len(cell) < 11 or not may_hold_nik(cell):
             return None
         return _text_cell(cell)
     if kind is int:
@@ -153,12 +162,12 @@ def classify_cell(cell: Any) -> str | None:
 def text_lines_with_nik(text: str) -> list[int]:
     """Line numbers (1-based) of ``text`` holding a NIK/KK number. Free text
     is no spreadsheet: only an intact number (a strong match) counts."""
-    if _MAYBE_16.search(text) is None:
+    if not may_hold_nik(text):
         return []
     return [
         number
         for number, line in enumerate(text.splitlines() or [text], start=1)
-        if _MAYBE_16.search(line) is not None and classify_text(line) == "strong"
+        if may_hold_nik(line) and classify_text(line) == "strong"
     ]
 
 
@@ -235,7 +244,7 @@ class PersonalDataScanner:
         try:
             # Text rows (every CSV row): one C-speed search decides whether
             # any cell is worth a closer look.
-            if _MAYBE_16.search(_SEPARATOR.join(cells)) is None:
+            if not may_hold_nik(_SEPARATOR.join(cells)):
                 return
         except TypeError:  # typed cells (XLSX): look at each
             pass
