@@ -38,8 +38,14 @@ INFERENCE_MIN_ROWS, INFERENCE_MAX_ROWS = 10, 100
 # A kind the gate cannot read and the policy does not allow is refused too.
 ALWAYS_REFUSED = frozenset(
     {
-        "personal-data", "zip-bomb", "xml-entities", "too-large", "unreadable", "not-a-table",
-        "no-data-rows", "one-long-line",
+        "personal-data",
+        "zip-bomb",
+        "xml-entities",
+        "too-large",
+        "unreadable",
+        "not-a-table",
+        "no-data-rows",
+        "one-long-line",
     }
 )
 
