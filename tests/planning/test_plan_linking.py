@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import sqlalchemy as sa
+from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.tests.helpers import call_action
 from plan_support import DINKES, DISTAN, Plan, import_plan, items_by_id_ddd, xlsx
@@ -228,3 +230,42 @@ def test_the_walidata_edits_an_item(plan: Plan) -> None:
     assert (
         cleared["jadwal_rilis"] is None and cleared["progress"]["deadline"] == progress.UNSCHEDULED
     )
+
+
+def test_reading_a_plan_takes_the_same_queries_for_5_items_or_40(plan: Plan) -> None:
+    """Items, links, datasets and OPDs are read in one query each, however many."""
+
+    def queries(tahun: int) -> int:
+        statements: list[str] = []
+
+        def count(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        engine = model.Session.get_bind()
+        sa.event.listen(engine, "before_cursor_execute", count)
+        try:
+            service.summary(service.year_views(tahun, None, datetime.date(2025, 7, 1)))
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", count)
+        return len(statements)
+
+    for n in range(2):
+        link(
+            plan,
+            "producer",
+            f"DDD-6401-DINKES-00{n + 1}",
+            plan.roles.dataset(name=f"data-{n}")["id"],
+        )
+    small = queries(2025)
+    rows = [[f"DDD-B-{n:03d}", f"Data {n}", DINKES if n % 2 else DISTAN, "", "", "", "", "", "Tahunan", "", "", "Tidak", "", "30/06/2024"] for n in range(40)]  # fmt: skip
+    import_plan(plan.roles.name("walidata") or "", xlsx(rows), tahun=2024)
+    owner = {item["id_ddd"]: item for item in items_by_id_ddd(2024).values()}
+    for n in range(1, 40, 2):  # Dinkes' items (the producer's OPD)
+        link_2024 = call_action(
+            "satudata_daftar_data_link",
+            context=plan.roles.context("producer"),
+            id=owner[f"DDD-B-{n:03d}"]["id"],
+            package_id=plan.roles.dataset(name=f"data-2024-{n}")["id"],
+        )
+        assert link_2024["progress"]["stage"] == progress.PUBLISHED
+    assert queries(2024) == small

@@ -74,7 +74,8 @@ def _filters() -> dict[str, Any]:
     organization = service.organization(opd) if opd else None
     return {
         "given": {"opd": opd, "topik": topik, "prioritas": prioritas, "status": state},
-        "organization_id": organization.id if organization else None,
+        # An unknown OPD matches no item (rather than every item).
+        "organization_id": organization.id if organization else (opd or None),
         "topik": topik or None,
         "prioritas": {YES: True, NO: False}.get(prioritas),
         "state": state if state in progress.STATES else None,
