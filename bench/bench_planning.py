@@ -59,19 +59,23 @@ def build_plan(count: int, producers: list[str]) -> bytes:
 
 def run(count: int, datasets: int, client: Any) -> dict[str, Any]:
     from ckan.plugins import toolkit as tk
+    from ckan.types import Context
     from werkzeug.datastructures import FileStorage
 
     from ckanext.satudata.harvesters.spreadsheet import inventory
     from ckanext.satudata.planning import exporting, service
 
     site = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    context = {"user": site["name"], "ignore_auth": True}
+
+    def context() -> Context:
+        return {"user": site["name"], "ignore_auth": True}
+
     tag = secrets.token_hex(3)
     organizations = []
     for n in range(5):
         organizations.append(
             tk.get_action("organization_create")(
-                dict(context),
+                context(),
                 {"name": f"opd-plan-{tag}-{n}", "title": f"OPD Perencanaan {tag} {n}",
                  "kode_opd": "2.20.0.00.0.00.01.0000", "peran": "produsen_data",
                  "urusan": ["2.20"], "email": f"plan-{tag}-{n}@paserkab.go.id"},
@@ -81,7 +85,7 @@ def run(count: int, datasets: int, client: Any) -> dict[str, Any]:
     for n in range(datasets):
         owner = organizations[n % len(organizations)]
         tk.get_action("package_create")(
-            dict(context),
+            context(),
             {"name": f"plan-{tag}-{n}", "title": f"Indikator Sintetis {n:05d}", "notes": "Benchmark.",
              "owner_org": owner["id"], "theme": "pendukung-umum", "jenis": "statistik",
              "accessRights": "terbuka", "accrualPeriodicity": "tahunan", "periode": "tahun",
@@ -91,7 +95,7 @@ def run(count: int, datasets: int, client: Any) -> dict[str, Any]:
 
     def import_plan() -> dict[str, int]:
         return tk.get_action("satudata_daftar_data_import")(
-            dict(context),
+            context(),
             {"tahun": PLAN_YEAR, "upload": FileStorage(io.BytesIO(content), filename="plan.xlsx")},
         )
 
@@ -125,7 +129,7 @@ def run(count: int, datasets: int, client: Any) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--ini", required=True)
     parser.add_argument("-n", type=int, default=1000, help="items in the plan")
     parser.add_argument("-d", type=int, default=100, help="datasets carrying an item's ID DDD")
@@ -134,9 +138,9 @@ def main() -> None:
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
-    app = make_app(load_config(args.ini))
-    with app._wsgi_app.test_request_context():
-        print(json.dumps(run(args.n, args.d, app._wsgi_app.test_client()), indent=2))
+    flask_app = make_app(load_config(args.ini))._wsgi_app  # pyright: ignore[reportAttributeAccessIssue]
+    with flask_app.test_request_context():
+        print(json.dumps(run(args.n, args.d, flask_app.test_client()), indent=2))
 
 
 if __name__ == "__main__":
