@@ -59,23 +59,18 @@ def build_plan(count: int, producers: list[str]) -> bytes:
 
 def run(count: int, datasets: int, client: Any) -> dict[str, Any]:
     from ckan.plugins import toolkit as tk
-    from ckan.types import Context
     from werkzeug.datastructures import FileStorage
 
+    from ckanext.satudata import contexts
     from ckanext.satudata.harvesters.spreadsheet import inventory
     from ckanext.satudata.planning import exporting, service
-
-    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-
-    def context() -> Context:
-        return {"user": site["name"], "ignore_auth": True}
 
     tag = secrets.token_hex(3)
     organizations = []
     for n in range(5):
         organizations.append(
             tk.get_action("organization_create")(
-                context(),
+                contexts.site(),
                 {"name": f"opd-plan-{tag}-{n}", "title": f"OPD Perencanaan {tag} {n}",
                  "kode_opd": "2.20.0.00.0.00.01.0000", "peran": "produsen_data",
                  "urusan": ["2.20"], "email": f"plan-{tag}-{n}@paserkab.go.id"},
@@ -85,7 +80,7 @@ def run(count: int, datasets: int, client: Any) -> dict[str, Any]:
     for n in range(datasets):
         owner = organizations[n % len(organizations)]
         tk.get_action("package_create")(
-            context(),
+            contexts.site(),
             {"name": f"plan-{tag}-{n}", "title": f"Indikator Sintetis {n:05d}", "notes": "Benchmark.",
              "owner_org": owner["id"], "theme": "pendukung-umum", "jenis": "statistik",
              "accessRights": "terbuka", "accrualPeriodicity": "tahunan", "periode": "tahun",
@@ -95,7 +90,7 @@ def run(count: int, datasets: int, client: Any) -> dict[str, Any]:
 
     def import_plan() -> dict[str, int]:
         return tk.get_action("satudata_daftar_data_import")(
-            context(),
+            contexts.site(),
             {"tahun": PLAN_YEAR, "upload": FileStorage(io.BytesIO(content), filename="plan.xlsx")},
         )
 

@@ -21,6 +21,7 @@ from ckan.plugins import toolkit as tk
 from ckan.types import Context
 from flask import Blueprint, Response, request
 
+from ckanext.satudata import contexts
 from ckanext.satudata.harvesters.spreadsheet import inventory
 from ckanext.satudata.logic import roles
 from ckanext.satudata.model import daftar_data, daftar_data_link
@@ -33,11 +34,11 @@ YES, NO = "ya", "tidak"
 
 
 def _user() -> str | None:
-    return tk.current_user.name if tk.current_user and tk.current_user.is_authenticated else None
+    return contexts.current_user().get("user") or None
 
 
 def _context() -> Context:
-    return {"user": _user() or ""}
+    return contexts.current_user()
 
 
 def _today() -> datetime.date:
