@@ -11,6 +11,7 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests.helpers import call_action
 from sdi_data import sdi_dataset_dict
 
+from ckanext.satudata import contexts
 from ckanext.satudata.demo import build_opd, build_plan, opd_files
 from ckanext.satudata.demo import loader as demo
 from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES
@@ -49,7 +50,7 @@ def test_demo_plan_loads_the_daftar_data_2025_and_links_what_the_harvest_deliver
     """`ckan satudata demo plan` (after the demo harvest): a realistic 2025 plan
     of the five demo OPDs, some priority, some delivered, some late."""
     demo.load_organizations()
-    sysadmin = {"user": demo._site_context()["user"]}
+    sysadmin = {"user": contexts.site()["user"]}
     # What the demo harvest publishes: the OPD inventories' datasets carry their
     # row's ID DDD (the harvester's id_dds); the Dukcapil datasets are named
     # by family and level.
