@@ -39,6 +39,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config_: CKANConfig) -> None:
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
+        tk.add_resource("assets", "satudata")
 
     # IConfigurable
 

@@ -6,6 +6,7 @@ translates them, so API errors come in the request's language.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any
@@ -15,6 +16,7 @@ from ckan.plugins import toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.satudata import config
+from ckanext.satudata.harvesters.spreadsheet import inventory
 from ckanext.satudata.model import region
 from ckanext.satudata.reference import regions, vocabularies, years
 
@@ -31,6 +33,7 @@ __all__ = [
     "satudata_period_fits_frequency",
     "satudata_phone",
     "satudata_region_codes",
+    "satudata_release_date",
     "satudata_subtopic_in_topic",
     "satudata_topic_group_name",
     "satudata_year",
@@ -65,6 +68,21 @@ def satudata_year(value: Any, context: Context) -> Any:
             )
         )
     return year
+
+
+def satudata_release_date(value: Any, context: Context) -> Any:
+    """A planned release date (Jadwal Rilis) written as the inventory reader
+    reads it (31/03/2025, 2025-03-31, Maret 2025) -> datetime.date; empty -> None."""
+    if isinstance(value, datetime.date):
+        return value
+    if _empty(value):
+        return None
+    try:
+        return inventory.parse_release_date(str(value))
+    except ValueError:
+        raise Invalid(
+            _("Must be a date such as 31/03/2025 or Maret 2025, not {value!r}").format(value=value)
+        ) from None
 
 
 def satudata_year_not_before_start(
