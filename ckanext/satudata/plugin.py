@@ -71,8 +71,10 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
         topics.sync_topic_group(pkg_dict["id"], pkg_dict.get("theme"))
 
     def after_dataset_show(self, context: Context, pkg_dict: dict[str, Any]) -> None:
-        # Computed at every show (not stored), so the API never serves a stale state.
-        pkg_dict.update(freshness.of_dataset(pkg_dict).as_api_fields())
+        # Computed at every show (not stored), so the API never serves a stale
+        # state; datasets only (a harvest source is a package too).
+        if pkg_dict.get("type") == "dataset":
+            pkg_dict.update(freshness.of_dataset(pkg_dict).as_api_fields())
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.index_fields(pkg_dict)

@@ -365,3 +365,13 @@ def test_resources_added_by_hand_survive_a_revision(harvests: Harvests) -> None:
     kept = [r for r in resources if r["id"] == pdf["id"]]
     assert [(r["name"], r["format"]) for r in kept] == [("Metodologi DKB", "PDF")]
     assert "Riwayat revisi" in by_period(show(SEX_DATASET))["2024 Semester II"]["description"]
+
+
+def test_a_harvest_source_carries_no_dataset_freshness(harvests: Harvests) -> None:
+    """Freshness belongs to datasets: harvest_source_show and the source's
+    search entry say nothing of it."""
+    source = harvests.configure(semester="2024-S2")
+    shown = call_action("harvest_source_show", id=source["id"])
+    assert not {"freshness", "freshness_due", "freshness_last_update"} & set(shown)
+    found = call_action("package_search", fq="dataset_type:harvest", rows=5)["results"]
+    assert found and not any("freshness" in source for source in found)
