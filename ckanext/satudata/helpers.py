@@ -5,17 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from ckanext.satudata import config
 from ckanext.satudata.catalog import choices, freshness, stats
-from ckanext.satudata.i18n import current_lang
+from ckanext.satudata.harvesters.dukcapil.mapping import semester_of_label
+from ckanext.satudata.i18n import current_lang, formats
 from ckanext.satudata.reference import vocabularies
+from ckanext.satudata.standards import registry
 
 __all__ = [
+    "satudata_brand",
     "satudata_choices",
     "satudata_dataset_freshness",
+    "satudata_date",
     "satudata_freshness_label",
     "satudata_home_stats",
     "satudata_metadata_groups",
+    "satudata_number",
     "satudata_opd_summary",
+    "satudata_percent",
+    "satudata_resource_reference",
     "satudata_search_datasets",
     "satudata_standard_of",
     "satudata_vocabulary_label",
@@ -68,4 +76,48 @@ def satudata_metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
 
 def satudata_standard_of(pkg_dict: dict[str, Any], resource: dict[str, Any] | None = None) -> str:
     """Name of the data standard that applies (the resource's overrides the dataset's)."""
-    return str((resource or {}).get("standar_data") or pkg_dict.get("standar_data") or "")
+    return registry.standard_of(pkg_dict, resource)
+
+
+def satudata_number(value: float | int | None, decimals: int | None = None) -> str:
+    """A figure in the UI language: ``309.667`` (id), ``309,667`` (en)."""
+    return formats.number(value, current_lang(), decimals)
+
+
+def satudata_percent(share: float | None, decimals: int = 1) -> str:
+    """A share (0.125) in the UI language: ``12,5%`` (id), ``12.5%`` (en)."""
+    return formats.percent(share, current_lang(), decimals)
+
+
+def satudata_date(value: Any) -> str:
+    """A date in the UI language: ``1 Desember 2026`` (id), ``December 1, 2026`` (en)."""
+    return formats.date_long(value, current_lang())
+
+
+def satudata_resource_reference(resource: dict[str, Any]) -> str:
+    """When a resource's figures stand: a DKB semester's reference date, its
+    period label, else the date its data were last updated."""
+    period = resource.get("periode_data") or ""
+    semester = semester_of_label(period) if period else None
+    if semester is not None:
+        return f"{satudata_date(semester.reference_date)} ({period})"
+    if period:
+        return str(period)
+    updated = resource.get("last_modified") or resource.get("metadata_modified")
+    return satudata_date(updated) if updated else ""
+
+
+def satudata_brand() -> dict[str, str]:
+    """The portal's look: name, logo, favicon, colours, the Walidata's contact."""
+    return {
+        "name": config.portal_name(),
+        "logo": config.logo(),
+        "favicon": config.favicon(),
+        "social_image": config.social_image(),
+        "primary_color": config.primary_color(),
+        "secondary_color": config.secondary_color(),
+        "walidata": config.walidata(),
+        "address": config.walidata_address(),
+        "email": config.walidata_email(),
+        "phone": config.walidata_phone(),
+    }

@@ -21,6 +21,7 @@ from babel.numbers import format_decimal, format_percent, get_decimal_symbol, ge
 # Languages the portal offers (ckan.locales_offered); anything else is written as the default.
 FORMAT_LANGS = ("id", "en")
 _DEFAULT = "id"
+MISSING = "\u2013"  # an en dash: no figure
 
 
 def _lang(lang: str | None) -> str:
@@ -30,7 +31,7 @@ def _lang(lang: str | None) -> str:
 def number(value: float | int | None, lang: str | None, decimals: int | None = None) -> str:
     """``309667`` -> ``309.667`` (id) / ``309,667`` (en); ``None`` -> an en dash."""
     if value is None:
-        return "–"
+        return MISSING
     if decimals is None:
         pattern = "#,##0" if float(value).is_integer() else "#,##0.###"
     else:
@@ -41,7 +42,7 @@ def number(value: float | int | None, lang: str | None, decimals: int | None = N
 def percent(share: float | None, lang: str | None, decimals: int = 1) -> str:
     """A share (0.125) as ``12,5%`` (id) / ``12.5%`` (en)."""
     if share is None:
-        return "–"
+        return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
     return format_percent(share, format=pattern, locale=_lang(lang))
 
@@ -49,7 +50,7 @@ def percent(share: float | None, lang: str | None, decimals: int = 1) -> str:
 def date_long(value: dt.date | str | None, lang: str | None) -> str:
     """``2026-12-01`` -> ``1 Desember 2026`` (id) / ``December 1, 2026`` (en)."""
     if value is None or value == "":
-        return "–"
+        return MISSING
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     return format_date(value, format="long", locale=_lang(lang))
