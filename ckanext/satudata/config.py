@@ -83,6 +83,12 @@ def social_image() -> str:
     return str(tk.config.get("ckanext.satudata.social_image"))
 
 
+def core_look_settings() -> dict[str, str]:
+    """CKAN's own options that follow ours, so every core template (title, header
+    logo, favicon, "About ...") shows the tenant: ours are the one place to set them."""
+    return {"ckan.site_title": portal_name(), "ckan.site_logo": logo(), "ckan.favicon": favicon()}
+
+
 def primary_color() -> str:
     return _color("ckanext.satudata.primary_color")
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ckan.plugins import toolkit as tk
+
 from ckanext.satudata import config
 from ckanext.satudata.catalog import choices, freshness, stats
+from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.harvesters.dukcapil.mapping import semester_of_label
 from ckanext.satudata.i18n import current_lang, formats
-from ckanext.satudata.reference import vocabularies
+from ckanext.satudata.reference import regions, vocabularies
 from ckanext.satudata.standards import registry
 
 __all__ = [
@@ -25,7 +28,9 @@ __all__ = [
     "satudata_percent",
     "satudata_resource_reference",
     "satudata_search_datasets",
+    "satudata_social_image",
     "satudata_standard_of",
+    "satudata_tenant_name",
     "satudata_vocabulary_label",
 ]
 
@@ -121,3 +126,23 @@ def satudata_brand() -> dict[str, str]:
         "email": config.walidata_email(),
         "phone": config.walidata_phone(),
     }
+
+
+def satudata_social_image(pkg_dict: dict[str, Any]) -> str:
+    """Absolute URL of a dataset's social preview image: its first chart as
+    PNG (drawn on the server), else the portal's card."""
+    for resource in (pkg_dict.get("resources") or [])[:5]:
+        if not resource.get("datastore_active"):
+            continue
+        views = tk.get_action("resource_view_list")({}, {"id": resource["id"]})
+        for view in views:
+            if view["view_type"] == chart_service.VIEW_TYPE:
+                return tk.h.url_for(
+                    "satudata_charts.chart_file", view_id=view["id"], kind="png", qualified=True
+                )
+    return tk.h.url_for_static_or_external(config.social_image(), qualified=True)
+
+
+def satudata_tenant_name() -> str:
+    """The tenant's region, e.g. "Kabupaten Paser"."""
+    return regions.tenant_regions()[regions.tenant_root()].name

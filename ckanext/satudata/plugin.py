@@ -41,6 +41,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
         tk.add_resource("assets", "satudata")
+        config_.update(config.core_look_settings())
 
     # IConfigurable
 

@@ -8,9 +8,10 @@ from flask import Blueprint
 from ckanext.satudata.catalog.views import portal
 from ckanext.satudata.charts.views import charts
 from ckanext.satudata.harvesters.spreadsheet.views import spreadsheet_template
+from ckanext.satudata.population.views import population
 from ckanext.satudata.standards.views import standards
 from ckanext.satudata.validation.views import validation_report
 
 
 def get_blueprints() -> list[Blueprint]:
-    return [portal, charts, standards, spreadsheet_template, validation_report]
+    return [portal, charts, population, standards, spreadsheet_template, validation_report]
