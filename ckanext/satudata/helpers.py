@@ -10,18 +10,21 @@ from ckan.plugins import toolkit as tk
 from ckanext.satudata import config
 from ckanext.satudata.catalog import choices, freshness, stats
 from ckanext.satudata.charts import service as chart_service
+from ckanext.satudata.charts import settings as chart_settings
 from ckanext.satudata.harvesters.dukcapil.mapping import semester_of_label
 from ckanext.satudata.i18n import current_lang, formats
 from ckanext.satudata.reference import regions, vocabularies
 from ckanext.satudata.standards import registry
 
 __all__ = [
+    "datatablesview_get_language_file_path",
     "satudata_brand",
     "satudata_choices",
     "satudata_dataset_freshness",
     "satudata_date",
     "satudata_freshness_label",
     "satudata_home_stats",
+    "satudata_measure_columns",
     "satudata_metadata_groups",
     "satudata_number",
     "satudata_opd_summary",
@@ -146,3 +149,21 @@ def satudata_social_image(pkg_dict: dict[str, Any]) -> str:
 def satudata_tenant_name() -> str:
     """The tenant's region, e.g. "Kabupaten Paser"."""
     return regions.tenant_regions()[regions.tenant_root()].name
+
+
+# DataTables' Indonesian strings with Indonesian number separators (the file
+# datatables_view ships groups thousands with an apostrophe). Chained: needs
+# the datatables_view plugin, which every configuration of ours loads.
+DATATABLES_LANGUAGE_FILES = {"id": "/satudata/datatables/id.json"}
+
+
+@tk.chained_helper
+def datatablesview_get_language_file_path(next_helper: Any, lang: str) -> str:
+    if lang in DATATABLES_LANGUAGE_FILES:
+        return tk.h.url_for_static(DATATABLES_LANGUAGE_FILES[lang])
+    return next_helper(lang)
+
+
+def satudata_measure_columns(fields: list[dict[str, Any]]) -> list[str]:
+    """Columns of a DataStore table that count something (figures to format)."""
+    return chart_settings.measure_fields(fields)
