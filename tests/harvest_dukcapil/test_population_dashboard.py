@@ -150,3 +150,34 @@ def test_dashboard_is_public_for_every_role(app: Any, auth_roles: AuthRoles) -> 
         environ = {"REMOTE_USER": name} if name else {}
         response = app.get("/kependudukan", environ_overrides=environ)
         assert response.status_code == 200, role
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_redis")
+@pytest.mark.ckan_config("ckanext.satudata.population.cache_seconds", 0)
+def test_demo_harvest_shows_the_dashboard(app: Any, feed: Any, sysadmin: dict) -> None:
+    """`make demo`'s Dukcapil source (demo/loader.py, its config from
+    demo/dukcapil_feed.py) harvested through the real stages fills every chart."""
+    from ckan.tests import factories
+    from ckanext.harvest import queue
+    from harvest_support import run_job
+
+    from ckanext.satudata.demo import loader as demo
+
+    factories.Sysadmin(name="harvest")
+    queue.get_harvester("satudata_dukcapil")._user_name = None
+    demo.load_organizations()
+    assert demo.load_harvest_sources(feed.base_url, None) == {demo.DUKCAPIL_SOURCE: "created"}
+    source = call_action("harvest_source_show", id=demo.DUKCAPIL_SOURCE)
+
+    result = run_job(sysadmin["name"], source["id"], "satudata_dukcapil")
+    assert result.gather_errors == [] and result.object_errors == []
+    run_jobs()
+
+    board = figures.dashboard(None, "id")
+    assert board.semester.key == "2024-S2" and board.total == 309_667
+    assert set(board.charts) == set(figures.CHART_KEYS)
+    assert board.charts["piramida"].data.chart_type == "pyramid"
+    assert len(board.desa) == 144
+    page = app.get("/kependudukan").get_data(as_text=True)
+    assert "Piramida penduduk" in page and "309.667" in page
+    assert 'href="/kependudukan"' in app.get("/").get_data(as_text=True)  # in the main menu
