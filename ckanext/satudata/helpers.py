@@ -12,7 +12,7 @@ from ckanext.satudata.catalog import choices, freshness, stats
 from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.charts import settings as chart_settings
 from ckanext.satudata.harvesters.dukcapil.mapping import semester_of_label
-from ckanext.satudata.i18n import current_lang, formats
+from ckanext.satudata.i18n import N_, current_lang, formats
 from ckanext.satudata.reference import regions, vocabularies
 from ckanext.satudata.standards import registry
 
@@ -34,6 +34,7 @@ __all__ = [
     "satudata_social_image",
     "satudata_standard_of",
     "satudata_tenant_name",
+    "satudata_view_title",
     "satudata_vocabulary_label",
 ]
 
@@ -103,16 +104,13 @@ def satudata_date(value: Any) -> str:
 
 
 def satudata_resource_reference(resource: dict[str, Any]) -> str:
-    """When a resource's figures stand: a DKB semester's reference date, its
-    period label, else the date its data were last updated."""
+    """When a resource's figures stand: a DKB semester's reference date, else
+    its period label ("" when it has none)."""
     period = resource.get("periode_data") or ""
     semester = semester_of_label(period) if period else None
     if semester is not None:
         return f"{satudata_date(semester.reference_date)} ({period})"
-    if period:
-        return str(period)
-    updated = resource.get("last_modified") or resource.get("metadata_modified")
-    return satudata_date(updated) if updated else ""
+    return str(period)
 
 
 def satudata_brand() -> dict[str, str]:
@@ -167,3 +165,13 @@ def datatablesview_get_language_file_path(next_helper: Any, lang: str) -> str:
 def satudata_measure_columns(fields: list[dict[str, Any]]) -> list[str]:
     """Columns of a DataStore table that count something (figures to format)."""
     return chart_settings.measure_fields(fields)
+
+
+# Titles CKAN stores for the default views (written in the language of
+# whoever created them, often a background job): shown in the UI language.
+DEFAULT_VIEW_TITLES = {"Table": N_("Table"), "Chart": N_("Chart"), "Grafik": N_("Chart")}
+
+
+def satudata_view_title(view: dict[str, Any]) -> str:
+    title = str(view.get("title") or "")
+    return tk._(DEFAULT_VIEW_TITLES[title]) if title in DEFAULT_VIEW_TITLES else title

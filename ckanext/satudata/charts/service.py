@@ -108,5 +108,7 @@ def description(data: spec.ChartData, lang: str) -> str:
     return text + "."
 
 
-def vega_lite(data: spec.ChartData, lang: str, width: int | None = None) -> dict[str, Any]:
-    return spec.build(data, lang, colors(), description(data, lang), width)
+def vega_lite(
+    data: spec.ChartData, lang: str, width: int | None = None, titled: bool = False
+) -> dict[str, Any]:
+    return spec.build(data, lang, colors(), description(data, lang), width, titled)

@@ -83,8 +83,10 @@ def build(
     colors: Sequence[str],
     description: str,
     width: int | None = None,
+    titled: bool = False,
 ) -> dict[str, Any]:
-    """The Vega-Lite spec of ``data``; ``width`` None fills the container (browser)."""
+    """The Vega-Lite spec of ``data``; ``width`` None fills the container (browser);
+    ``titled`` draws the title inside (images: on a page the heading says it)."""
     number_format = _value_format(data)
     values = [{"k": c, "s": s, "v": v} for c, s, v in data.values]
     tooltip = [{"field": "k", "type": "nominal", "title": data.x_title}]
@@ -121,7 +123,7 @@ def build(
         },
         "usermeta": {"embedOptions": {"actions": False, "renderer": "svg"}},
     }
-    if data.title:
+    if titled and data.title:
         spec["title"] = {"text": data.title, "anchor": "start", "fontSize": 14}
     category_sort = list(data.categories)
 

@@ -7,6 +7,7 @@ government sites and the Command Center screens) and the chart's files
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from typing import Any
 
@@ -44,7 +45,7 @@ def file_response(data: spec.ChartData, kind: str, filename: str) -> Response:
     if kind == "csv":
         body: bytes | str = csv_bytes(data)
     else:
-        image_spec = service.vega_lite(data, current_lang(), width=spec.DEFAULT_WIDTH)
+        image_spec = service.vega_lite(data, current_lang(), width=spec.DEFAULT_WIDTH, titled=True)
         body = render.svg(image_spec) if kind == "svg" else render.png(image_spec)
     response = Response(body, mimetype=_MEDIA_TYPES[kind])
     disposition = "attachment" if tk.request.args.get("download") else "inline"
@@ -68,7 +69,11 @@ def chart_file(view_id: str, kind: str) -> Response:
     view, chart = _chart(view_id)
     if chart.data is None:
         return tk.abort(404, chart.problem)
-    return file_response(chart.data, kind, f"grafik-{view['id'][:8]}")
+    # An image stands alone: it carries a title (the resource's, without one of its own).
+    data = chart.data
+    if not data.title:
+        data = dataclasses.replace(data, title=chart.resource.get("name") or "")
+    return file_response(data, kind, f"grafik-{view['id'][:8]}")
 
 
 @charts.route("/grafik/<view_id>")
