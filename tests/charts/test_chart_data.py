@@ -9,7 +9,7 @@ import io
 from typing import Any
 
 import pytest
-from auth_matrix import AuthRoles, allowed_roles, assert_matrix
+from auth_matrix import ROLES, AuthRoles, allowed_roles, assert_matrix
 from charts_support import (
     AGAMA,
     PERIODS,
@@ -178,3 +178,31 @@ def test_private_table_figures_follow_the_resource_auth(auth_roles: AuthRoles) -
     view = chart_view_of(resource, {})
     for data in ({"resource_id": resource["id"]}, {"view_id": view["id"]}):
         assert_matrix(auth_roles, "satudata_chart_data", data, allowed=readers)
+
+
+def test_dataset_card_shows_its_chart(app: Any, opd: dict[str, Any]) -> None:
+    """The Open Graph card of a dataset: its title, and its first chart as the image."""
+    resource = make_table(opd, "penduduk_agama", AGAMA)
+    view = chart_view_of(resource, {})
+    page = app.get(f"/dataset/{resource['package_id']}").get_data(as_text=True)
+    assert f'content="http://test.ckan.net/grafik/{view["id"]}.png"' in page
+    assert 'property="og:title"' in page and 'name="twitter:card"' in page
+
+
+def test_embed_page_follows_the_resource_auth(app: Any, auth_roles: AuthRoles) -> None:
+    dataset = auth_roles.dataset(private=True, standar_data="penduduk_agama")
+    resource = make_table(None, "penduduk_agama", AGAMA, dataset=dataset)
+    view = chart_view_of(resource, {})
+    readers = allowed_roles(auth_roles, "resource_show", {"id": resource["id"]})
+    for role in ROLES:
+        name = auth_roles.name(role)
+        headers = {}
+        if name:
+            token = call_action(
+                "api_token_create", {"user": name, "ignore_auth": True}, user=name, name="uji"
+            )["token"]
+            headers = {"Authorization": token}
+        for path in (f"/grafik/{view['id']}", f"/grafik/{view['id']}.png"):
+            response = app.get(path, headers=headers)
+            expected = 200 if role in readers else 403
+            assert response.status_code == expected, (role, path, response.status_code)
