@@ -148,15 +148,23 @@ def bench_server(resource: dict[str, Any]) -> dict[str, Any]:
     raw: dict[str, Any] = {}
 
     def baseline() -> None:
-        raw["result"] = tk.get_action("datastore_search")(
-            dict(context),
-            {"resource_id": resource["id"], "limit": ROWS + 100,
-             "fields": ["nama_desa", "kecamatan", "tahun", "kunjungan", "rujukan"]},
-        )  # fmt: skip
+        # Pages of ckan.datastore.search.rows_max (32,000 by default), as a client must.
+        records: list[dict[str, Any]] = []
+        while True:
+            page = tk.get_action("datastore_search")(
+                dict(context),
+                {"resource_id": resource["id"], "limit": 32_000, "offset": len(records),
+                 "fields": ["nama_desa", "kecamatan", "tahun", "kunjungan", "rujukan"],
+                 "include_total": False},
+            )  # fmt: skip
+            records.extend(page["records"])
+            if len(page["records"]) < 32_000:
+                break
+        raw["result"] = {"records": records}
 
     baseline_seconds = median_seconds(baseline, 3)
     baseline_bytes = len(json.dumps(raw["result"]["records"]))
-    report["baseline datastore_search of the raw rows"] = {
+    report["baseline datastore_search of the raw rows (paged)"] = {
         "rows": len(raw["result"]["records"]),
         "seconds": round(baseline_seconds, 3),
         "bytes": baseline_bytes,
@@ -418,7 +426,7 @@ def main() -> None:
     report["browser"] = bench_browser()
     print(json.dumps(report, indent=2, ensure_ascii=False))
     ours = server["satudata_chart_data: bar per desa (144 bars)"]
-    baseline = server["baseline datastore_search of the raw rows"]
+    baseline = server["baseline datastore_search of the raw rows (paged)"]
     assert ours["seconds"] <= baseline["seconds"] / 10, "endpoint not 10x faster than raw rows"
     assert ours["bytes (figures + Vega-Lite spec)"] <= baseline["bytes"] / 100
 
