@@ -206,3 +206,46 @@ def test_embed_page_follows_the_resource_auth(app: Any, auth_roles: AuthRoles) -
             response = app.get(path, headers=headers)
             expected = 200 if role in readers else 403
             assert response.status_code == expected, (role, path, response.status_code)
+
+
+def test_editor_sets_a_chart_through_the_view_form(app: Any, opd: dict[str, Any]) -> None:
+    """The dataset's editor chooses type, axes, series and filter in the form."""
+    rows = [
+        {"kecamatan": kecamatan, "tahun": year, "komoditas": crop, "produksi_ton": tons}
+        for kecamatan, base in (("Long Ikis", 9000), ("Kuaro", 7000))
+        for year in (2023, 2024)
+        for crop, tons in (("Padi", base + year - 2000), ("Jagung", base // 10))
+    ]
+    resource = make_table(opd, None, rows)
+    admin = call_action("get_site_user", {"ignore_auth": True})
+    token = call_action(
+        "api_token_create", {"user": admin["name"], "ignore_auth": True},
+        user=admin["name"], name="uji",
+    )["token"]  # fmt: skip
+    headers = {"Authorization": token}
+    url = f"/dataset/{resource['package_id']}/resource/{resource['id']}/new_view"
+
+    form = app.get(url, query_string={"view_type": "satudata_chart"}, headers=headers)
+    assert form.status_code == 200
+    text = form.get_data(as_text=True)
+    assert 'id="field-chart_type"' in text and "produksi_ton" in text
+
+    app.post(
+        url + "?view_type=satudata_chart",
+        data={"view_type": "satudata_chart", "title": "Produksi per tahun", "chart_type": "line", "x": "tahun",
+              "y": "produksi_ton", "series": "kecamatan", "filters": "komoditas=Padi",
+              "chart_title": "Produksi padi", "save": ""},
+        headers=headers,
+    )  # fmt: skip
+    view = next(
+        v for v in call_action("resource_view_list", id=resource["id"])
+        if v["title"] == "Produksi per tahun"
+    )  # fmt: skip
+    assert (view["chart_type"], view["series"], view["filters"]) == (
+        "line",
+        "kecamatan",
+        "komoditas=Padi",
+    )
+    result = chart(view_id=view["id"])
+    assert result["data"]["title"] == "Produksi padi"
+    assert by_category(result)[("2024", "Kuaro")] == 7024

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 CHART_TYPES = ("bar", "line", "pyramid")
@@ -65,7 +65,6 @@ class ChartSettings:
     title: str = ""
     # Bars sorted by value (largest first) instead of the category order.
     sort_by_value: bool = False
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def check(self, fields: Sequence[Mapping[str, Any]]) -> ChartSettings:
         """This settings object, or ChartSettingsError naming what does not fit ``fields``."""

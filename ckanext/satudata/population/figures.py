@@ -275,6 +275,10 @@ def dashboard(semester_key: str | None, lang: str) -> Dashboard:
     """The dashboard of a semester (default: the latest), kept for
     ``ckanext.satudata.population.cache_seconds`` per process and language."""
     seconds = config.population_cache_seconds()
+    try:
+        semester_key = Semester.parse(semester_key).key if semester_key else None
+    except ValueError:  # not a semester (?semester=anything): the latest
+        semester_key = None
     key = (semester_key or "", lang)
     now = time.monotonic()
     if seconds > 0:
