@@ -12,24 +12,28 @@ from typing import Any
 import pytest
 from auth_matrix import ROLES, AuthRoles
 from ckan.tests.helpers import call_action
-from dukcapil_support import Harvests, releases, show
+from dukcapil_support import Harvests, show
 from jobs_support import run_jobs
 
 from ckanext.satudata.harvesters.dukcapil import mapping
-from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES, FAMILIES
+from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES
 from ckanext.satudata.population import figures
-
-FAMILY_KEYS = [*DEFAULT_FAMILIES, "kelompok_umur_jenis_kelamin"]
 
 
 @pytest.fixture
 def harvested(harvests: Harvests, clean_redis: None) -> Harvests:
-    harvests.configure(
-        releases=releases(harvests, "2024-S1", "2024-S2"),
-        families=FAMILY_KEYS,
-        levels=["kecamatan", "desa"],
-    )
-    result = harvests.run()
+    """`make demo`'s Dukcapil source (demo/loader.py, its config from
+    demo/dukcapil_feed.py: 2024-S1 and 2024-S2, kecamatan and desa, every
+    family) harvested through the real stages, loaded into the DataStore."""
+    from harvest_support import run_job
+
+    from ckanext.satudata.demo import loader as demo
+
+    assert demo.load_harvest_sources(harvests.feed.base_url, None) == {
+        demo.DUKCAPIL_SOURCE: "created"
+    }
+    source = call_action("harvest_source_show", id=demo.DUKCAPIL_SOURCE)
+    result = run_job(harvests.sysadmin["name"], source["id"], "satudata_dukcapil")
     assert result.gather_errors == [] and result.object_errors == []
     run_jobs()
     return harvests
@@ -49,7 +53,7 @@ def column_sums(rows: list[dict[str, Any]], columns: list[str]) -> dict[str, int
 
 
 @pytest.mark.ckan_config("ckanext.satudata.population.cache_seconds", 0)
-def test_dashboard_figures_equal_the_datastore_sums(harvested: Harvests) -> None:
+def test_demo_dashboard_figures_equal_the_datastore_sums(app: Any, harvested: Harvests) -> None:
     board = figures.dashboard("2024-S2", "id")
 
     sex = records("jenis_kelamin", "kecamatan", 2024, 2)
@@ -101,9 +105,7 @@ def test_dashboard_figures_equal_the_datastore_sums(harvested: Harvests) -> None
         per_kecamatan[row.kecamatan] += row.total
     assert per_kecamatan == {name: row["jumlah"] for name, row in by_kecamatan.items()}
 
-
-@pytest.mark.ckan_config("ckanext.satudata.population.cache_seconds", 0)
-def test_dashboard_pages_in_both_languages(app: Any, harvested: Harvests) -> None:
+    # The pages, in both languages (the same harvest: one is enough for the suite).
     page = app.get("/kependudukan").get_data(as_text=True)
     assert "309.667" in page and "160.276" in page
     assert "31 Desember 2024" in page
@@ -137,6 +139,8 @@ def test_dashboard_pages_in_both_languages(app: Any, harvested: Harvests) -> Non
 
     embed = app.get("/kependudukan/sematan").get_data(as_text=True)
     assert "309.667" in embed and "site-footer" not in embed
+    assert set(board.charts) == set(figures.CHART_KEYS)
+    assert 'href="/kependudukan"' in app.get("/").get_data(as_text=True)  # in the main menu
 
 
 def test_dashboard_without_harvested_data_says_so(app: Any, clean_db: None) -> None:
@@ -157,34 +161,3 @@ def test_dashboard_is_public_for_every_role(app: Any, auth_roles: AuthRoles) -> 
         response = app.get("/kependudukan", headers=headers)
         assert response.status_code == 200, role
         assert "satudata-population" in response.get_data(as_text=True)
-
-
-@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_redis")
-@pytest.mark.ckan_config("ckanext.satudata.population.cache_seconds", 0)
-def test_demo_harvest_shows_the_dashboard(app: Any, feed: Any, sysadmin: dict) -> None:
-    """`make demo`'s Dukcapil source (demo/loader.py, its config from
-    demo/dukcapil_feed.py) harvested through the real stages fills every chart."""
-    from ckan.tests import factories
-    from ckanext.harvest import queue
-    from harvest_support import run_job
-
-    from ckanext.satudata.demo import loader as demo
-
-    factories.Sysadmin(name="harvest")
-    queue.get_harvester("satudata_dukcapil")._user_name = None
-    demo.load_organizations()
-    assert demo.load_harvest_sources(feed.base_url, None) == {demo.DUKCAPIL_SOURCE: "created"}
-    source = call_action("harvest_source_show", id=demo.DUKCAPIL_SOURCE)
-
-    result = run_job(sysadmin["name"], source["id"], "satudata_dukcapil")
-    assert result.gather_errors == [] and result.object_errors == []
-    run_jobs()
-
-    board = figures.dashboard(None, "id")
-    assert board.semester.key == "2024-S2" and board.total == 309_667
-    assert set(board.charts) == set(figures.CHART_KEYS)
-    assert board.charts["piramida"].data.chart_type == "pyramid"
-    assert len(board.desa) == 144
-    page = app.get("/kependudukan").get_data(as_text=True)
-    assert "Piramida penduduk" in page and "309.667" in page
-    assert 'href="/kependudukan"' in app.get("/").get_data(as_text=True)  # in the main menu
