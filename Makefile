@@ -13,9 +13,10 @@ stop:  ## stop the demo workers and the services
 reset:  ## stop everything and delete all local data
 	bash scripts/reset.sh
 
-lint:
+lint:  ## ruff and pyright
 	.venv/bin/ruff check ckanext tests bench
 	.venv/bin/ruff format --check ckanext tests bench
+	.venv/bin/pyright
 
 i18n:  ## re-extract messages into the .pot and merge them into the id/en catalogs
 	.venv/bin/pybabel extract -F babel.cfg --sort-by-file --no-wrap --project ckanext-satudata \

@@ -8,6 +8,7 @@ import click
 
 from ckanext.satudata.catalog import search
 from ckanext.satudata.demo import loader
+from ckanext.satudata.harvesters import docs
 from ckanext.satudata.model import region
 from ckanext.satudata.reference import regions
 
@@ -52,6 +53,17 @@ def freshness_refresh() -> None:
     click.echo(f"Re-indexed {len(changed)} dataset(s) whose freshness changed")
     for name in changed:
         click.echo(f"  {name}")
+
+
+@satudata.group("harvest")
+def harvest_group() -> None:
+    """Harvest sources."""
+
+
+@harvest_group.command("settings")
+def harvest_settings() -> None:
+    """Print the reference of every harvest source setting (Markdown)."""
+    click.echo(docs.reference(), nl=False)
 
 
 @satudata.group("demo")

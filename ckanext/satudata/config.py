@@ -132,8 +132,16 @@ def validation_on_failure() -> OnFailure:
 
 
 def validation_formats() -> frozenset[str]:
+    """Table kinds (told by content) validated as tables."""
     return frozenset(
         value.lower() for value in tk.config.get("ckanext.satudata.validation.formats")
+    )
+
+
+def validation_unchecked_kinds() -> frozenset[str]:
+    """Content kinds nothing can read that may still be stored."""
+    return frozenset(
+        value.lower() for value in tk.config.get("ckanext.satudata.validation.unchecked_kinds")
     )
 
 
@@ -147,6 +155,7 @@ def validation_limits() -> Limits:
         ),
         max_zip_entries=int(tk.config.get("ckanext.satudata.validation.max_zip_entries")),
         max_rows=int(tk.config.get("ckanext.satudata.validation.max_rows")),
+        max_columns=int(tk.config.get("ckanext.satudata.validation.max_columns")),
     )
 
 

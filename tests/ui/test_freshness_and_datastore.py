@@ -146,7 +146,9 @@ def test_only_a_passed_validation_queues_a_typed_load(sdi_dataset: Any, sysadmin
         jobs.after_validation(resource, failed, "upload")
     assert queue.jobs == []
 
-    passed = engine.ValidationResult(status=engine.SUCCESS, format="csv", table_schema=TYPED_SCHEMA)
+    passed = engine.ValidationResult(
+        status=engine.SUCCESS, format="csv", table_schema=TYPED_SCHEMA, checked_as="table"
+    )
     jobs.after_validation(resource, passed, "upload")
 
     (job,) = queue.jobs

@@ -13,11 +13,13 @@ Serves, on 127.0.0.1::
     /_control?...                    switch faults and the correction (see Faults)
 
 Run: ``python -m ckanext.satudata.demo.dukcapil_feed --port 8765``.
+Pure Python: no CKAN import.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import functools
 import io
 import json
@@ -30,6 +32,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from openpyxl import Workbook
 
 from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES
 from ckanext.satudata.reference import regions
@@ -226,7 +230,9 @@ class Faults:
     revised: set[str] = field(default_factory=set)  # semesters served corrected
 
     def reset(self) -> None:
-        self.__init__()  # type: ignore[misc]
+        fresh = Faults()
+        for name in vars(fresh):
+            setattr(self, name, getattr(fresh, name))
 
 
 class FeedState:
@@ -284,7 +290,7 @@ def spreadsheet_rows(release: Release) -> tuple[list[str], list[list[Any]]]:
 
 
 class Handler(BaseHTTPRequestHandler):
-    server: FeedServer
+    server: FeedServer  # pyright: ignore[reportIncompatibleVariableOverride] (the server it runs in)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -357,16 +363,12 @@ class Handler(BaseHTTPRequestHandler):
         state = self.server.state
         header, rows = spreadsheet_rows(state.release(semester, semester in state.faults.revised))
         if kind == "csv":
-            import csv
-
             buffer = io.StringIO()
             writer = csv.writer(buffer, delimiter=";")
             writer.writerow(header)
             writer.writerows(rows)
             self._send(200, buffer.getvalue().encode("utf-8"), "text/csv")
             return
-        from openpyxl import Workbook
-
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("DKB")
         sheet.append(header)
@@ -452,7 +454,7 @@ def demo_source_config(base_url: str, organization: str = "disdukcapil-paser") -
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)

@@ -17,6 +17,7 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.harvest.logic import HarvestJobExists
 
+from ckanext.satudata import contexts
 from ckanext.satudata.demo import dukcapil_feed, opd_files
 from ckanext.satudata.harvesters import dukcapil, spreadsheet
 from ckanext.satudata.reference import vocabularies
@@ -28,16 +29,11 @@ ADMIN_EMAIL = "admin@satudata.paserkab.go.id"
 HARVEST_USER = "harvest"
 
 
-def _site_context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
-
-
 def ensure_harvest_user() -> None:
     user = model.User.get(HARVEST_USER)
     if user is None:
         tk.get_action("user_create")(
-            _site_context(),
+            contexts.site(),
             {
                 "name": HARVEST_USER,
                 "email": f"harvest@{ADMIN_EMAIL.split('@')[1]}",
@@ -61,7 +57,7 @@ def ensure_sysadmin(password_file: Path) -> tuple[str, str]:
         password = password or secrets.token_urlsafe(12)
         if user is None:
             tk.get_action("user_create")(
-                _site_context(),
+                contexts.site(),
                 {
                     "name": ADMIN_NAME,
                     "email": ADMIN_EMAIL,
@@ -71,7 +67,7 @@ def ensure_sysadmin(password_file: Path) -> tuple[str, str]:
             )
             user = model.User.get(ADMIN_NAME)
         else:
-            user.set_password(password)
+            user.password = password
         password_file.parent.mkdir(parents=True, exist_ok=True)
         password_file.write_text(password + "\n")
         password_file.chmod(0o600)
@@ -91,14 +87,14 @@ def demo_organizations() -> list[dict[str, Any]]:
 
 def _upsert_group(kind: str, data: dict[str, Any]) -> str:
     """Create or update an organization/group by name; returns created|updated."""
-    context = _site_context()
+    context = contexts.site()
     existing = model.Group.get(data["name"])
     if existing is None or existing.state == "deleted":
         if existing is not None:  # a purged name is free again
             tk.get_action(f"{kind}_purge")(context, {"id": existing.id})
         tk.get_action(f"{kind}_create")(context, dict(data))
         return "created"
-    tk.get_action(f"{kind}_patch")(_site_context(), {**data, "id": existing.id})
+    tk.get_action(f"{kind}_patch")(contexts.site(), {**data, "id": existing.id})
     return "updated"
 
 
@@ -133,7 +129,7 @@ def upsert_harvest_source(
         "frequency": "MANUAL",
         "config": json.dumps(config),
     }
-    context = _site_context()
+    context = contexts.site()
     try:
         existing = tk.get_action("harvest_source_show")(context, {"id": name})
     except tk.ObjectNotFound:
@@ -143,11 +139,11 @@ def upsert_harvest_source(
         level = harvest_log.level
         harvest_log.setLevel(logging.CRITICAL)
         try:
-            tk.get_action("harvest_source_create")(_site_context(), data)
+            tk.get_action("harvest_source_create")(contexts.site(), data)
         finally:
             harvest_log.setLevel(level)
         return "created"
-    tk.get_action("harvest_source_update")(_site_context(), {**data, "id": existing["id"]})
+    tk.get_action("harvest_source_update")(contexts.site(), {**data, "id": existing["id"]})
     return "updated"
 
 
@@ -171,40 +167,41 @@ def load_harvest_sources(
         )
     if opd_files_url:
         for source in opd_files.demo_source_configs(opd_files_url):
-            sources[source["name"]] = upsert_harvest_source(
-                source["name"],
-                source["title"],
-                source["url"],
+            sources[source.name] = upsert_harvest_source(
+                source.name,
+                source.title,
+                source.url,
                 spreadsheet.SOURCE_TYPE,
-                source["owner_org"],
-                source["config"],
+                source.owner_org,
+                source.config,
             )
     return sources
 
 
 def harvest_source_names() -> list[str]:
-    sources = tk.get_action("harvest_source_list")(_site_context(), {"only_active": True})
+    sources = tk.get_action("harvest_source_list")(contexts.site(), {"only_active": True})
     # A harvest source is a dataset of type "harvest": its name lives there.
-    return sorted(model.Package.get(source["id"]).name for source in sources)
+    packages = (model.Package.get(source["id"]) for source in sources)
+    return sorted(package.name for package in packages if package is not None)
 
 
 def run_harvest(source_name: str, timeout: float, poll: float = 2.0) -> dict[str, Any]:
     """Run one harvest job through the Redis queue and the running gather and
     fetch consumers (as `ckan harvester run` does), and wait for it to finish."""
-    context = _site_context()
+    context = contexts.site()
     source = tk.get_action("harvest_source_show")(context, {"id": source_name})
     try:
         job = tk.get_action("harvest_job_create")(
-            _site_context(), {"source_id": source["id"], "run": True}
+            contexts.site(), {"source_id": source["id"], "run": True}
         )
     except HarvestJobExists:  # a job is already queued or running
-        jobs = tk.get_action("harvest_job_list")(_site_context(), {"source_id": source["id"]})
+        jobs = tk.get_action("harvest_job_list")(contexts.site(), {"source_id": source["id"]})
         job = next(j for j in jobs if j["status"] in ("New", "Running"))
     deadline = time.monotonic() + timeout
     while True:
         # Marks finished jobs and sends new ones to the gather queue.
-        tk.get_action("harvest_jobs_run")(_site_context(), {"source_id": source["id"]})
-        job = tk.get_action("harvest_job_show")(_site_context(), {"id": job["id"]})
+        tk.get_action("harvest_jobs_run")(contexts.site(), {"source_id": source["id"]})
+        job = tk.get_action("harvest_job_show")(contexts.site(), {"id": job["id"]})
         if job["status"] == "Finished":
             return job
         if time.monotonic() > deadline:

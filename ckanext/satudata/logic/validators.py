@@ -75,7 +75,7 @@ def satudata_year_not_before_start(
     if _empty(end) or _empty(start) or errors.get(key):
         return
     try:
-        if int(end) < int(start):
+        if int(str(end)) < int(str(start)):
             errors[key].append(
                 _("Last year {end} is before the first year {start}").format(end=end, start=start)
             )
@@ -182,7 +182,7 @@ def satudata_subtopic_in_topic(
     subtopic, topic = data.get(key), _sibling(data, key, "theme")
     if _empty(subtopic) or _empty(topic) or errors.get(key):
         return
-    owner = vocabularies.topic_of_subtopic(subtopic)
+    owner = vocabularies.topic_of_subtopic(str(subtopic))
     if owner != topic:
         errors[key].append(
             _("Sub-topic {subtopic!r} belongs to topic {owner!r}, not {topic!r}").format(

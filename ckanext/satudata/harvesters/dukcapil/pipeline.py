@@ -1,6 +1,7 @@
 """One release, end to end without CKAN: read -> collect -> check -> tables.
 
 Used by the harvester's gather stage and by bench/bench_dukcapil.py.
+Pure Python: no CKAN import.
 """
 
 from __future__ import annotations

@@ -5,13 +5,12 @@ Records arrive page by page (ArcGIS layers) or as one sheet (Disdukcapil
 spreadsheet). Each record is reduced at once to a compact ``RegionRow`` (code,
 name, the integer counts the families need) so a national feed of ~83,000
 records x ~120 fields never sits in memory as dicts. The personal-data guard
-runs on the whole raw record before it is reduced. Pure Python.
+runs on the whole raw record before it is reduced. Pure Python: no CKAN import.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +40,6 @@ IDENTITY_KEYS = frozenset(
 )
 
 # A 16-digit run inside a longer text value, checked with the guard's rule.
-_SIXTEEN_DIGITS_RE = re.compile(r"(?<!\d)\d{16}(?!\d)")
 MAX_REPORTED_ISSUES = 50
 
 
@@ -103,6 +101,9 @@ class SemesterData:
         return "\n".join(lines)
 
 
+_PERSONAL_FIELD = "individual-level field (NIK/KK/KTP) in an aggregate feed"
+
+
 def _personal_data_issue(code: str, key: str, value: Any) -> Issue | None:
     """An issue when ``key``/``value`` looks like individual-level data.
 
@@ -112,12 +113,10 @@ def _personal_data_issue(code: str, key: str, value: Any) -> Issue | None:
     either kind, strong or weak, is enough.
     """
     if guard.header_is_personal(key):
-        return Issue(code, str(key), "individual-level field (NIK/KK/KTP) in an aggregate feed")
-    hit = value is not None and guard.classify_cell(value) is not None
-    if not hit and type(value) is str and len(value) > 16:
-        # A number inside a text value ("NIK 6401...").
-        hit = any(guard.classify_cell(m) for m in _SIXTEEN_DIGITS_RE.findall(value))
-    if hit:
+        return Issue(code, str(key), _PERSONAL_FIELD)
+    # A record is one row: one match of either kind, strong or weak, is
+    # enough (a number inside a text value too: "NIK 6401 0412 …").
+    if value is not None and guard.classify_cell(value) is not None:
         return Issue(code, str(key), "16-digit identifier (NIK/KK-like) in an aggregate feed")
     return None
 
@@ -253,7 +252,7 @@ class RecordCollector:
             if name_hit is None:
                 name_hit = verdicts[key] = _personal_data_issue(code, key, None) is not None
             if name_hit:
-                self.data.add_issue(_personal_data_issue(code, key, None))  # type: ignore[arg-type]
+                self.data.add_issue(Issue(code, str(key), _PERSONAL_FIELD))
                 continue
             value_type = type(value)
             # Fast path: small ints and short strings cannot be 16-digit identifiers.

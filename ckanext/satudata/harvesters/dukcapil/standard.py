@@ -3,7 +3,7 @@
 A *family* is one dataset ("Jumlah Penduduk menurut Jenis Kelamin"): a tidy
 table with one row per region x semester whose columns follow one of our data
 standards (``standards/tables/<standard>.json``), each column read from one
-Dukcapil record key. Pure Python.
+Dukcapil record key. Pure Python: no CKAN import.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Generated from the inventory columns (inventory.COLUMNS) and the controlled
 vocabularies (vocabularies.py), so it always matches what the harvester
 accepts: one header row, a dropdown (data validation) on every vocabulary
 column fed from a hidden "Kosakata" sheet, an example row, and a sheet of
-instructions. Pure Python (openpyxl): no CKAN import.
+instructions. Pure Python: no CKAN import (openpyxl only).
 """
 
 from __future__ import annotations
