@@ -8,6 +8,7 @@ from typing import Any
 from ckan.plugins import toolkit as tk
 from ckan.types import Context
 
+from ckanext.satudata import contexts
 from ckanext.satudata.charts import query, service
 from ckanext.satudata.charts.settings import CHART_TYPES, COLUMNS, PERIOD, PERIOD_PARTS
 from ckanext.satudata.charts.settings import measure_fields as _measure_fields
@@ -35,7 +36,7 @@ def can_view(data_dict: dict[str, Any]) -> bool:
     if not resource.get("datastore_active"):
         return False
     try:
-        fields = query.table_fields({"ignore_auth": True}, resource["id"])
+        fields = query.table_fields(contexts.site(), resource["id"])
     except tk.ObjectNotFound:
         return False
     return bool(_measure_fields(fields))

@@ -14,7 +14,7 @@ from typing import Any
 from ckan.plugins import toolkit as tk
 from flask import Blueprint, Response
 
-from ckanext.satudata import exports
+from ckanext.satudata import contexts, exports
 from ckanext.satudata.charts import render, service, spec
 from ckanext.satudata.i18n import current_lang
 
@@ -55,9 +55,8 @@ def file_response(data: spec.ChartData, kind: str, filename: str) -> Response:
 
 
 def _chart(view_id: str) -> tuple[dict[str, Any], service.Chart]:
-    context: Any = {"user": tk.current_user.name if tk.current_user else ""}
     try:
-        return service.chart_of_view(context, view_id)
+        return service.chart_of_view(contexts.current_user(), view_id)
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Chart not found"))
     except tk.NotAuthorized:

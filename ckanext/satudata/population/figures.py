@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ckan.plugins import toolkit as tk
-from ckan.types import Context
 
-from ckanext.satudata import config
+from ckanext.satudata import config, contexts
 from ckanext.satudata.charts import query, rules
 from ckanext.satudata.charts.settings import COLUMNS, PERIOD, ChartSettings
 from ckanext.satudata.charts.spec import ChartData
@@ -97,16 +96,12 @@ class Dashboard:
         return (self.total - self.previous_total) / self.previous_total
 
 
-def _site_context() -> Context:
-    return {"ignore_auth": False, "user": ""}
-
-
 def _table(family: str, level: str) -> Table | None:
     """The public all-semesters table of a family, None when not published."""
     root = regions.tenant_regions()[regions.tenant_root()]
     name = mapping.dataset_name(FAMILIES[family], level, root.name)
     try:
-        dataset = tk.get_action("package_show")(_site_context(), {"id": name})
+        dataset = tk.get_action("package_show")(contexts.public(), {"id": name})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return None
     if (dataset.get("organization") or {}).get("name") != config.population_organization():
@@ -122,7 +117,7 @@ def _table(family: str, level: str) -> Table | None:
     if resource is None:
         return None
     try:
-        fields = query.table_fields(_site_context(), resource["id"])
+        fields = query.table_fields(contexts.public(), resource["id"])
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return None
     return Table(family, level, dataset, resource, fields)
