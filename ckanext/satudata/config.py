@@ -46,6 +46,10 @@ def home_stats_cache_seconds() -> int:
     return int(tk.config.get("ckanext.satudata.home_stats_cache_seconds"))
 
 
+def catalog_licence() -> str:
+    return str(tk.config.get("ckanext.satudata.catalog_licence"))
+
+
 def walidata_users() -> frozenset[str]:
     return frozenset(tk.config.get("ckanext.satudata.walidata_users"))
 
