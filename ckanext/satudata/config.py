@@ -58,6 +58,14 @@ def walidata_pendukung_users() -> frozenset[str]:
     return frozenset(tk.config.get("ckanext.satudata.walidata_pendukung_users"))
 
 
+# Interoperability --------------------------------------------------------------
+
+
+def pelita_token() -> str:
+    """The Bearer token Portal Pelita callers must send; empty: the API is open."""
+    return str(tk.config.get("ckanext.satudata.pelita.token") or "")
+
+
 # Validation --------------------------------------------------------------------
 
 

@@ -8,9 +8,10 @@ from flask import Blueprint
 from ckanext.satudata.catalog.views import portal
 from ckanext.satudata.harvesters.spreadsheet.views import spreadsheet_template
 from ckanext.satudata.interop.schemes import schemes
+from ckanext.satudata.interop.views import pelita_api
 from ckanext.satudata.standards.views import standards
 from ckanext.satudata.validation.views import validation_report
 
 
 def get_blueprints() -> list[Blueprint]:
-    return [portal, standards, spreadsheet_template, validation_report, schemes]
+    return [portal, standards, spreadsheet_template, validation_report, schemes, pelita_api]

@@ -230,6 +230,12 @@ def file_format(fmt: str | None) -> vocabularies.Term | None:
     return vocabularies.get("file_format", (fmt or "").strip().lower().lstrip(".") or None)
 
 
+def file_format_of_file_type(iri: str) -> vocabularies.Term | None:
+    """The file_format term of an EU file-type IRI (the MQA reads formats so)."""
+    code = iri.removeprefix(str(EU_FILE_TYPE))
+    return next((t for t in vocabularies.terms("file_format") if t.extra.get("eu") == code), None)
+
+
 def file_type_iri(fmt: str | None) -> URIRef | None:
     term = file_format(fmt)
     return EU_FILE_TYPE[term.extra["eu"]] if term is not None and term.extra.get("eu") else None

@@ -18,3 +18,10 @@ def resource_reference(
         "resource_id": [not_empty, unicode_safe],
         "async": [ignore_missing, boolean_validator],
     }
+
+
+@validator_args
+def dataset_reference(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    """``id`` (a dataset's id or name, required) of the interoperability actions;
+    the calls' own query parameters are checked by interop/pelita.py."""
+    return {"id": [not_empty, unicode_safe]}

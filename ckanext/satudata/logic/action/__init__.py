@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.action import dataset, validation
+from ckanext.satudata.logic.action import dataset, interop, validation
 
-_MODULES = (dataset, validation)
+_MODULES = (dataset, interop, validation)
 
 
 def get_actions() -> dict[str, Any]:
