@@ -89,6 +89,8 @@ say "Loading demo content"
 say "Harvesting the demo sources through the harvest queue"
 "$CKAN" -c "$INI" satudata demo harvest
 
+say "DCAT-AP 3 catalogue: http://127.0.0.1:$CKAN_PORT/catalog.ttl"
+say "Portal Pelita API:   http://127.0.0.1:$CKAN_PORT/api/pelita/v1.3/dataset (OpenAPI: /api/pelita/v1.3/openapi.json)"
 say "Serving CKAN on http://127.0.0.1:$CKAN_PORT (Ctrl-C to stop; 'make stop' stops the services)"
 # No reloader or debugger: this is a demo, not a development server.
 exec "$CKAN" -c "$INI" run -H 127.0.0.1 -p "$CKAN_PORT" --disable-reloader --disable-debugger --threaded

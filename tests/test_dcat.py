@@ -109,6 +109,21 @@ def test_round_trip_through_the_dcat_parser(app, sysadmin, dataset) -> None:
         assert parsed_resource[field] == resource[field], field
 
 
+def test_a_plain_dcat_ap_3_parser_keeps_the_licence(app, sysadmin, dataset) -> None:
+    """A CKAN without our profile matches a distribution's licence by its title."""
+    call_action(
+        "resource_create",
+        context={"user": sysadmin["name"]},
+        package_id=dataset["id"],
+        url="https://example.org/penduduk-2024.csv",
+        format="CSV",
+    )
+    parser = RDFParser(profiles=["euro_dcat_ap_3"])
+    parser.parse(app.get(f"/dataset/{dataset['id']}.ttl").body, _format="turtle")
+    (parsed,) = list(parser.datasets())
+    assert parsed["license_id"] == "cc-by"
+
+
 def test_dcat_ap_2_profiles_stay_available(app, dataset) -> None:
     body = app.get(f"/dataset/{dataset['id']}.ttl?profiles=euro_dcat_ap_2,satudata_sdi_2").body
     graph = _graph(body, "turtle")
