@@ -13,7 +13,8 @@ from typing import Any
 
 import live_site
 import pytest
-from interop_support import DemoPortal, populate_demo_portal
+
+from interop.interop_support import DemoPortal, populate_demo_portal
 
 
 @pytest.fixture(scope="package")

@@ -6,12 +6,14 @@ and one harvest source of type ``dcat_rdf`` (ckanext-dcat, reading
 Run by tests/interop/test_harvest_round_trip.py in a process of its own (a
 CKAN process has one configuration)::
 
-    python second_site.py --ini SITE.ini --harvester dcat_rdf --url URL --out result.json
+    python second_site.py --ini SITE.ini --out results.json dcat_rdf=URL ckan=URL
 
-It empties the site, creates what a national operator creates (a sysadmin,
-the topic groups, an organization for the regional portal, the harvest
-source), runs one harvest job through ckanext-harvest's own stages and writes
-every harvested dataset (package_show) and the job's errors as JSON."""
+For each harvester in turn it empties the site, creates what a national
+operator creates (a sysadmin, the topic groups, an organization for the
+regional portal, the harvest source), runs one harvest job through
+ckanext-harvest's own stages and records every harvested dataset
+(package_show), the validation reports and the job's errors; the results,
+by harvester, are written as JSON."""
 
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ SOURCE_CONFIGS: dict[str, dict[str, Any]] = {
 
 def harvest(harvester: str, url: str) -> dict[str, Any]:
     import live_site
+    from ckan.lib import search
     from ckan.plugins import toolkit as tk
     from harvest_support import run_job
 
@@ -67,6 +70,7 @@ def harvest(harvester: str, url: str) -> dict[str, Any]:
         },
     )
     result = run_job(loader.HARVEST_USER, source["id"], harvester)
+    search.commit()  # the site indexes without a commit per dataset
     found = tk.get_action("package_search")(
         dict(site), {"rows": 1000, "include_private": True, "fq": "dataset_type:dataset"}
     )["results"]
@@ -93,18 +97,23 @@ def harvest(harvester: str, url: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ini", required=True)
-    parser.add_argument("--harvester", choices=sorted(SOURCE_CONFIGS), required=True)
-    parser.add_argument("--url", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("sources", nargs="+", metavar="HARVESTER=URL")
     args = parser.parse_args()
+    sources = dict(source.split("=", 1) for source in args.sources)
+    unknown = set(sources) - set(SOURCE_CONFIGS)
+    if unknown:
+        parser.error(f"unknown harvester(s): {', '.join(sorted(unknown))}")
 
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
     app = make_app(load_config(args.ini))
+    results = {}
     with app._wsgi_app.test_request_context():  # as the `ckan` command runs its commands
-        result = harvest(args.harvester, args.url)
-    Path(args.out).write_text(json.dumps(result, indent=1, default=str))
+        for harvester, url in sources.items():
+            results[harvester] = harvest(harvester, url)
+    Path(args.out).write_text(json.dumps(results, indent=1, default=str))
 
 
 if __name__ == "__main__":

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 import rdflib
-from interop_support import LIVE_LOGS, DemoPortal, Findings, get, shapes_graph, validate
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ckanext.satudata.reference import regions, vocabularies
+from interop.interop_support import LIVE_LOGS, DemoPortal, Findings, get, shapes_graph, validate
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 import rdflib
-from interop_support import DemoPortal, get, shapes_graph, validate
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ckanext.satudata.interop import mqa
+from interop.interop_support import DemoPortal, get, shapes_graph, validate
 
 DCAT_AP_3 = "releases/3.0.0/shacl/dcat-ap-SHACL.ttl"
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")

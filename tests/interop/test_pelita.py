@@ -11,12 +11,12 @@ from typing import Any
 
 import jsonschema
 import pytest
-from interop_support import LIVE_LOGS, DemoPortal, get
 from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from ckanext.satudata.interop import pelita
+from interop.interop_support import LIVE_LOGS, DemoPortal, get
 
 BASE = "/api/pelita/v1.3"
 AGAMA = "jumlah-penduduk-menurut-agama-per-kecamatan-kabupaten-paser"

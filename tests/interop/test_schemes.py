@@ -4,10 +4,10 @@ the DCAT export resolves to its concept, in Indonesian and English."""
 from __future__ import annotations
 
 import rdflib
-from interop_support import get, shapes_graph, validate
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ckanext.satudata.reference import regions, vocabularies
+from interop.interop_support import get, shapes_graph, validate
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 
