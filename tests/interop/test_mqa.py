@@ -4,6 +4,7 @@ DCAT-AP compliance rule held against the official SHACL shapes."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ckanext.satudata.interop import mqa
-from interop.interop_support import DemoPortal, get, shapes_graph, validate
+from interop.interop_support import LIVE_LOGS, DemoPortal, get, shapes_graph, validate
 
 DCAT_AP_3 = "releases/3.0.0/shacl/dcat-ap-SHACL.ttl"
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
@@ -40,6 +41,7 @@ def test_dimensions_add_up_to_405() -> None:
 
 
 def test_every_demo_dataset_through_the_action(portal_url: str, demo_portal: DemoPortal) -> None:
+    scores = {}
     for dataset in demo_portal.datasets:
         answer = get(f"{portal_url}/api/3/action/satudata_mqa_show?id={dataset['name']}")
         assert answer.status == 200, answer.body[:300]
@@ -55,6 +57,13 @@ def test_every_demo_dataset_through_the_action(portal_url: str, demo_portal: Dem
         assert points["licence_vocabulary"] == 10 and points["access_rights_vocabulary"] == 5
         assert points["rights"] == 0  # no dct:rights statement in the SDI metadata
         assert result["rating"] in ("good", "excellent")
+        scores[dataset["name"]] = {
+            "score": result["score"],
+            "rating": result["rating"],
+            **{d["dimension"]: d["points"] for d in result["dimensions"]},
+        }
+    LIVE_LOGS.mkdir(exist_ok=True)
+    (LIVE_LOGS / "mqa-scores.json").write_text(json.dumps(scores, indent=2))
 
 
 def test_compliance_rule_agrees_with_the_official_shapes(

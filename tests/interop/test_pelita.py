@@ -115,9 +115,13 @@ def test_detail_has_columns_and_rows_from_the_datastore(
     assert {"kode_wilayah", "nama_wilayah", "tahun", "semester", "islam"} <= set(columns)
     assert columns["kode_wilayah"]["label"] == "Kode Wilayah"
     assert columns["islam"]["tipe"] == "int4"
+    # The table of every semester, its rows of 2024: both semesters.
+    assert not table.get("tahun")
     rows = detail["baris"]
     assert 0 < len(rows) <= 25
     assert {row["tahun"] for row in rows} == {2024}
+    assert {row["semester"] for row in rows} == {1, 2}
+    assert body["meta"]["total"] == 20  # 10 kecamatan x 2 semesters
     assert all(row["kode_wilayah"].startswith("64.01.") for row in rows)
     assert body["meta"]["total"] >= len(rows)
     LIVE_LOGS.mkdir(exist_ok=True)

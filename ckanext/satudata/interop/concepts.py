@@ -11,7 +11,8 @@ DCAT-AP export points at.
   from the codes our vocabularies carry, and a description (type, labels,
   scheme) so a validator needs no import to check them.
 
-Pure: rdflib and the reference data only; the site URL is passed in.
+Pure Python: no CKAN import (rdflib and the reference data only; the site
+URL is passed in).
 """
 
 from __future__ import annotations

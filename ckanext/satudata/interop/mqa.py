@@ -14,7 +14,7 @@ tests/interop/test_mqa.py holds it against the official SHACL shapes.
 Accessibility is asked of a caller-given function (``Reachable``): the CKAN
 side knows which URLs are our own stored files.
 
-Pure: rdflib, the reference vocabularies and concepts; no CKAN import.
+Pure Python: no CKAN import (rdflib, the reference vocabularies and concepts).
 The quality-score work (issue 16) builds on ``assess``.
 """
 

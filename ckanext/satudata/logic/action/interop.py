@@ -100,8 +100,9 @@ def _public_dataset(reference: str) -> dict[str, Any]:
 
 
 def _table_resource(dataset: dict[str, Any], tahun: int | None) -> dict[str, Any] | None:
-    """The DataStore table the detail call reads: the one of the asked year,
-    else a table of every period (no year of its own), else the newest."""
+    """The DataStore table the detail call reads: a table of every period (no
+    year of its own: its rows are filtered by year), else the one of the asked
+    year, else the newest."""
     tables = [r for r in dataset.get("resources", []) if r.get("datastore_active")]
     if not tables:
         return None
@@ -109,8 +110,8 @@ def _table_resource(dataset: dict[str, Any], tahun: int | None) -> dict[str, Any
     def rank(resource: dict[str, Any]) -> tuple[int, int, str]:
         year = resource.get("tahun")
         return (
-            1 if tahun is not None and year == tahun else 0,
             1 if year in (None, "") else 0,
+            1 if tahun is not None and str(year) == str(tahun) else 0,
             str(resource.get("created") or ""),
         )
 
