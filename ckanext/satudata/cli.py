@@ -8,6 +8,7 @@ import click
 
 from ckanext.satudata.catalog import search
 from ckanext.satudata.demo import loader
+from ckanext.satudata.harvesters import docs
 from ckanext.satudata.model import region
 from ckanext.satudata.reference import regions
 
@@ -54,6 +55,17 @@ def freshness_refresh() -> None:
         click.echo(f"  {name}")
 
 
+@satudata.group("harvest")
+def harvest_group() -> None:
+    """Harvest sources."""
+
+
+@harvest_group.command("settings")
+def harvest_settings() -> None:
+    """Print the reference of every harvest source setting (Markdown)."""
+    click.echo(docs.reference(), nl=False)
+
+
 @satudata.group("demo")
 def demo_group() -> None:
     """Demo content."""
@@ -93,6 +105,19 @@ def demo_harvest(sources: tuple[str, ...], timeout: float) -> None:
         stats = job.get("stats") or {}
         summary = ", ".join(f"{count} {kind}" for kind, count in sorted(stats.items()) if count)
         click.echo(f"{source}: {summary or 'nothing to do'}")
+
+
+@demo_group.command("plan")
+def demo_plan() -> None:
+    """Load the demo Daftar Data 2025 and link what the demo harvest delivered
+    (run after `ckan satudata demo harvest`)."""
+    result = loader.load_plan()
+    click.echo(
+        f"Daftar Data {result['tahun']}: {result['items']} items ({result['created']} created, "
+        f"{result['updated']} updated, {result['removed']} removed); "
+        f"{result['linked']} datasets linked by their ID DDD, "
+        f"{result['linked_by_hand']} Dukcapil datasets linked by hand"
+    )
 
 
 def _counts(results: dict[str, str]) -> str:

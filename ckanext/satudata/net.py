@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import json
 import socket
 import threading
 import time
@@ -110,7 +111,7 @@ class _CheckedConnect:
     allow, resolved and checked here (the host name still goes to TLS for SNI
     and certificate checks)."""
 
-    host: str
+    # What the urllib3 connection it is mixed into provides (host: a property there).
     port: int
     timeout: Any
     source_address: Any
@@ -120,9 +121,12 @@ class _CheckedConnect:
         super().__init__(*args, **kwargs)
         self.address_rules = address_rules
 
+    def _host(self) -> str:
+        return str(getattr(self, "host"))  # noqa: B009 (the connection's property)
+
     def _new_conn(self) -> socket.socket:
         error: OSError | None = None
-        for _family, address in self.address_rules.addresses(self.host, self.port):
+        for _family, address in self.address_rules.addresses(self._host(), self.port):
             try:
                 return urllib3_connection.create_connection(
                     (address, self.port),
@@ -132,10 +136,11 @@ class _CheckedConnect:
                 )
             except TimeoutError as err:
                 raise ConnectTimeoutError(
-                    self, f"Connection to {self.host} timed out (connect timeout={self.timeout})"
+                    self, f"Connection to {self._host()} timed out (connect timeout={self.timeout})"
                 ) from err
             except OSError as err:
                 error = err
+        # urllib3 types the first argument as its own connection class: this is one.
         raise NewConnectionError(self, f"Failed to establish a new connection: {error}")  # type: ignore[arg-type]
 
 
@@ -148,11 +153,11 @@ class _CheckedHTTPSConnection(_CheckedConnect, HTTPSConnection):
 
 
 class _CheckedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _CheckedHTTPConnection
+    ConnectionCls = _CheckedHTTPConnection  # pyright: ignore[reportAssignmentType] (urllib3 types it by protocol)
 
 
 class _CheckedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _CheckedHTTPSConnection
+    ConnectionCls = _CheckedHTTPSConnection  # pyright: ignore[reportAssignmentType] (as above)
 
 
 class _CheckedPoolManager(PoolManager):
@@ -256,8 +261,6 @@ class FetchResult:
         return Validators.of(self.headers)
 
     def json(self) -> Any:
-        import json
-
         return json.loads(self.content)
 
 

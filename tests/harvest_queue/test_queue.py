@@ -18,10 +18,7 @@ from ckan.tests.helpers import call_action
 from file_server import FileServer
 
 from ckanext.satudata.demo import loader as demo
-from ckanext.satudata.demo.dukcapil_feed import FeedServer, demo_source_config
-from ckanext.satudata.demo.opd_files import demo_source_configs
-from ckanext.satudata.harvesters.dukcapil import SOURCE_TYPE as DUKCAPIL
-from ckanext.satudata.harvesters.spreadsheet import SOURCE_TYPE as SPREADSHEET
+from ckanext.satudata.demo.dukcapil_feed import FeedServer
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -56,33 +53,13 @@ def consumers(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture
 def demo_sources(make_opd, servers) -> list[str]:
-    """The demo OPDs and harvest sources (the same code `make demo` runs)."""
+    """The demo OPDs and harvest sources (the same code `make demo` runs); their names."""
     files, feed = servers
     for org in demo.demo_organizations():
         if org["name"] in {"dinkes-paser", "disdikbud-paser", "distan-paser", "disdukcapil-paser"}:
             make_opd(org["name"], org["title"])
     demo.ensure_harvest_user()
-    names = []
-    for source in demo_source_configs(files.base_url):
-        demo.upsert_harvest_source(
-            source["name"],
-            source["title"],
-            source["url"],
-            SPREADSHEET,
-            source["owner_org"],
-            source["config"],
-        )
-        names.append(source["name"])
-    config = demo_source_config(feed.base_url)
-    demo.upsert_harvest_source(
-        "dukcapil-paser",
-        "Dukcapil Paser",
-        config["releases"][-1]["url"],
-        DUKCAPIL,
-        "disdukcapil-paser",
-        config,
-    )
-    return [*names, "dukcapil-paser"]
+    return sorted(demo.load_harvest_sources(feed.base_url, files.base_url))
 
 
 def _dataset_names(org: str) -> set[str]:

@@ -542,7 +542,7 @@ def test_personal_data_is_reported_by_position_never_by_value(
     assert result.statuses() == ["added", "errored"]
     [error] = result.object_errors
     assert "inventory row 4: data file nik.xlsx holds personal data" in error
-    assert "sheet 'Data', column 4, rows 3" in error
+    assert 'Column "kolom 4" holds NIK/KK numbers (sheet "Data"), e.g. rows 3' in error
     assert NIK not in error and NIK[:12] not in error
     assert NIK not in caplog.text
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import collections
 import hashlib
 import json
-import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -51,27 +50,13 @@ OFFICIAL_SHAPES = {
         "5e9a0969bfc18e142dfd2884a61c394022dea7f26e986740cee58fc98d150467"
     ),
 }
-SHAPES_ENV = "SATUDATA_DCAT_AP_SHAPES"
-
-
-def shapes_dir() -> Path:
-    """Where the official shapes are: $SATUDATA_DCAT_AP_SHAPES, the shared
-    folder beside the repository (shared/dcat-ap-shacl), or tests/interop/shapes."""
-    candidates = [Path(os.environ[SHAPES_ENV])] if os.environ.get(SHAPES_ENV) else []
-    candidates += [REPO.parent / "shared" / "dcat-ap-shacl", HERE / "shapes"]
-    for candidate in candidates:
-        if all((candidate / path).is_file() for path in OFFICIAL_SHAPES):
-            return candidate
-    raise FileNotFoundError(
-        "The official DCAT-AP SHACL shapes are not in any of "
-        + ", ".join(str(c) for c in candidates)
-        + " (tests/interop/shapes/README.md lists the files)"
-    )
+# Vendored as test data with their licence (tests/interop/shapes/README.md).
+SHAPES_DIR = HERE / "shapes"
 
 
 def shapes_graph(*paths: str) -> rdflib.Graph:
     """The official shapes files ``paths`` in one graph, each checked unmodified."""
-    folder = shapes_dir()
+    folder = SHAPES_DIR
     graph = rdflib.Graph()
     for path in paths:
         content = (folder / path).read_bytes()

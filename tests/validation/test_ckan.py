@@ -252,7 +252,7 @@ def test_headerless_nik_file_never_echoes_the_numbers(sysadmin, dataset) -> None
 
     from ckanext.satudata.validation import engine, jobs, service
 
-    result = service.validate_upload(upload(content, "x.csv"), "csv", STANDARD)
+    result = service.inspect_upload(upload(content, "x.csv"), "csv", STANDARD)
     assert result.personal_data and result.personal_data[0]["column"] == "kolom 3"
     stored = str(result.as_dict()) + str(result.report) + str(result.summary)
     assert not any(nik[:12] in stored for nik in niks)

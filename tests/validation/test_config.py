@@ -16,7 +16,8 @@ from ckanext.satudata import config
 @pytest.mark.usefixtures("with_plugins")
 def test_declared_defaults_apply() -> None:
     assert (config.validation_mode(), config.validation_on_failure()) == ("sync", "reject")
-    assert config.validation_formats() == {"csv", "tsv", "xlsx"}
+    assert config.validation_formats() == {"csv", "xlsx", "xls", "ods"}
+    assert config.validation_unchecked_kinds() == {"png", "jpeg", "gif", "webp", "tiff", "bmp"}
     limits = config.validation_limits()
     assert (limits.max_bytes, limits.max_rows) == (50 * config.MB, 2_000_000)
     policy = config.validation_fetch_policy()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from frictionless import Resource, Schema
@@ -20,7 +21,7 @@ from validation_files import (
 
 from ckanext.satudata.standards import registry as standards
 from ckanext.satudata.validation import guard
-from ckanext.satudata.validation.engine import validate_file
+from ckanext.satudata.validation.inspection import Policy, inspect_file
 from ckanext.satudata.validation.reader import Limits
 
 STANDARD = "penduduk_jenis_kelamin"
@@ -46,7 +47,7 @@ def test_registry_lists_the_standards_with_titles() -> None:
 def test_valid_table_passes(tmp_path: Path, fmt: str) -> None:
     rows = good_rows()
     content = csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows)
-    result = validate_file(write(tmp_path, f"ok.{fmt}", content), fmt, STANDARD)
+    result = inspect_file(write(tmp_path, f"ok.{fmt}", content), fmt, STANDARD)
     assert result.status == "success", result.summary
     assert result.row_count == len(rows)
     assert result.error_count == 0
@@ -58,7 +59,7 @@ def test_valid_table_passes(tmp_path: Path, fmt: str) -> None:
 def test_each_error_class_has_row_and_column(tmp_path: Path, fmt: str, kind: str) -> None:
     header, rows, row_number, column = with_error(kind)
     content = csv_bytes(rows, header) if fmt == "csv" else xlsx_bytes(rows, header)
-    result = validate_file(write(tmp_path, f"bad.{fmt}", content), fmt, STANDARD)
+    result = inspect_file(write(tmp_path, f"bad.{fmt}", content), fmt, STANDARD)
     assert result.status == "failure"
     entry = result.summary[0]
     assert entry["type"] == ERROR_KINDS[kind]
@@ -78,14 +79,14 @@ def test_indonesian_csv_semicolon_decimal_comma_and_cp1252(tmp_path: Path) -> No
         ["64.01.06", "Pasir Belengkong", "2024", "Penduduk", "1.234.567", "jiwa"],
     ]
     content = csv_bytes(rows, header, delimiter=";", encoding="cp1252")
-    result = validate_file(write(tmp_path, "id.csv", content), "csv", "indikator_wilayah_tahun")
+    result = inspect_file(write(tmp_path, "id.csv", content), "csv", "indikator_wilayah_tahun")
     assert result.status == "success", result.summary
     assert result.row_count == 3
 
 
 def test_inferred_schema_still_reports_structure_errors(tmp_path: Path) -> None:
     content = b"a,b,c\n1,2,3\n4,5,6,7\n8,9\n"
-    result = validate_file(write(tmp_path, "x.csv", content), "csv", None)
+    result = inspect_file(write(tmp_path, "x.csv", content), "csv", None)
     assert result.status == "failure"
     assert [(e["type"], e["row"]) for e in result.summary] == [
         ("extra-cell", 3),
@@ -101,7 +102,7 @@ def test_nik_column_is_found_with_rows_but_without_values(tmp_path: Path) -> Non
         ["Rina", "6401046403850002", 6],
     ]
     content = csv_bytes(rows, ["nama", "nomor", "umur"])
-    result = validate_file(write(tmp_path, "p.csv", content), "csv", None)
+    result = inspect_file(write(tmp_path, "p.csv", content), "csv", None)
     assert result.status == "failure"
     assert result.personal_data == [
         {"column": "nomor", "column_number": 2, "reason": "values", "rows": [2, 3, 5], "matches": 3}
@@ -115,14 +116,14 @@ def test_nik_typed_as_numbers_in_xlsx_is_found(tmp_path: Path) -> None:
     # As Excel keeps them: 15 significant digits (last digit lost) or scientific text.
     rows = [[1, 3201014501900000], [2, 6401045501900000], [3, "3.20101E+15"], [4, 6401046403850000]]
     content = xlsx_bytes(rows, ["no", "nomor_penduduk"])
-    result = validate_file(write(tmp_path, "p.xlsx", content), "xlsx", None)
+    result = inspect_file(write(tmp_path, "p.xlsx", content), "xlsx", None)
     assert [f["column"] for f in result.personal_data] == ["nomor_penduduk"]
     assert result.personal_data[0]["rows"] == [2, 3, 4, 5]
 
 
 def test_header_naming_an_identifier_is_personal_data(tmp_path: Path) -> None:
     content = csv_bytes([["Budi", ""]], ["nama", "No. KK"])
-    result = validate_file(write(tmp_path, "h.csv", content), "csv", None)
+    result = inspect_file(write(tmp_path, "h.csv", content), "csv", None)
     assert [(f["column"], f["reason"]) for f in result.personal_data] == [("No. KK", "header")]
 
 
@@ -154,12 +155,12 @@ def test_aggregate_count_of_families_is_not_personal() -> None:
     [
         ("empty.csv", b"", "csv", "empty"),
         ("blank.csv", b"\n\n  \n", "csv", "empty"),
-        ("wrong.xlsx", b"a,b\n1,2\n", "xlsx", "format-mismatch"),
-        ("zip.csv", None, "csv", "format-mismatch"),
+        ("page.csv", b"<!DOCTYPE html><html><body>Login</body></html>", "csv", "not-a-table"),
         ("corrupt.xlsx", None, "xlsx", "corrupt"),
         ("bomb.xlsx", None, "xlsx", "zip-bomb"),
         ("entities.xlsx", None, "xlsx", "xml-entities"),
-        ("doc.pdf", b"%PDF-1.4", "pdf", "unsupported-format"),
+        ("doc.pdf", b"%PDF-1.4", "pdf", "unreadable-pdf"),
+        ("photo.bin", b"\x00\x01binary\x00" * 10, "", "unreadable"),
     ],
 )
 def test_bad_files_get_a_clear_error(
@@ -167,20 +168,30 @@ def test_bad_files_get_a_clear_error(
 ) -> None:
     if content is None:
         content = {
-            "zip.csv": xlsx_bytes(good_rows()),
             "corrupt.xlsx": corrupt_xlsx(),
             "bomb.xlsx": zip_bomb_xlsx(),
             "entities.xlsx": entity_xlsx(),
         }[name]
-    result = validate_file(write(tmp_path, name, content), fmt, None)
+    result = inspect_file(write(tmp_path, name, content), fmt, None)
     assert result.status == "error"
     assert result.rejection == code
     assert result.summary[0]["message_id"] and result.summary[0]["message_en"]
 
 
+@pytest.mark.parametrize(
+    ("name", "fmt", "build", "kind"),
+    [("wrong.xlsx", "xlsx", csv_bytes, "csv"), ("zip.csv", "csv", xlsx_bytes, "xlsx")],
+)
+def test_the_content_decides_not_the_name(
+    tmp_path: Path, name: str, fmt: str, build: Any, kind: str
+) -> None:
+    result = inspect_file(write(tmp_path, name, build(good_rows())), fmt, STANDARD)
+    assert (result.status, result.format, result.checked_as) == ("success", kind, "table")
+
+
 def test_oversize_file_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "big.csv", csv_bytes(good_rows()))
-    result = validate_file(path, "csv", None, limits=Limits(max_bytes=100))
+    result = inspect_file(path, "csv", None, policy=Policy(limits=Limits(max_bytes=100)))
     assert (result.status, result.rejection) == ("error", "too-large")
 
 
@@ -194,7 +205,7 @@ def test_findings_match_plain_frictionless(tmp_path: Path, fmt: str) -> None:
     path = write(tmp_path, f"e.{fmt}", content)
     schema = standards.load_standard(STANDARD)
     plain = Resource(path=f"e.{fmt}", basepath=str(tmp_path), schema=schema).validate()
-    ours = validate_file(path, fmt, STANDARD)
+    ours = inspect_file(path, fmt, STANDARD)
 
     def key(errors: list[dict]) -> list[tuple]:
         return [(e["type"], e.get("rowNumber"), e.get("fieldName")) for e in errors]

@@ -15,7 +15,8 @@ from validation_files import HEADER, csv_bytes, good_rows
 
 from ckanext.satudata.standards import registry as standards
 from ckanext.satudata.validation import keys
-from ckanext.satudata.validation.engine import validate_file, without_primary_key
+from ckanext.satudata.validation.engine import without_primary_key
+from ckanext.satudata.validation.inspection import inspect_file
 
 STANDARD = "penduduk_jenis_kelamin"
 KEY = "kode_wilayah, tahun, semester"
@@ -37,7 +38,7 @@ def test_duplicates_are_reported_with_row_and_key_columns(tmp_path: Path) -> Non
     rows = good_rows()
     rows.append(list(rows[0]))  # row len(rows) + 1 repeats row 2
     rows.append(list(rows[3]))
-    result = validate_file(write(tmp_path, "d.csv", csv_bytes(rows)), "csv", STANDARD)
+    result = inspect_file(write(tmp_path, "d.csv", csv_bytes(rows)), "csv", STANDARD)
     assert result.status == "failure"
     count = len(rows)
     assert key_findings(result) == [("primary-key", count, KEY), ("primary-key", count + 1, KEY)]
@@ -54,11 +55,11 @@ def test_composite_key_needs_every_part_equal(tmp_path: Path) -> None:
     rows = good_rows()[:3]
     rows.append([*rows[0][:2], 2023, *rows[0][3:]])  # other year: a different key
     rows.append([*rows[0][:3], 1, *rows[0][4:]])  # other semester: a different key
-    result = validate_file(write(tmp_path, "c.csv", csv_bytes(rows)), "csv", STANDARD)
+    result = inspect_file(write(tmp_path, "c.csv", csv_bytes(rows)), "csv", STANDARD)
     assert result.status == "success", result.summary
     rows.append(list(rows[3]))  # repeats the 2023 row (row 5) as row 7
     rows.append(list(rows[0]))  # row 8 repeats row 2
-    result = validate_file(write(tmp_path, "c.csv", csv_bytes(rows)), "csv", STANDARD)
+    result = inspect_file(write(tmp_path, "c.csv", csv_bytes(rows)), "csv", STANDARD)
     assert key_findings(result) == [("primary-key", 7, KEY), ("primary-key", 8, KEY)]
     notes = [e["note"] for e in result.report["tasks"][0]["errors"]]
     assert notes == [
@@ -70,7 +71,7 @@ def test_composite_key_needs_every_part_equal(tmp_path: Path) -> None:
 def test_a_key_seen_three_times_points_to_the_previous_row(tmp_path: Path) -> None:
     rows = good_rows()[:2]
     rows += [list(rows[0]), list(rows[0])]
-    result = validate_file(write(tmp_path, "t.csv", csv_bytes(rows)), "csv", STANDARD)
+    result = inspect_file(write(tmp_path, "t.csv", csv_bytes(rows)), "csv", STANDARD)
     notes = [(e["rowNumber"], e["note"]) for e in result.report["tasks"][0]["errors"]]
     assert notes == [
         (4, "the same as in the row at position 2"),

@@ -161,8 +161,8 @@ def test_resource_actions_validate_once(sysadmin, dataset, monkeypatch) -> None:
     from ckanext.satudata.validation import service
 
     calls = []
-    real = service.validate_upload
-    monkeypatch.setattr(service, "validate_upload", lambda *a: calls.append(1) or real(*a))
+    real = service.inspect_upload
+    monkeypatch.setattr(service, "inspect_upload", lambda *a: calls.append(1) or real(*a))
     call_action(
         "resource_create",
         context={"user": sysadmin["name"]},

@@ -59,9 +59,9 @@ def test_grids_of_every_sheet_with_merged_ranges() -> None:
     ("content", "code", "english"),
     [
         (b"  \r\n", "empty", "The file is empty."),
-        (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "legacy-xls", "save the file as .xlsx or .csv"),
-        (b"\x7fELF\x00\x00\x01", "not-a-table", "neither CSV nor XLSX (detected content: binary)"),
-        (b"PK\x03\x04 broken", "corrupt", "not a valid XLSX workbook"),
+        (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "corrupt", "corrupt: not a readable"),
+        (b"\x7fELF\x00\x00\x01", "not-a-table", "not a table (detected content: binary"),
+        (b"PK\x03\x04 broken", "corrupt", "corrupt: not a readable"),
     ],
 )
 def test_files_that_are_no_table_are_refused_with_a_reason(

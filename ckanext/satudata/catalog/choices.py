@@ -1,6 +1,7 @@
 """Choices of the schemas' vocabulary fields, with labels in every UI
 language: what scheming's ``choices_helper`` (helpers.satudata_choices), the
-schema API (logic/action/dataset.py) and the facet labels (search.py) show."""
+schema API (logic/action/dataset.py) and the facet labels (search.py) show.
+Pure Python: no CKAN import."""
 
 from __future__ import annotations
 

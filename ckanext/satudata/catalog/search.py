@@ -24,6 +24,7 @@ from ckan.lib.search.common import make_connection
 from ckan.plugins import toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
 
+from ckanext.satudata import contexts
 from ckanext.satudata.catalog import choices, freshness, stats
 from ckanext.satudata.i18n import N_, current_lang
 from ckanext.satudata.interop import pelita
@@ -100,8 +101,9 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     # The indexed state goes stale as days pass without a change to the dataset:
     # `ckan satudata freshness refresh` (daily, refresh_freshness) re-indexes
     # what changed; package_show computes it afresh on every call.
-    validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
-    pkg_dict.update(freshness.of_dataset(validated).as_api_fields())
+    if pkg_dict.get("type") == "dataset":  # not harvest sources
+        validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+        pkg_dict.update(freshness.of_dataset(validated).as_api_fields())
     return pkg_dict
 
 
@@ -195,13 +197,13 @@ def refresh_freshness() -> list[str]:
     """Re-index the datasets whose freshness changed since they were indexed
     (compared with the state computed now); returns their names."""
     indexed = _indexed_freshness()
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     changed = []
     for package_id, state in indexed.items():
         package = model.Package.get(package_id)
         if package is None or package.state != "active":
             continue
-        context = {"user": site_user["name"], "use_cache": False}  # from the database, not Solr
+        context = contexts.site()
+        context["use_cache"] = False  # from the database, not Solr
         shown = tk.get_action("package_show")(context, {"id": package_id})
         if shown.get("freshness") != state:
             rebuild(package_id)

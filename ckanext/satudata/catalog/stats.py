@@ -14,7 +14,7 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-from ckanext.satudata import config
+from ckanext.satudata import config, contexts
 from ckanext.satudata.catalog import freshness
 from ckanext.satudata.model import region
 from ckanext.satudata.reference import vocabularies
@@ -41,11 +41,6 @@ def freshness_labels() -> dict[str, str]:
 
 def search(**data_dict: Any) -> dict[str, Any]:
     return tk.get_action("package_search")({}, data_dict)
-
-
-def _public() -> dict[str, Any]:
-    """The context of an anonymous visitor: what everyone may see."""
-    return {"user": ""}
 
 
 # (time.monotonic() of computing, the figures) of this process's home page.
@@ -87,13 +82,15 @@ def home_stats() -> dict[str, Any]:
 
 def _public_home_stats() -> dict[str, Any]:
     def public_search(**data_dict: Any) -> dict[str, Any]:
-        return tk.get_action("package_search")(_public(), data_dict)
+        return tk.get_action("package_search")(contexts.public(), data_dict)
 
     latest = public_search(rows=1, sort="metadata_modified desc")
     organizations = tk.get_action("organization_list")(
-        _public(), {"all_fields": True, "sort": "package_count desc"}
+        contexts.public(), {"all_fields": True, "sort": "package_count desc"}
     )
-    topics = tk.get_action("group_list")(_public(), {"all_fields": True, "sort": "title asc"})
+    topics = tk.get_action("group_list")(
+        contexts.public(), {"all_fields": True, "sort": "title asc"}
+    )
     return {
         "datasets": latest["count"],
         "opds": len(organizations),

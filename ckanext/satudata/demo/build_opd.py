@@ -7,13 +7,16 @@ Dinas Pertanian rice sheet is deliberately messy (title rows, merged two-level
 header, blank rows, numbers typed as text in the Indonesian convention, a
 totals row, a source note and a second sheet). The files are committed; run
 ``python -m ckanext.satudata.demo.build_opd`` to rebuild them.
+Pure Python: no CKAN import.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -35,14 +38,14 @@ def _inventory_row(**cells: str) -> list[str]:
     return [cells.get(keys[h], "") for h in INVENTORY_HEADER]
 
 
-def _csv(rows: list[list[object]], delimiter: str = ",") -> bytes:
+def _csv(rows: Sequence[Sequence[Any]], delimiter: str = ",") -> bytes:
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
     return out.getvalue().encode("utf-8")
 
 
 def _xlsx(
-    sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None
+    sheets: Mapping[str, list[list[Any]]], merges: dict[str, list[str]] | None = None
 ) -> bytes:
     workbook = Workbook()
     first = True
@@ -60,9 +63,9 @@ def _xlsx(
     return out.getvalue()
 
 
-def _long(indicator: str, unit: str, values: dict[int, list[int]]) -> list[list[object]]:
+def _long(indicator: str, unit: str, values: dict[int, list[int]]) -> list[list[Any]]:
     """Rows of the indikator_wilayah_tahun standard."""
-    rows: list[list[object]] = [
+    rows: list[list[Any]] = [
         ["kode_wilayah", "nama_wilayah", "tahun", "indikator", "nilai", "satuan"]
     ]
     for year, numbers in sorted(values.items()):
@@ -77,7 +80,7 @@ def dinkes() -> dict[str, bytes]:
         (9, 41, 38), (4, 22, 19), (8, 37, 33), (46, 212, 97), (7, 35, 30),
         (10, 58, 49), (6, 30, 27), (7, 33, 31), (3, 17, 15), (3, 14, 12),
     ]  # fmt: skip
-    staff_rows: list[list[object]] = [
+    staff_rows: list[list[Any]] = [
         ["Jumlah Tenaga Kesehatan menurut Kecamatan, Kabupaten Paser 2024"],
         [],
         ["Kecamatan", "Dokter", "Perawat", "Bidan"],
@@ -85,7 +88,7 @@ def dinkes() -> dict[str, bytes]:
     staff_rows += [[r.name, *s] for r, s in zip(KECAMATAN, staff, strict=True)]
     staff_rows.append(["Jumlah", *(sum(col) for col in zip(*staff, strict=True))])
     producer = "Dinas Kesehatan Kabupaten Paser"
-    inventory: list[list[object]] = [
+    inventory: list[list[Any]] = [
         ["DAFTAR DATA DAERAH DINAS KESEHATAN KABUPATEN PASER TAHUN 2024"],
         [f"{n}. {h}" for n, h in enumerate(INVENTORY_HEADER, start=1)],
         _inventory_row(
@@ -120,7 +123,7 @@ def disdikbud() -> dict[str, bytes]:
         2023: [2651, 1412, 2398, 6120, 2287, 4419, 1870, 2544, 1233, 902],
         2024: [2703, 1398, 2441, 6257, 2310, 4502, 1889, 2590, 1251, 917],
     }
-    school_rows: list[list[object]] = [
+    school_rows: list[list[Any]] = [
         ["Jumlah Sekolah Dasar menurut Kecamatan dan Status, 2024"],
         ["No", "Kecamatan", "Jumlah SD", None, "Tahun"],
         [None, None, "Negeri", "Swasta", None],
@@ -169,7 +172,7 @@ def distan() -> dict[str, bytes]:
         text = f"{value:,.{decimals}f}"  # 12,345.6 -> 12.345,6
         return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
-    rows: list[list[object]] = [
+    rows: list[list[Any]] = [
         ["PEMERINTAH KABUPATEN PASER"],
         ["Luas Panen, Produksi dan Produktivitas Padi Sawah menurut Kecamatan, 2024"],
         [],
@@ -191,7 +194,7 @@ def distan() -> dict[str, bytes]:
     rows.append(["Sumber: Dinas Pertanian Kabupaten Paser (angka sementara)"])
     notes = [["Keterangan"], ["Produktivitas = produksi / luas panen x 10 (kuintal per hektare)."]]
     producer = "Dinas Pertanian Kabupaten Paser"
-    inventory: list[list[object]] = [
+    inventory: list[list[Any]] = [
         ["Daftar Data Daerah - Dinas Pertanian"],
         [f"({n}) {h}" for n, h in enumerate(INVENTORY_HEADER, start=1)],
         [f"({n})" for n in range(1, len(INVENTORY_HEADER) + 1)],

@@ -13,11 +13,13 @@ Serves, on 127.0.0.1::
     /_control?...                    switch faults and the correction (see Faults)
 
 Run: ``python -m ckanext.satudata.demo.dukcapil_feed --port 8765``.
+Pure Python: no CKAN import.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import functools
 import io
 import json
@@ -31,6 +33,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from openpyxl import Workbook
+
+from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES
 from ckanext.satudata.reference import regions
 
 SEED = 6401
@@ -99,10 +104,16 @@ def counts_for(total: int, male: int, rng: random.Random) -> dict[str, int]:
         (OCCUPATION_KEYS, OCCUPATION_WEIGHTS),
     ):
         counts.update(zip(keys, split(total, weights, rng), strict=True))
-    # Age bands by sex (the feed carries them too).
-    for key in AGE_KEYS:
-        males = counts[key] * male // total if total else 0
-        counts[f"{key}_l"], counts[f"{key}_p"] = males, counts[key] - males
+    # Age bands by sex (the feed carries them too): the men's bands sum to ``pria``.
+    males = [counts[key] * male // total if total else 0 for key in AGE_KEYS]
+    for index in range(male - sum(males)):
+        # Rounding remainder, one man per band from the largest, never above the band.
+        band = sorted(range(len(AGE_KEYS)), key=lambda i: -counts[AGE_KEYS[i]])[
+            index % len(AGE_KEYS)
+        ]
+        males[band] += 1
+    for key, band_males in zip(AGE_KEYS, males, strict=True):
+        counts[f"{key}_l"], counts[f"{key}_p"] = band_males, counts[key] - band_males
     counts["jml_lahir"] = total * 9 // 1000
     counts["jml_meninggal"] = total * 3 // 1000
     counts["perpindahan_pddk"] = total * 12 // 1000
@@ -219,7 +230,9 @@ class Faults:
     revised: set[str] = field(default_factory=set)  # semesters served corrected
 
     def reset(self) -> None:
-        self.__init__()  # type: ignore[misc]
+        fresh = Faults()
+        for name in vars(fresh):
+            setattr(self, name, getattr(fresh, name))
 
 
 class FeedState:
@@ -277,7 +290,7 @@ def spreadsheet_rows(release: Release) -> tuple[list[str], list[list[Any]]]:
 
 
 class Handler(BaseHTTPRequestHandler):
-    server: FeedServer
+    server: FeedServer  # pyright: ignore[reportIncompatibleVariableOverride] (the server it runs in)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -350,16 +363,12 @@ class Handler(BaseHTTPRequestHandler):
         state = self.server.state
         header, rows = spreadsheet_rows(state.release(semester, semester in state.faults.revised))
         if kind == "csv":
-            import csv
-
             buffer = io.StringIO()
             writer = csv.writer(buffer, delimiter=";")
             writer.writerow(header)
             writer.writerows(rows)
             self._send(200, buffer.getvalue().encode("utf-8"), "text/csv")
             return
-        from openpyxl import Workbook
-
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("DKB")
         sheet.append(header)
@@ -427,9 +436,12 @@ def demo_source_config(base_url: str, organization: str = "disdukcapil-paser") -
     Add ``{"semester": "2025-S1", "url": <base>/arcgis/rest/services/DKB_2025_S1/MapServer}``
     to ``releases`` (or set ``"semester": "2025-S1"`` with that URL) to see a third
     semester arrive; ``/_control?revise=2024-S2`` serves a Dukcapil correction.
+    The sample feed carries the age bands by sex, so the demo also publishes the
+    opt-in pyramid family (the population dashboard's pyramid).
     """
     return {
         "organization": organization,
+        "families": [*DEFAULT_FAMILIES, "kelompok_umur_jenis_kelamin"],
         "releases": [
             {"semester": s, "url": f"{base_url}{path}"}
             for s, path in zip(
@@ -442,7 +454,7 @@ def demo_source_config(base_url: str, organization: str = "disdukcapil-paser") -
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)

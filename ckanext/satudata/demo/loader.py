@@ -1,9 +1,11 @@
 """Demo content for `make demo`: the sysadmin, the OPDs of Kabupaten Paser,
-the national topic groups and the harvest sources of the sample servers.
+the national topic groups, the harvest sources of the sample servers and,
+once those are harvested, the Daftar Data 2025 (planning/).
 Idempotent: what exists is updated, never duplicated."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import secrets
@@ -16,9 +18,13 @@ import yaml
 from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.harvest.logic import HarvestJobExists
+from werkzeug.datastructures import FileStorage
 
-from ckanext.satudata.demo import dukcapil_feed, opd_files
+from ckanext.satudata import contexts
+from ckanext.satudata.demo import build_plan, dukcapil_feed, opd_files
 from ckanext.satudata.harvesters import dukcapil, spreadsheet
+from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES
+from ckanext.satudata.model import daftar_data
 from ckanext.satudata.reference import vocabularies
 
 ADMIN_NAME = "admin"
@@ -28,16 +34,11 @@ ADMIN_EMAIL = "admin@satudata.paserkab.go.id"
 HARVEST_USER = "harvest"
 
 
-def _site_context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
-
-
 def ensure_harvest_user() -> None:
     user = model.User.get(HARVEST_USER)
     if user is None:
         tk.get_action("user_create")(
-            _site_context(),
+            contexts.site(),
             {
                 "name": HARVEST_USER,
                 "email": f"harvest@{ADMIN_EMAIL.split('@')[1]}",
@@ -61,7 +62,7 @@ def ensure_sysadmin(password_file: Path) -> tuple[str, str]:
         password = password or secrets.token_urlsafe(12)
         if user is None:
             tk.get_action("user_create")(
-                _site_context(),
+                contexts.site(),
                 {
                     "name": ADMIN_NAME,
                     "email": ADMIN_EMAIL,
@@ -71,7 +72,7 @@ def ensure_sysadmin(password_file: Path) -> tuple[str, str]:
             )
             user = model.User.get(ADMIN_NAME)
         else:
-            user.set_password(password)
+            user.password = password
         password_file.parent.mkdir(parents=True, exist_ok=True)
         password_file.write_text(password + "\n")
         password_file.chmod(0o600)
@@ -91,14 +92,14 @@ def demo_organizations() -> list[dict[str, Any]]:
 
 def _upsert_group(kind: str, data: dict[str, Any]) -> str:
     """Create or update an organization/group by name; returns created|updated."""
-    context = _site_context()
+    context = contexts.site()
     existing = model.Group.get(data["name"])
     if existing is None or existing.state == "deleted":
         if existing is not None:  # a purged name is free again
             tk.get_action(f"{kind}_purge")(context, {"id": existing.id})
         tk.get_action(f"{kind}_create")(context, dict(data))
         return "created"
-    tk.get_action(f"{kind}_patch")(_site_context(), {**data, "id": existing.id})
+    tk.get_action(f"{kind}_patch")(contexts.site(), {**data, "id": existing.id})
     return "updated"
 
 
@@ -133,7 +134,7 @@ def upsert_harvest_source(
         "frequency": "MANUAL",
         "config": json.dumps(config),
     }
-    context = _site_context()
+    context = contexts.site()
     try:
         existing = tk.get_action("harvest_source_show")(context, {"id": name})
     except tk.ObjectNotFound:
@@ -143,11 +144,11 @@ def upsert_harvest_source(
         level = harvest_log.level
         harvest_log.setLevel(logging.CRITICAL)
         try:
-            tk.get_action("harvest_source_create")(_site_context(), data)
+            tk.get_action("harvest_source_create")(contexts.site(), data)
         finally:
             harvest_log.setLevel(level)
         return "created"
-    tk.get_action("harvest_source_update")(_site_context(), {**data, "id": existing["id"]})
+    tk.get_action("harvest_source_update")(contexts.site(), {**data, "id": existing["id"]})
     return "updated"
 
 
@@ -171,40 +172,41 @@ def load_harvest_sources(
         )
     if opd_files_url:
         for source in opd_files.demo_source_configs(opd_files_url):
-            sources[source["name"]] = upsert_harvest_source(
-                source["name"],
-                source["title"],
-                source["url"],
+            sources[source.name] = upsert_harvest_source(
+                source.name,
+                source.title,
+                source.url,
                 spreadsheet.SOURCE_TYPE,
-                source["owner_org"],
-                source["config"],
+                source.owner_org,
+                source.config,
             )
     return sources
 
 
 def harvest_source_names() -> list[str]:
-    sources = tk.get_action("harvest_source_list")(_site_context(), {"only_active": True})
+    sources = tk.get_action("harvest_source_list")(contexts.site(), {"only_active": True})
     # A harvest source is a dataset of type "harvest": its name lives there.
-    return sorted(model.Package.get(source["id"]).name for source in sources)
+    packages = (model.Package.get(source["id"]) for source in sources)
+    return sorted(package.name for package in packages if package is not None)
 
 
 def run_harvest(source_name: str, timeout: float, poll: float = 2.0) -> dict[str, Any]:
     """Run one harvest job through the Redis queue and the running gather and
     fetch consumers (as `ckan harvester run` does), and wait for it to finish."""
-    context = _site_context()
+    context = contexts.site()
     source = tk.get_action("harvest_source_show")(context, {"id": source_name})
     try:
         job = tk.get_action("harvest_job_create")(
-            _site_context(), {"source_id": source["id"], "run": True}
+            contexts.site(), {"source_id": source["id"], "run": True}
         )
     except HarvestJobExists:  # a job is already queued or running
-        jobs = tk.get_action("harvest_job_list")(_site_context(), {"source_id": source["id"]})
+        jobs = tk.get_action("harvest_job_list")(contexts.site(), {"source_id": source["id"]})
         job = next(j for j in jobs if j["status"] in ("New", "Running"))
     deadline = time.monotonic() + timeout
     while True:
         # Marks finished jobs and sends new ones to the gather queue.
-        tk.get_action("harvest_jobs_run")(_site_context(), {"source_id": source["id"]})
-        job = tk.get_action("harvest_job_show")(_site_context(), {"id": job["id"]})
+        tk.get_action("harvest_jobs_run")(contexts.site(), {"source_id": source["id"]})
+        job = tk.get_action("harvest_job_show")(contexts.site(), {"id": job["id"]})
         if job["status"] == "Finished":
             return job
         if time.monotonic() > deadline:
@@ -212,3 +214,69 @@ def run_harvest(source_name: str, timeout: float, poll: float = 2.0) -> dict[str
                 f"harvest of {source_name} still {job['status']} after {timeout:.0f} s"
             )
         time.sleep(poll)
+
+
+# --- the Daftar Data 2025 (planning/) --------------------------------------------
+
+PLAN_FILE = f"demo/plan/daftar_data_{build_plan.PLAN_YEAR}.xlsx"
+DUKCAPIL_ORG = "disdukcapil-paser"
+# Disdukcapil's items its harvested feed delivers. Dukcapil datasets carry no
+# ID DDD, so they are linked by hand, as the steward would; their review
+# status (set by the walidata's review, issue 12) shows every stage:
+# ID DDD -> (family, level, status_data; None: public without a status).
+DUKCAPIL_DELIVERIES: dict[str, tuple[str, str, str | None]] = {
+    "DDD-6401-DISDUKCAPIL-001": ("jenis_kelamin", "kecamatan", None),
+    "DDD-6401-DISDUKCAPIL-002": ("kelompok_umur", "kecamatan", "disetujui"),
+    "DDD-6401-DISDUKCAPIL-003": ("agama", "kecamatan", "menunggu_persetujuan"),
+    "DDD-6401-DISDUKCAPIL-004": ("pendidikan", "desa", "ditayangkan"),
+    "DDD-6401-DISDUKCAPIL-005": ("status_kawin", "kecamatan", "ditayangkan"),
+}
+
+
+def load_plan() -> dict[str, int]:
+    """Import the demo Daftar Data (its items delivered by the harvested OPD
+    inventories are linked by their ID DDD), then link Disdukcapil's."""
+    content = resources.files("ckanext.satudata").joinpath(PLAN_FILE).read_bytes()
+    result = tk.get_action("satudata_daftar_data_import")(
+        contexts.site(),
+        {
+            "tahun": build_plan.PLAN_YEAR,
+            "upload": FileStorage(io.BytesIO(content), filename=PLAN_FILE.rsplit("/", 1)[1]),
+        },
+    )
+    return {**result, "linked_by_hand": link_dukcapil_deliveries()}
+
+
+def _dukcapil_dataset(family: str, level: str) -> model.Package | None:
+    """The harvested dataset of a Dukcapil family at a level (dukcapil/mapping.py names it)."""
+    organization = model.Group.get(DUKCAPIL_ORG)
+    if organization is None:
+        return None
+    prefix = f"{FAMILIES[family].slug}-per-{level}-"
+    return (
+        model.Session.query(model.Package)
+        .filter(model.Package.owner_org == organization.id)
+        .filter(model.Package.state == "active")
+        .filter(model.Package.name.startswith(prefix))
+        .first()
+    )
+
+
+def link_dukcapil_deliveries() -> int:
+    """Link Disdukcapil's delivered items to its harvested datasets (those that
+    exist) and set their review status; returns how many are linked."""
+    items = {item.id_ddd: item for item in daftar_data.of_year(build_plan.PLAN_YEAR)}
+    linked = 0
+    for id_ddd, (family, level, status) in DUKCAPIL_DELIVERIES.items():
+        dataset = _dukcapil_dataset(family, level)
+        if dataset is None or id_ddd not in items:
+            continue
+        tk.get_action("satudata_daftar_data_link")(
+            contexts.site(), {"id": items[id_ddd].id, "package_id": dataset.id}
+        )
+        if status and (dataset.extras or {}).get("status_data") != status:
+            tk.get_action("package_patch")(
+                contexts.site(), {"id": dataset.id, "status_data": status}
+            )
+        linked += 1
+    return linked

@@ -11,6 +11,7 @@ a conditional GET for an unchanged file with ``304 Not Modified``.
 
 Run: ``python -m ckanext.satudata.demo.opd_files --port 8766``; the
 inventories are then ``http://127.0.0.1:8766/<opd>/daftar_data.(xlsx|csv)``.
+Pure Python: no CKAN import.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import contextlib
 import hashlib
 import mimetypes
 import threading
+from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 SAMPLE_ROOT = Path(__file__).parent / "files"
@@ -76,7 +79,7 @@ class FileServer(ThreadingHTTPServer):
 
 
 class FileHandler(BaseHTTPRequestHandler):
-    server: FileServer
+    server: FileServer  # pyright: ignore[reportIncompatibleVariableOverride] (the server it runs in)
     protocol_version = "HTTP/1.1"  # keep-alive, as real file servers do
     # TCP_NODELAY, as nginx sets on kept-alive connections: the body written
     # after the headers would otherwise wait for the client's delayed ACK.
@@ -131,22 +134,33 @@ class FileHandler(BaseHTTPRequestHandler):
         pass  # quiet: tests and the demo log elsewhere
 
 
-def demo_source_configs(base_url: str) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class DemoSource:
+    """A harvest source of a sample OPD's inventory."""
+
+    name: str
+    title: str
+    url: str
+    owner_org: str
+    config: dict[str, Any]
+
+
+def demo_source_configs(base_url: str) -> list[DemoSource]:
     """Harvest sources of the sample OPDs on a running server."""
     return [
-        {
-            "name": f"daftar-data-{organization}",
-            "title": title,
-            "url": f"{base_url.rstrip('/')}/{path}",
-            "owner_org": organization,
-            "config": {"organization": organization, "allow_private_addresses": True},
-        }
+        DemoSource(
+            name=f"daftar-data-{organization}",
+            title=title,
+            url=f"{base_url.rstrip('/')}/{path}",
+            owner_org=organization,
+            config={"organization": organization, "allow_private_addresses": True},
+        )
         for organization, title, path in SAMPLE_SOURCES
     ]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
     server = FileServer(port=args.port)

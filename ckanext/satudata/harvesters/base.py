@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 from ckan import authz, logic, model
 from ckan.lib import search, uploader
 from ckan.plugins import toolkit as tk
+from ckan.types import Context
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 from flask import has_request_context
@@ -185,16 +186,17 @@ class SatudataHarvesterBase(HarvesterBase):
 
     # --- context -------------------------------------------------------------
 
-    def _action_context(self) -> dict[str, Any]:
+    def _action_context(self) -> Context:
         """Context for actions run as the harvest user (a sysadmin)."""
-        return {"user": self._get_user_name(), "model": model, "session": model.Session}
+        # CKAN's get_action adds model and session to every context itself.
+        return {"user": str(self._get_user_name())}
 
-    def _write_context(self) -> dict[str, Any]:
+    def _write_context(self) -> Context:
         """Context of a package_create/package_patch carrying resources."""
         # Our harvesters validate every table through the validation service
         # before writing: the package hooks must not validate again (or refuse
         # the spreadsheet's deliberately unvalidated original file).
-        return {**self._action_context(), hooks.DONE_FLAG: True}
+        return hooks.validated_by_caller(self._action_context())
 
     def _source_config(self, harvest: HarvestJob | HarvestObject) -> dict[str, Any]:
         return load_config(harvest.source.config, known=known_keys(self.SETTINGS))
@@ -329,14 +331,18 @@ class SatudataHarvesterBase(HarvesterBase):
         harvest_object: HarvestObject,
         package: Mapping[str, Any],
         existing: Mapping[str, Any] | None,
-        context: dict[str, Any] | None = None,
+        defer_commit: bool = False,
     ) -> str:
         """Create the object's dataset with its resources (uploads stored), or
         update it with package_patch (so fields the harvester does not set
         survive), in one write; make the object current. Returns the dataset
         id; on an error nothing is left behind (rolled back, uploads removed).
-        The dataset is indexed by CKAN as usual; ``context`` may defer it."""
-        context = {**self._write_context(), **(context or {}), "return_id_only": True}
+        The dataset is indexed by CKAN as usual; ``defer_commit`` leaves the
+        database commit to the caller (_make_current makes it)."""
+        context = self._write_context()
+        context["return_id_only"] = True
+        if defer_commit:
+            context["defer_commit"] = True
         try:
             if existing is None:
                 package_id = self._create_with_uploads(context, dict(package))
@@ -352,7 +358,7 @@ class SatudataHarvesterBase(HarvesterBase):
         return str(package_id)
 
     @staticmethod
-    def _create_with_uploads(context: dict[str, Any], package: dict[str, Any]) -> str:
+    def _create_with_uploads(context: Context, package: dict[str, Any]) -> str:
         """package_create with uploaded resources (it does not store uploads
         itself: this does what package_update does for them)."""
         uploads = []
@@ -364,7 +370,9 @@ class SatudataHarvesterBase(HarvesterBase):
                 resource["size"] = upload.filesize
             uploads.append(upload)
         package_id = str(tk.get_action("package_create")(context, package))
-        stored = model.Package.get(package_id).resources
+        created = model.Package.get(package_id)
+        assert created is not None  # just created in this transaction
+        stored = created.resources
         written: list[str] = []
         try:
             for resource, upload in zip(stored, uploads, strict=True):

@@ -11,7 +11,8 @@ domain (ckan/config/middleware/flask_app.py sets BABEL_TRANSLATION_DIRECTORIES
 and BABEL_DOMAIN; flask_babel.Domain.get_translations merges). So a msgid in
 ckanext-satudata.po translates CKAN's own templates and code too.
 
-This module is never imported. It exists so that `make i18n` (pybabel
+Why one module: it is one list, the msgids our pages show, grouped by the
+upstream file that owns them. This module is never imported. It exists so that `make i18n` (pybabel
 extract, which only reads our package) keeps these msgids in
 ckanext-satudata.pot and the id/en catalogs, and so that
 tests/ui/test_i18n.py fails when one of them has no Indonesian. Each msgid

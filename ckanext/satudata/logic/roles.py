@@ -40,7 +40,7 @@ def _member_of_role(user: model.User, peran: str) -> bool:
         .filter(model.Member.state == "active")
         .filter(model.Group.is_organization.is_(True))
         .filter(model.Group.state == "active")
-        .filter(model.Group.extras["peran"].astext == peran)
+        .filter(model.group_table.c.extras["peran"].astext == peran)
     )
     return query.first() is not None
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from ckan import model
 from ckan.plugins import toolkit as tk
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ckanext.satudata.reference import regions
 
@@ -20,10 +22,10 @@ from ckanext.satudata.reference import regions
 class RegionRecord(tk.BaseModel):
     __tablename__ = "satudata_region"
 
-    code = sa.Column(sa.Unicode(13), primary_key=True)
-    name = sa.Column(sa.UnicodeText, nullable=False)
-    level = sa.Column(sa.Unicode(16), nullable=False)
-    parent = sa.Column(sa.Unicode(13), index=True)
+    code: Mapped[str] = mapped_column(sa.Unicode(13), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False)
+    level: Mapped[str] = mapped_column(sa.Unicode(16), nullable=False)
+    parent: Mapped[str | None] = mapped_column(sa.Unicode(13), index=True)
 
 
 def is_known(code: str) -> bool:
@@ -46,7 +48,7 @@ def names_of(codes: Iterable[str]) -> dict[str, str]:
         rows = model.Session.query(RegionRecord.code, RegionRecord.name).filter(
             RegionRecord.code.in_(sorted(others))
         )
-        names.update(dict(rows.all()))
+        names.update({code: name for code, name in rows})
     return names
 
 
@@ -59,7 +61,7 @@ def load(records: Iterable[regions.Region], batch_size: int = 5000) -> int:
     def flush() -> None:
         if not batch:
             return
-        stmt = sa.dialects.postgresql.insert(table).values(batch)
+        stmt = insert(table).values(batch)
         stmt = stmt.on_conflict_do_update(
             index_elements=["code"],
             set_={

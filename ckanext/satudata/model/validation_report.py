@@ -10,23 +10,30 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.plugins import toolkit as tk
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Mapped, mapped_column
 
 
 class ValidationReport(tk.BaseModel):
     __tablename__ = "satudata_validation_report"
 
-    resource_id = sa.Column(sa.UnicodeText, primary_key=True)
-    package_id = sa.Column(sa.UnicodeText, nullable=False, index=True)
-    status = sa.Column(sa.Unicode(16), nullable=False)
-    source = sa.Column(sa.Unicode(16), nullable=False, server_default="upload")
-    data_standard = sa.Column(sa.UnicodeText)
-    file_hash = sa.Column(sa.Unicode(64))
-    row_count = sa.Column(sa.Integer)
-    error_count = sa.Column(sa.Integer, nullable=False, server_default="0")
-    created = sa.Column(sa.DateTime, nullable=False, server_default=sa.func.now())
-    finished = sa.Column(sa.DateTime)
-    summary = sa.Column(postgresql.JSONB, nullable=False, server_default="[]")
-    report = sa.Column(postgresql.JSONB, nullable=False, server_default="{}")
+    resource_id: Mapped[str] = mapped_column(sa.UnicodeText, primary_key=True)
+    package_id: Mapped[str] = mapped_column(sa.UnicodeText, nullable=False, index=True)
+    status: Mapped[str] = mapped_column(sa.Unicode(16), nullable=False)
+    source: Mapped[str] = mapped_column(sa.Unicode(16), nullable=False, server_default="upload")
+    data_standard: Mapped[str | None] = mapped_column(sa.UnicodeText)
+    file_hash: Mapped[str | None] = mapped_column(sa.Unicode(64))
+    row_count: Mapped[int | None] = mapped_column(sa.Integer)
+    error_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, server_default="0")
+    created: Mapped[datetime.datetime] = mapped_column(
+        sa.DateTime, nullable=False, server_default=sa.func.now()
+    )
+    finished: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime)
+    summary: Mapped[list[dict[str, Any]]] = mapped_column(
+        postgresql.JSONB, nullable=False, server_default="[]"
+    )
+    report: Mapped[dict[str, Any]] = mapped_column(
+        postgresql.JSONB, nullable=False, server_default="{}"
+    )
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -1,7 +1,7 @@
 """The years SDI data may cover: one rule for the dataset schema's
 validators, the inventory reader, the spreadsheet harvester's coverage and
 the Dukcapil semester labels. (The data standards in standards/tables/ state
-their own bounds, as published JSON.)"""
+their own bounds, as published JSON.) Pure Python: no CKAN import."""
 
 from __future__ import annotations
 

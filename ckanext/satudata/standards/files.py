@@ -11,6 +11,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ckanext.satudata.standards import registry
@@ -33,7 +34,7 @@ def excel_template(schema: dict[str, Any], labels: dict[str, str]) -> bytes:
     (drop-downs for enumerated values) and a sheet that explains each column.
     ``labels`` holds the translated headings of the explanation sheet."""
     workbook = Workbook()
-    data = workbook.active
+    data = workbook.worksheets[0]
     data.title = "data"
     fields = schema.get("fields", [])
     bold = Font(bold=True)
@@ -41,14 +42,15 @@ def excel_template(schema: dict[str, Any], labels: dict[str, str]) -> bytes:
     for column, field in enumerate(fields, start=1):
         cell = data.cell(row=1, column=column, value=field["name"])
         cell.font, cell.fill = bold, fill
-        data.column_dimensions[cell.column_letter].width = max(12, len(field["name"]) + 2)
+        letter = get_column_letter(column)
+        data.column_dimensions[letter].width = max(12, len(field["name"]) + 2)
         enum = (field.get("constraints") or {}).get("enum")
         if enum:
             choices = ",".join(str(value) for value in enum)
             if len(choices) < 250:  # Excel's limit for an inline list
                 validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
                 data.add_data_validation(validation)
-                validation.add(f"{cell.column_letter}2:{cell.column_letter}10000")
+                validation.add(f"{letter}2:{letter}10000")
         if field.get("type") in ("string",):
             # Codes such as 64.01.04 or 16-digit numbers must stay text.
             for row in range(2, 202):

@@ -1,5 +1,5 @@
 """Custom frictionless checks of our data standards (the personal-data check
-lives in guard.py)."""
+lives in guard.py). Pure Python: no CKAN import."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import attrs
 from frictionless import Check, errors
-from frictionless.table import Row
+from frictionless.table.row import Row
 
 from ckanext.satudata.reference import regions
 

@@ -20,11 +20,12 @@ from typing import Any
 
 from ckan.lib.uploader import get_resource_uploader
 from ckan.plugins import toolkit as tk
-from frictionless import Resource, Schema
+from frictionless import Schema
+from frictionless.resources import TableResource
 
-from ckanext.satudata import config, net
+from ckanext.satudata import config, contexts, net
 from ckanext.satudata.model import validation_report
-from ckanext.satudata.validation import reader
+from ckanext.satudata.validation import engine
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ DATASTORE_TYPES: dict[str, str] = {
     "string": "text",
 }
 BATCH_ROWS = 5000
+# Context flag of DataStore writes whose rows already passed the gate.
+CHECKED_FLAG = "satudata_rows_checked"
 
 
 def datastore_fields(table_schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -69,46 +72,46 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _typed_rows(
-    path: str, table_schema: dict[str, Any], file_format: str
-) -> Iterator[dict[str, Any]]:
-    """Rows cast by the Table Schema, read exactly as the validation engine
-    read them (same encoding, delimiter and decimal-comma handling)."""
-    limits = config.validation_limits()
-    kind = reader.preflight(path, file_format, limits)
-    if kind == "xlsx":
-        source = reader.xlsx_rows(reader.open_xlsx_sheet(path, limits))
-    else:
-        source = reader.csv_rows(path, reader.detect_csv_dialect(path, file_format))
+def _typed_rows(path: str, table_schema: dict[str, Any], kind: str) -> Iterator[dict[str, Any]]:
+    """Rows cast by the Table Schema, read exactly as the validation read them
+    (engine.table_source: same encoding, delimiter, decimal comma, sheet)."""
+    source = engine.table_source(path, kind, config.validation_limits())
     names = [field["name"] for field in table_schema.get("fields", [])]
-    resource = Resource(data=source, format="inline", schema=Schema.from_descriptor(table_schema))
+    resource = TableResource(
+        data=source, format="inline", schema=Schema.from_descriptor(table_schema)
+    )
     with resource:
         for row in resource.row_stream:
             yield {name: _json_value(row.get(name)) for name in names}
 
 
 class FileChanged(Exception):
-    """The URL now serves something other than the file that passed validation."""
+    """The file is not (or no longer) the one that passed validation."""
 
 
-def _local_copy(resource: dict[str, Any]) -> tuple[str, bool]:
-    """Path of the resource's file and whether it is a temporary copy.
-
-    A URL is fetched again under the validation's policy and limits; its
-    content must be the very file that passed validation (same sha256), else
-    FileChanged: a file changed after validation is validated again, never
-    loaded unchecked."""
-    if resource.get("url_type") == "upload":
-        return get_resource_uploader(resource).get_path(resource["id"]), False
-    fetched = net.fetch(resource["url"], config.validation_fetch_policy())
+def _validated_copy(resource: dict[str, Any]) -> tuple[str, str, bool]:
+    """(path, content kind, whether the path is a temporary copy) of the file
+    that passed validation. The stored upload, or the URL fetched again under
+    the validation's policy, must be that very file (same sha256), a table
+    by the gate's own record; else FileChanged, and it is validated again,
+    never loaded unchecked."""
     record = validation_report.get(resource["id"])
-    if record is None or not record.file_hash or record.file_hash != fetched.sha256:
+    result = (record.report or {}).get("result", {}) if record is not None else {}
+    kind = str(result.get("format") or "")
+    if record is None or not record.file_hash or result.get("checked_as") != "table":
+        raise FileChanged(resource["id"])
+    if resource.get("url_type") == "upload":
+        path = get_resource_uploader(resource).get_path(resource["id"])
+        if not os.path.exists(path) or engine.file_sha256(path) != record.file_hash:
+            raise FileChanged(resource["id"])
+        return path, kind, False
+    fetched = net.fetch(resource["url"], config.validation_fetch_policy())
+    if record.file_hash != fetched.sha256:
         raise FileChanged(resource["url"])
-    suffix = "." + (resource.get("format") or "csv").lower()
-    handle, path = tempfile.mkstemp(suffix=suffix)
+    handle, path = tempfile.mkstemp(prefix="satudata-load-")
     with os.fdopen(handle, "wb") as out:
         out.write(fetched.content)
-    return path, True
+    return path, kind, True
 
 
 def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -124,29 +127,29 @@ def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
     """(Re)create the resource's DataStore table and fill it; returns the row
-    count. Raises FileChanged when a URL now serves another file."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    context = {"user": site_user["name"], "ignore_auth": True}
-    resource = tk.get_action("resource_show")(context, {"id": resource_id})
-    file_format = (resource.get("format") or "csv").lower()
+    count. Raises FileChanged when the file is not the one that passed.
+    The rows passed the gate in the validation: the DataStore writes say so
+    (gate.CHECKED_FLAG), so they are not scanned again."""
+    context = contexts.with_flag(contexts.site(), CHECKED_FLAG, True)
+    resource = tk.get_action("resource_show")(context.copy(), {"id": resource_id})
     try:
-        path, temporary = _local_copy(resource)
+        path, kind, temporary = _validated_copy(resource)
     except net.FetchError as err:
         log.warning("DataStore: cannot fetch %s: %s; not loaded", resource_id, err)
         return 0
     try:
         with contextlib.suppress(tk.ObjectNotFound):  # first load: no table yet
             tk.get_action("datastore_delete")(
-                dict(context), {"resource_id": resource_id, "force": True}
+                context.copy(), {"resource_id": resource_id, "force": True}
             )
         tk.get_action("datastore_create")(
-            dict(context),
+            context.copy(),
             {"resource_id": resource_id, "fields": datastore_fields(table_schema), "force": True},
         )
         count = 0
-        for batch in _batches(_typed_rows(path, table_schema, file_format)):
+        for batch in _batches(_typed_rows(path, table_schema, kind)):
             tk.get_action("datastore_upsert")(
-                dict(context),
+                context.copy(),
                 {"resource_id": resource_id, "records": batch, "method": "insert", "force": True},
             )
             count += len(batch)
@@ -156,9 +159,9 @@ def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
     # The preview (datatables_view) needs the table first: create the default
     # views now; existing views are kept, so a re-load adds none.
     tk.get_action("resource_create_default_resource_views")(
-        dict(context),
+        context.copy(),
         {
-            "resource": tk.get_action("resource_show")(dict(context), {"id": resource_id}),
+            "resource": tk.get_action("resource_show")(context.copy(), {"id": resource_id}),
             "create_datastore_views": True,
         },
     )

@@ -7,6 +7,7 @@ a registration date, so one test covers both. Spreadsheets mangle them: typed
 as numbers they lose the 16th digit (serial ...0) or show as 3.20101E+15.
 
 Findings name the column and sample row numbers, never a value.
+Pure Python: no CKAN import.
 """
 
 from __future__ import annotations
@@ -49,10 +50,14 @@ _HEADER_NAMES = frozenset(
 )
 _HEADER_TOKENS = frozenset({"nik", "ktp", "nkk"})
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-# 3.20101E+15 and 3,20101E+15: a 16-digit number in Excel's scientific form.
+# A run of digit groups joined by single spaces, dots or dashes: how NIK/KK
+# numbers are written by hand ("6401 0412 0590 0001", "6401-04-120590-0001").
+_DIGIT_RUN = re.compile(r"[0-9]+(?:[ .\-][0-9]+)*")
 _SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")
 _SEPARATOR = "\x1f"
+# 3.20101E+15 and 3,20101E+15: a 16-digit number in Excel's scientific form.
 _SCIENTIFIC_16 = re.compile(r"^([1-9])[.,](\d{1,14})[eE]\+?15$")
+NIK_DIGITS = 16
 
 
 def normalize_header(label: object) -> str:
@@ -79,24 +84,69 @@ def _sixteen_digits_match(digits: str) -> str | None:
     return "weak" if digits[12:] == "0000" else "strong"
 
 
+def may_hold_nik(text: str) -> bool:
+    """One C-speed test whether a text can hold 16 digits written with
+    separators (or in Excel's scientific form): with the separators dropped,
+    such a number is 16 digits in a row. Most rows and texts fail it at once;
+    the rest are looked at closely."""
+    if "+15" in text:
+        return True
+    compact = text.replace(" ", "").replace(".", "").replace("-", "")
+    return _SIXTEEN_DIGITS.search(compact) is not None
+
+
+def sixteen_digit_numbers(text: str) -> list[str]:
+    """Every 16-digit number in ``text``, written plain or in groups joined by
+    single spaces, dots or dashes; a longer unbroken number is none."""
+    found = []
+    for run in _DIGIT_RUN.finditer(text):
+        groups = re.split(r"[ .\-]", run.group())
+        for start in range(len(groups)):
+            digits = ""
+            for group in groups[start:]:
+                digits += group
+                if len(digits) >= NIK_DIGITS:
+                    break
+            if len(digits) == NIK_DIGITS:
+                found.append(digits)
+    return found
+
+
+def classify_text(text: str) -> str | None:
+    """ "strong" or "weak" if a text can hold a NIK/KK number anywhere in it
+    (a cell's text, a sentence, a document line), else None."""
+    best = None
+    for digits in sixteen_digit_numbers(text):
+        found = _sixteen_digits_match(digits)
+        if found == "strong":
+            return found
+        best = best or found
+    return best
+
+
+def _text_cell(cell: str) -> str | None:
+    text = cell.strip()
+    # ="6401..." (Excel's text formula) and '6401... (Excel's text prefix).
+    if text.startswith('="') and text.endswith('"'):
+        text = text[2:-1]
+    text = text.lstrip("'")
+    match = _SCIENTIFIC_16.match(text.replace(" ", ""))
+    if match:
+        leading = (match[1] + match[2])[:6].ljust(6, "0")
+        # Only the province and kabupaten digits survive reliably.
+        return "weak" if regions.plausible_kecamatan_prefix(leading[:4] + "01") else None
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]  # a number read as a float's text
+    return classify_text(text)
+
+
 def classify_cell(cell: Any) -> str | None:
     """ "strong" or "weak" if the cell can hold a NIK/KK number, else None."""
     kind = type(cell)
     if kind is str:
-        size = len(cell)
-        if size < 11 or size > 24:
+        if len(cell) < 11 or not may_hold_nik(cell):
             return None
-        text = cell.strip().lstrip("'").replace(" ", "")
-        if text.endswith(".0"):
-            text = text[:-2]
-        if len(text) == 16 and text.isdigit():
-            return _sixteen_digits_match(text)
-        match = _SCIENTIFIC_16.match(text)
-        if match:
-            leading = (match[1] + match[2])[:6].ljust(6, "0")
-            # Only the province and kabupaten digits survive reliably.
-            return "weak" if regions.plausible_kecamatan_prefix(leading[:4] + "01") else None
-        return None
+        return _text_cell(cell)
     if kind is int:
         if 10**15 <= cell < 10**16:
             return _sixteen_digits_match(str(cell))
@@ -109,6 +159,18 @@ def classify_cell(cell: Any) -> str | None:
     return None
 
 
+def text_lines_with_nik(text: str) -> list[int]:
+    """Line numbers (1-based) of ``text`` holding a NIK/KK number. Free text
+    is no spreadsheet: only an intact number (a strong match) counts."""
+    if not may_hold_nik(text):
+        return []
+    return [
+        number
+        for number, line in enumerate(text.splitlines() or [text], start=1)
+        if may_hold_nik(line) and classify_text(line) == "strong"
+    ]
+
+
 @dataclass
 class ColumnFinding:
     number: int  # 1-based column number
@@ -117,19 +179,23 @@ class ColumnFinding:
     rows: list[int] = field(default_factory=list)
     strong: int = 0
     weak: int = 0
+    sheet: str | None = None  # a workbook's sheet other than the validated one
 
     @property
     def flagged(self) -> bool:
         return self.reason == "header" or self.strong > 0 or self.weak >= WEAK_MATCHES_NEEDED
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "column": self.name,
             "column_number": self.number,
             "reason": self.reason,
             "rows": list(self.rows),
             "matches": self.strong + self.weak,
         }
+        if self.sheet is not None:
+            found["sheet"] = self.sheet
+        return found
 
 
 def positional_name(index: int) -> str:
@@ -150,7 +216,11 @@ class PersonalDataScanner:
         """Scan the header row. A header cell holding a NIK/KK (a file without
         a header row: row 1 is data) is a finding of its own, and its label is
         replaced by a positional name so the number is never echoed."""
-        self.header = [str(label) if label is not None else "" for label in header]
+        # A blank label is named by position, as a finding must name its column.
+        self.header = [
+            str(label) if label not in (None, "") else positional_name(index)
+            for index, label in enumerate(header)
+        ]
         for index, label in enumerate(header):
             if label is not None and classify_cell(label) is not None:
                 name = self.header[index] = positional_name(index)
@@ -174,8 +244,7 @@ class PersonalDataScanner:
         try:
             # Text rows (every CSV row): one C-speed search decides whether
             # any cell is worth a closer look.
-            joined = _SEPARATOR.join(cells)
-            if "+15" not in joined and _SIXTEEN_DIGITS.search(joined) is None:
+            if not may_hold_nik(_SEPARATOR.join(cells)):
                 return
         except TypeError:  # typed cells (XLSX): look at each
             pass
@@ -195,11 +264,6 @@ class PersonalDataScanner:
                 column.weak += 1
             if len(column.rows) < SAMPLE_ROWS:
                 column.rows.append(row_number)
-
-    def feed_next(self, cells: Sequence[Any]) -> bool:
-        """Feed the row after the last one seen; always True (a filter predicate)."""
-        self.feed(self.last_row + 1, cells)
-        return True
 
     def findings(self) -> list[ColumnFinding]:
         return [c for _, c in sorted(self.columns.items()) if c.flagged]

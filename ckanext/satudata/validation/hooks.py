@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from ckan.plugins import toolkit as tk
+from ckan.types import Context
 
-from ckanext.satudata import config
+from ckanext.satudata import config, contexts
 from ckanext.satudata.validation import engine, jobs, reports, service
 
 _CONTEXT_KEY = "satudata_validation"
@@ -28,42 +29,42 @@ _CHECKED = object()
 
 
 def before_change(
-    context: dict[str, Any],
+    context: Context,
     resource: dict[str, Any],
     current: dict[str, Any] | None,
     package_standard: str | None = None,
 ) -> None:
     """Shared by before_resource_create and before_resource_update (and the
     package_create/package_update wrappers, which pass the dataset's standard
-    from the data dict: the dataset may not exist yet)."""
+    from the data dict: the dataset may not exist yet). Every upload and every
+    new URL goes through the gate, whatever its name or format says."""
     reports.strip_read_only(resource)
     resource[_CHECKED_KEY] = _CHECKED
-    context.pop(_CONTEXT_KEY, None)
+    carried = contexts.as_dict(context)
+    carried.pop(_CONTEXT_KEY, None)
     upload = service.upload_of(resource)
     if upload is not None:
-        fmt, source = service.resource_format(resource, upload.filename), "upload"
+        declared, source = service.declared_format(resource, upload.filename), "upload"
     elif service.is_url_resource(resource):
         if current is not None and current.get("url") == resource.get("url"):
             return  # same URL: metadata edit, keep the report
-        fmt, source = service.resource_format(resource), "url"
+        declared, source = service.declared_format(resource), "url"
     else:
-        return
-    if fmt not in config.validation_formats():
         return
     standard = service.data_standard({**(current or {}), **resource}) or package_standard
     if config.validation_mode() == "async":
-        context[_CONTEXT_KEY] = {"source": source, "standard": standard, "result": None}
+        carried[_CONTEXT_KEY] = {"source": source, "standard": standard, "result": None}
         return
     if source == "upload":
-        result = service.validate_upload(upload, fmt, standard)
+        result = service.inspect_upload(upload, declared, standard)
     else:
-        result = service.validate_url(resource["url"], fmt, standard)
+        result = service.inspect_url(str(resource["url"]).strip(), declared, standard)
     service.refuse_if_needed(result, "upload" if source == "upload" else "url")
-    context[_CONTEXT_KEY] = {"source": source, "standard": standard, "result": result}
+    carried[_CONTEXT_KEY] = {"source": source, "standard": standard, "result": result}
 
 
-def after_change(context: dict[str, Any], resource: dict[str, Any]) -> None:
-    pending = context.pop(_CONTEXT_KEY, None)
+def after_change(context: Context, resource: dict[str, Any]) -> None:
+    pending = contexts.as_dict(context).pop(_CONTEXT_KEY, None)
     if not pending:
         return
     result: engine.ValidationResult | None = pending["result"]
@@ -73,13 +74,19 @@ def after_change(context: dict[str, Any], resource: dict[str, Any]) -> None:
     jobs.after_validation(resource, result, pending["source"])
 
 
+def validated_by_caller(context: Context) -> Context:
+    """``context`` telling the package hooks that the caller validated the
+    resources through the validation service itself (the harvesters)."""
+    return contexts.with_flag(context, DONE_FLAG, True)
+
+
 def _resource_label(index: int, resource: dict[str, Any]) -> str:
     name = resource.get("name") or resource.get("id") or ""
     return tk._("Resource {number} ({name})").format(number=index + 1, name=name)
 
 
 def before_package_change(
-    context: dict[str, Any], data_dict: dict[str, Any], current: dict[str, Any] | None
+    context: Context, data_dict: dict[str, Any], current: dict[str, Any] | None
 ) -> dict[int, dict[str, Any]]:
     """package_create/package_update store uploads and URLs of every resource
     in the data dict without calling the resource hooks: validate each new
@@ -89,30 +96,32 @@ def before_package_change(
     if not isinstance(resources, list):
         return {}
     checked = [isinstance(r, dict) and r.pop(_CHECKED_KEY, None) is _CHECKED for r in resources]
-    if context.get(DONE_FLAG):
+    if contexts.flag(context, DONE_FLAG):
         return {}
     existing = {r["id"]: r for r in (current or {}).get("resources", []) if r.get("id")}
     pending: dict[int, dict[str, Any]] = {}
     for index, resource in enumerate(resources):
         if checked[index] or not isinstance(resource, dict):
             continue  # validated by the resource hooks of resource_create/update
-        own: dict[str, Any] = {}
+        own: Context = {}
         try:
             before_change(
                 own, resource, existing.get(resource.get("id") or ""), data_dict.get("standar_data")
             )
         except tk.ValidationError as refused:
-            errors: list[dict[str, Any]] = [{} for _ in resources]
+            errors: list[str | dict[str, Any]] = [{} for _ in resources]
             label = _resource_label(index, resource)
             errors[index] = {
                 field: [f"{label}: {message}" for message in messages]
                 for field, messages in refused.error_dict.items()
+                if isinstance(messages, list)
             }
             raise tk.ValidationError({"resources": errors}) from None
         finally:
             resource.pop(_CHECKED_KEY, None)
-        if own.get(_CONTEXT_KEY):
-            pending[index] = own[_CONTEXT_KEY]
+        result = contexts.flag(own, _CONTEXT_KEY)
+        if result:
+            pending[index] = result
     return pending
 
 
@@ -127,4 +136,5 @@ def after_package_change(package_id: str, pending: dict[int, dict[str, Any]]) ->
     resources = package.get("resources", [])
     for index, result in pending.items():
         if index < len(resources):
-            after_change({_CONTEXT_KEY: result}, {**resources[index], "package_id": package["id"]})
+            context = contexts.with_flag({}, _CONTEXT_KEY, result)
+            after_change(context, {**resources[index], "package_id": package["id"]})

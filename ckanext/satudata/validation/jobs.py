@@ -13,7 +13,7 @@ from ckan import model
 from ckan.lib import uploader
 from ckan.plugins import toolkit as tk
 
-from ckanext.satudata import config
+from ckanext.satudata import config, contexts
 from ckanext.satudata.validation import datastore, engine, reports, service
 from ckanext.satudata.validation.reader import FileRejected
 
@@ -30,7 +30,7 @@ def after_validation(
     against (its data standard's, or the inferred one). Nothing else loads
     data, so a failed or refused file never reaches the DataStore."""
     reports.save_result(resource, result, source)
-    if result.status == engine.SUCCESS and result.table_schema:
+    if result.status == engine.SUCCESS and result.checked_as == "table" and result.table_schema:
         enqueue_load(resource["id"], result.table_schema)
 
 
@@ -62,23 +62,25 @@ def validation_job(resource_id: str) -> None:
 
 
 def run_now(resource_id: str) -> dict[str, Any]:
-    """Validate the stored file (or URL) of a resource and store the report.
-    A stored upload found to hold personal data is deleted from storage."""
-    resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
+    """Inspect the stored file (or URL) of a resource through the gate and
+    store the report. A stored upload found to hold personal data is deleted
+    from storage."""
+    resource = tk.get_action("resource_show")(contexts.site(), {"id": resource_id})
     standard = service.data_standard(resource)
-    limits = config.validation_limits()
+    declared = service.declared_format(resource)
     if resource.get("url_type") == "upload":
-        fmt = service.resource_format(resource)
         path = stored_path(resource)
         if path is None or not os.path.exists(path):
-            result = engine.rejected(fmt, standard, FileRejected("fetch", reason="no stored file"))
+            result = engine.rejected(
+                declared, standard, FileRejected("fetch", reason="no stored file")
+            )
         else:
-            result = engine.validate_file(path, fmt, standard, limits=limits)
+            result = service.inspect_path(path, declared, standard)
             if result.personal_data:
                 _remove_stored(path)
         source = "upload"
     elif service.is_url_resource(resource):
-        result = service.validate_url(resource["url"], service.resource_format(resource), standard)
+        result = service.inspect_url(str(resource["url"]).strip(), declared, standard)
         source = "url"
     else:
         raise tk.ValidationError({"resource_id": [tk._("Resource has no file or URL to validate")]})

@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 from frictionless import Check, Checklist, errors
-from frictionless.table import Row
+from frictionless.table.row import Row
 
 ALL_BLANK_NOTE = 'cells composing the primary keys are all "None"'
 DUPLICATE_NOTE = "the same as in the row at position %s"
@@ -138,8 +138,8 @@ class primary_key(Check):
 
 
 def place(
-    row_errors: list[errors.Error],
-    error: errors.Error | None,
+    row_errors: list[errors.RowError],
+    error: errors.RowError | None,
     rank: dict[str, int],
     unique_fields: frozenset[str],
 ) -> None:
@@ -169,7 +169,9 @@ def place(
     ]
     if not key_errors:
         return
-    key_errors.sort(key=lambda item: rank[item.field_name])  # stable: per-field order kept
+    key_errors.sort(
+        key=lambda item: rank[getattr(item, "field_name", "")]
+    )  # stable: per-field order kept
     moved = {id(item) for item in key_errors}
     row_errors[start:] = key_errors + [item for item in tail if id(item) not in moved]
 

@@ -2,6 +2,7 @@
 
 Messages never quote cell values: a finding may sit in a column of personal
 data, and the summary is shown to everyone who can see the dataset.
+Pure Python: no CKAN import.
 """
 
 from __future__ import annotations
@@ -31,25 +32,46 @@ REJECTION_MESSAGES: dict[str, tuple[str, str]] = {
         "Lembar kerja terlalu banyak baris ({rows}; batas {limit}).",
         "The worksheet has too many rows ({rows}; the limit is {limit}).",
     ),
-    "unsupported-format": (
-        "Format {format} tidak divalidasi; unggah CSV atau XLSX.",
-        "Format {format} is not validated; upload CSV or XLSX.",
-    ),
-    "format-mismatch": (
-        "Isi berkas tidak sesuai dengan formatnya ({format}); isi terdeteksi: {content}.",
-        "The file's content does not match its format ({format}); detected content: {content}.",
-    ),
-    "legacy-xls": (
-        "Berkas .xls lama (OLE) tidak didukung; simpan sebagai .xlsx atau .csv.",
-        "Legacy .xls (OLE) files are not supported; save the file as .xlsx or .csv.",
-    ),
     "not-a-table": (
-        "Berkas bukan CSV atau XLSX (isi terdeteksi: {content}).",
-        "The file is neither CSV nor XLSX (detected content: {content}).",
+        "Isi berkas bukan tabel (isi terdeteksi: {content}; dikenali dari isi berkas, bukan "
+        "dari nama atau formatnya). Unggah CSV, XLSX, XLS atau ODS.",
+        "The file's content is not a table (detected content: {content}; told by the "
+        "content, not by the file's name or format). Upload CSV, XLSX, XLS or ODS.",
+    ),
+    "no-data-rows": (
+        "Bukan tabel (aturan no-data-rows): berkas hanya berisi baris judul kolom, tanpa baris "
+        "data.",
+        "Not a table (rule no-data-rows): the file holds a header row and no data rows.",
+    ),
+    "one-long-line": (
+        "Bukan tabel (aturan one-long-line): satu kolom saja, dengan judul berupa kalimat; "
+        "mungkin teks biasa atau pemisah kolom yang tidak dikenali. Simpan sebagai CSV dengan "
+        "koma atau titik koma.",
+        "Not a table (rule one-long-line): a single column whose header is a sentence; plain "
+        "text, or a column separator that was not recognised. Save it as CSV with commas or "
+        "semicolons.",
+    ),
+    "unreadable": (
+        "Isi berkas ({content}) tidak dapat diperiksa dan jenis ini tidak diizinkan tanpa "
+        "pemeriksaan; unggah CSV, XLSX, ODS, PDF atau teks.",
+        "The file's content ({content}) cannot be checked and this kind is not allowed "
+        "unchecked; upload CSV, XLSX, ODS, PDF or text.",
+    ),
+    "too-many-columns": (
+        "Tabel terlalu banyak kolom ({columns}; batas {limit}).",
+        "The table has too many columns ({columns}; the limit is {limit}).",
+    ),
+    "too-many-pages": (
+        "PDF terlalu banyak halaman ({pages}; batas {limit}).",
+        "The PDF has too many pages ({pages}; the limit is {limit}).",
+    ),
+    "unreadable-pdf": (
+        "Teks PDF tidak dapat dibaca (rusak atau terenkripsi).",
+        "The PDF's text cannot be read (corrupt or encrypted).",
     ),
     "corrupt": (
-        "Berkas rusak atau bukan buku kerja XLSX yang sah.",
-        "The file is corrupt or not a valid XLSX workbook.",
+        "Berkas rusak: bukan buku kerja, dokumen atau arsip yang dapat dibaca.",
+        "The file is corrupt: not a readable workbook, document or archive.",
     ),
     "zip-bomb": (
         "Berkas ditolak: ukuran atau rasio kompresi arsip melampaui batas aman (zip bomb).",
@@ -72,6 +94,37 @@ REJECTION_MESSAGES: dict[str, tuple[str, str]] = {
         "Validation failed with an internal error.",
     ),
 }
+
+
+NOTE_MESSAGES: dict[str, tuple[str, str]] = {
+    "standard-detected": (
+        "Kolom berkas dikenali sebagai standar data {standard}; berkas divalidasi terhadap "
+        "standar itu. Tetapkan standar_data sumber daya ini agar tercatat.",
+        "The file's columns were recognised as data standard {standard}; the file was "
+        "validated against it. Set this resource's standar_data to record it.",
+    ),
+    "standard-suggested": (
+        "Kolom berkas mirip standar data {standard} (nama atau urutan kolom berbeda); "
+        "sesuaikan berkas dengan templat standar itu.",
+        "The file's columns resemble data standard {standard} (column names or order "
+        "differ); align the file with that standard's template.",
+    ),
+}
+
+
+def note_message(code: str, params: dict[str, Any]) -> tuple[str, str]:
+    id_text, en_text = NOTE_MESSAGES[code]
+    return id_text.format(**params), en_text.format(**params)
+
+
+def mostly_numeric_message(column: str, count: int, rows: list[int]) -> tuple[str, str]:
+    where = ", ".join(map(str, rows))
+    return (
+        f'Kolom "{column}" berisi angka, kecuali {count} sel teks (mis. baris {where}); '
+        'perbaiki sel itu atau kosongkan ("-" dianggap kosong).',
+        f'Column "{column}" holds numbers but for {count} text cell(s) (e.g. rows {where}); '
+        'correct them or leave them blank ("-" counts as blank).',
+    )
 
 
 def rejection_message(code: str, params: dict[str, Any]) -> tuple[str, str]:
@@ -177,7 +230,40 @@ def _region_note_id(note: str) -> str:
     return f"kode wilayah tidak dapat diterima: {translations.get(note, note)}."
 
 
+def _personal_where(finding: dict[str, Any]) -> tuple[str, str]:
+    """Where a personal-data finding is: a sheet, a document part, a metadata field."""
+    where_id, where_en = [], []
+    if finding.get("field"):
+        where_id.append(f'isian "{finding["field"]}"')
+        where_en.append(f'field "{finding["field"]}"')
+    if finding.get("sheet"):
+        where_id.append(f'lembar "{finding["sheet"]}"')
+        where_en.append(f'sheet "{finding["sheet"]}"')
+    if finding.get("part"):
+        part = str(finding["part"])
+        where_id.append(part)
+        where_en.append(part.replace("halaman ", "page "))
+    return ", ".join(where_id), ", ".join(where_en)
+
+
 def personal_data_message(finding: dict[str, Any]) -> tuple[str, str]:
+    """The message of a finding of the guard: a column (``column``, ``rows``),
+    or text (``lines``), in a sheet, document part or metadata field."""
+    where_id, where_en = _personal_where(finding)
+    if finding.get("column") is None:
+        lines = ", ".join(map(str, finding.get("lines") or []))
+        id_text = "Teks berisi nomor NIK/KK"
+        en_text = "The text holds NIK/KK numbers"
+        if where_id:
+            id_text += f" ({where_id})"
+            en_text += f" ({where_en})"
+        if lines:
+            id_text += f", baris {lines}"
+            en_text += f", line {lines}"
+        return (
+            id_text + ". Data pribadi tidak boleh dipublikasikan; tidak ada yang disimpan.",
+            en_text + ". Personal data must not be published; nothing was stored.",
+        )
     rows = ", ".join(map(str, finding.get("rows") or []))
     column = finding["column"]
     if finding["reason"] == "header":
@@ -186,6 +272,9 @@ def personal_data_message(finding: dict[str, Any]) -> tuple[str, str]:
     else:
         id_text = f'Kolom "{column}" berisi nomor NIK/KK'
         en_text = f'Column "{column}" holds NIK/KK numbers'
+    if where_id:
+        id_text += f" ({where_id})"
+        en_text += f" ({where_en})"
     if rows:
         id_text += f", mis. baris {rows}"
         en_text += f", e.g. rows {rows}"

@@ -1,11 +1,13 @@
-"""Safe, fast reading of CSV and XLSX files: the one place that does it.
+"""Safe, fast reading of tables (CSV and XLSX/XLS/ODS workbooks): the one
+place that does it.
 
-Everything here runs before a parser inflates a byte: size limits, content
-sniffing (extension vs. content), ZIP central-directory checks against zip
-bombs, DTD/entity refusal in the XLSX XML parts (defusedxml). Then either
-streaming rows for the validation engine and the DataStore load (CSV through
-the csv module with detected encoding, delimiter and number locale; XLSX
-through python-calamine, several times faster than openpyxl, which plain
+Everything here runs before a parser inflates a byte: size and column
+limits, the first content sniffing (zip, OLE, text, binary; content.py tells
+the finer kinds), ZIP central-directory checks against zip bombs, DTD/entity
+refusal in XML parts (defusedxml). Then either streaming rows for the
+validation engine and the DataStore load (CSV through the csv module with
+detected encoding, delimiter and number locale; workbooks through
+python-calamine, several times faster than openpyxl, which plain
 frictionless uses), or whole grids of every sheet for the harvesters
 (``read_grids``), by the same rules. Problems raise ``FileRejected`` with a
 code that validation/messages.py words. Pure Python: no CKAN import.
@@ -29,9 +31,6 @@ from charset_normalizer import from_bytes
 from defusedxml import DefusedXmlException
 from python_calamine import CalamineWorkbook
 
-CSV_FORMATS = frozenset({"csv", "tsv", "txt"})
-XLSX_FORMATS = frozenset({"xlsx", "xlsm"})
-SUPPORTED_FORMATS = CSV_FORMATS | XLSX_FORMATS
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
 # OOXML parts are never legitimately larger than this before their root tag.
@@ -45,6 +44,9 @@ class Limits:
     max_compression_ratio: int = 100
     max_zip_entries: int = 1000
     max_rows: int = 2_000_000
+    # Wider tables are refused before any parsing: work grows with the cells,
+    # and frictionless's per-row work with the columns.
+    max_columns: int = 1000
 
 
 class FileRejected(Exception):
@@ -70,9 +72,8 @@ def sniff_kind(head: bytes) -> str:
     return "text"
 
 
-def preflight(path: str, fmt: str, limits: Limits) -> str:
-    """Check size and content against the declared format; return the format
-    to read ("csv" or "xlsx"). Raises FileRejected."""
+def check_size(path: str, limits: Limits) -> None:
+    """Refuse an empty or oversize file before anything reads it."""
     size = os.path.getsize(path)
     if size == 0:
         raise FileRejected("empty")
@@ -82,26 +83,13 @@ def preflight(path: str, fmt: str, limits: Limits) -> str:
         head = handle.read(8192)
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
         raise FileRejected("empty")
-    kind = sniff_kind(head)
-    fmt = (fmt or "").lower().lstrip(".")
-    if fmt not in SUPPORTED_FORMATS:
-        raise FileRejected("unsupported-format", format=fmt or "?")
-    if fmt in XLSX_FORMATS:
-        if kind == "ole":
-            raise FileRejected("legacy-xls")
-        if kind != "zip":
-            raise FileRejected("format-mismatch", format=fmt, content=kind)
-        check_xlsx_container(path, limits)
-        return "xlsx"
-    if kind != "text":
-        raise FileRejected("format-mismatch", format=fmt, content=kind)
-    return "csv"
 
 
-def check_xlsx_container(source: str | bytes, limits: Limits) -> None:
-    """Zip-bomb and XML-bomb checks from the central directory and the XML
-    prologs, before any parser inflates the sheets; ``source``: a path or
-    the file's bytes."""
+def check_archive(source: str | bytes, limits: Limits) -> None:
+    """Zip-bomb and XML-bomb checks of a zip archive (an Office or
+    OpenDocument file, or a plain zip) from its central directory and its XML
+    prologs, before any parser inflates a member; ``source``: a path or the
+    file's bytes. Raises FileRejected."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
     except (zipfile.BadZipFile, OSError) as err:
@@ -122,9 +110,6 @@ def check_xlsx_container(source: str | bytes, limits: Limits) -> None:
                 )
         if total > limits.max_uncompressed_bytes:
             raise FileRejected("zip-bomb", f"{total} bytes uncompressed")
-        names = {entry.filename for entry in entries}
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise FileRejected("corrupt", "not an Office Open XML workbook")
         for entry in entries:
             if not entry.filename.endswith((".xml", ".rels", ".vml")):
                 continue
@@ -139,6 +124,15 @@ def check_xlsx_container(source: str | bytes, limits: Limits) -> None:
                 raise FileRejected("corrupt", f"{entry.filename}: {err}") from None
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
                 raise FileRejected("corrupt", f"{entry.filename}: {err}") from None
+
+
+def check_xlsx_container(source: str | bytes, limits: Limits) -> None:
+    """check_archive, and the parts an Office Open XML workbook must have."""
+    check_archive(source, limits)
+    with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
+        names = set(archive.namelist())
+    if "[Content_Types].xml" not in names or not names & {"xl/workbook.xml", "xl/workbook.bin"}:
+        raise FileRejected("corrupt", "not an Office Open XML workbook")
 
 
 def _refuse_dtd(name: str, prolog: bytes) -> None:
@@ -258,6 +252,14 @@ def _to_dot_decimal(cell: str) -> str:
     return cell
 
 
+def check_csv_width(path: str, dialect: CsvDialect, limits: Limits) -> None:
+    """Refuse a CSV whose first row (its header) is wider than the limit."""
+    with open(path, newline="", encoding=dialect.encoding, errors="replace") as handle:
+        header = next(csv.reader(handle, delimiter=dialect.delimiter), [])
+    if len(header) > limits.max_columns:
+        raise FileRejected("too-many-columns", columns=len(header), limit=limits.max_columns)
+
+
 def csv_rows(path: str, dialect: CsvDialect) -> Callable[[], Iterator[list[Any]]]:
     """A re-startable row source (frictionless' inline data may reopen it)."""
 
@@ -296,20 +298,28 @@ def _xlsx_cell(value: Any) -> Any:
     return value
 
 
-def open_xlsx_sheet(path: str, limits: Limits) -> Any:
-    """The first worksheet, read eagerly so a corrupt workbook fails here,
-    with a clear reason, rather than inside frictionless."""
+def open_workbook(path: str) -> CalamineWorkbook:
+    """An XLSX, XLS or ODS workbook (calamine tells which by the content),
+    opened so that a corrupt file fails here with a clear reason."""
     try:
         workbook = CalamineWorkbook.from_path(path)
-        if not workbook.sheet_names:
-            raise FileRejected("corrupt", "no worksheet")
-        sheet = workbook.get_sheet_by_index(0)
-    except FileRejected:
-        raise
     except Exception as err:  # calamine raises its own error types
+        raise FileRejected("corrupt", str(err)[:200]) from None
+    if not workbook.sheet_names:
+        raise FileRejected("corrupt", "no worksheet")
+    return workbook
+
+
+def workbook_sheet(workbook: CalamineWorkbook, name: str, limits: Limits) -> Any:
+    """One sheet (hidden ones too), read eagerly, within the row and column limits."""
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+    except Exception as err:
         raise FileRejected("corrupt", str(err)[:200]) from None
     if sheet.height > limits.max_rows:
         raise FileRejected("too-many-rows", rows=sheet.height, limit=limits.max_rows)
+    if sheet.width > limits.max_columns:
+        raise FileRejected("too-many-columns", columns=sheet.width, limit=limits.max_columns)
     return sheet
 
 
@@ -337,9 +347,9 @@ class Grid:
 
 
 def read_grids(content: bytes, limits: Limits | None = None) -> list[Grid]:
-    """Every sheet of an XLSX file (after the container check), or the one
-    table of a CSV file; the kind is told by the content, not a name.
-    Raises FileRejected."""
+    """Every sheet of a workbook (XLSX, XLS or ODS, after the container
+    checks), or the one table of a CSV file; the kind is told by the content,
+    not a name. Raises FileRejected."""
     limits = limits or Limits()
     if not content.strip(b" \t\r\n\xef\xbb\xbf"):
         raise FileRejected("empty")
@@ -347,10 +357,10 @@ def read_grids(content: bytes, limits: Limits | None = None) -> list[Grid]:
         raise FileRejected("too-large", size=len(content), limit=limits.max_bytes)
     kind = sniff_kind(content[:8192])
     if kind == "zip":
-        check_xlsx_container(content, limits)
+        check_archive(content, limits)  # an XLSX or ODS workbook: calamine tells
         return _xlsx_grids(content, limits)
-    if kind == "ole":
-        raise FileRejected("legacy-xls")
+    if kind == "ole":  # a legacy .xls workbook
+        return _xlsx_grids(content, limits)
     if kind != "text":
         raise FileRejected("not-a-table", content=kind)
     text = decode_text(content)
@@ -368,6 +378,10 @@ def _xlsx_grids(content: bytes, limits: Limits) -> list[Grid]:
             sheet = workbook.get_sheet_by_name(name)
             if sheet.height > limits.max_rows:
                 raise FileRejected("too-many-rows", rows=sheet.height, limit=limits.max_rows)
+            if sheet.width > limits.max_columns:
+                raise FileRejected(
+                    "too-many-columns", columns=sheet.width, limit=limits.max_columns
+                )
             # skip_empty_area=False starts the rows at A1, where the merged
             # ranges' absolute positions start too.
             rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]

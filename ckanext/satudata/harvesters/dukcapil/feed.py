@@ -3,7 +3,7 @@
 Everything goes through ``ckanext.satudata.net`` (address guard, byte caps,
 retries with backoff on 5xx and timeouts). A response that is empty, cut off,
 not JSON, an ArcGIS error object, or that breaks the paging contract raises
-``FeedError``: the caller then changes nothing. Pure Python.
+``FeedError``: the caller then changes nothing. Pure Python: no CKAN import.
 """
 
 from __future__ import annotations

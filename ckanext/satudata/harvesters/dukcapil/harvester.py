@@ -224,7 +224,7 @@ class DukcapilHarvester(SatudataHarvesterBase):
         except ImportRefused as refused:
             return self._object_error(harvest_object, str(refused), "Import")
 
-        received = harvest_object.fetch_started or harvest_object.gather_started
+        received = harvest_object.fetch_started or harvest_object.gathered
         written = self._resources(
             family, level, tables, published, content["notes"],
             received.strftime("%Y-%m-%d") if received else "",

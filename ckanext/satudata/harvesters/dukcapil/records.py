@@ -5,23 +5,25 @@ Records arrive page by page (ArcGIS layers) or as one sheet (Disdukcapil
 spreadsheet). Each record is reduced at once to a compact ``RegionRow`` (code,
 name, the integer counts the families need) so a national feed of ~83,000
 records x ~120 fields never sits in memory as dicts. The personal-data guard
-runs on the whole raw record before it is reduced. Pure Python.
+runs on the whole raw record before it is reduced. Pure Python: no CKAN import.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ckanext.satudata.harvesters.dukcapil.standard import (
+    DEFAULT_FAMILIES,
     FAMILIES,
+    SEX_TOTAL_KEYS,
     TOTAL_KEY,
     VALUE_INDEX,
     VALUE_KEYS,
     Family,
+    required_keys,
 )
 from ckanext.satudata.reference.regions import Region, RegionCodeError, normalize_code
 from ckanext.satudata.validation import guard
@@ -38,7 +40,6 @@ IDENTITY_KEYS = frozenset(
 )
 
 # A 16-digit run inside a longer text value, checked with the guard's rule.
-_SIXTEEN_DIGITS_RE = re.compile(r"(?<!\d)\d{16}(?!\d)")
 MAX_REPORTED_ISSUES = 50
 
 
@@ -100,6 +101,9 @@ class SemesterData:
         return "\n".join(lines)
 
 
+_PERSONAL_FIELD = "individual-level field (NIK/KK/KTP) in an aggregate feed"
+
+
 def _personal_data_issue(code: str, key: str, value: Any) -> Issue | None:
     """An issue when ``key``/``value`` looks like individual-level data.
 
@@ -109,12 +113,10 @@ def _personal_data_issue(code: str, key: str, value: Any) -> Issue | None:
     either kind, strong or weak, is enough.
     """
     if guard.header_is_personal(key):
-        return Issue(code, str(key), "individual-level field (NIK/KK/KTP) in an aggregate feed")
-    hit = value is not None and guard.classify_cell(value) is not None
-    if not hit and type(value) is str and len(value) > 16:
-        # A number inside a text value ("NIK 6401...").
-        hit = any(guard.classify_cell(m) for m in _SIXTEEN_DIGITS_RE.findall(value))
-    if hit:
+        return Issue(code, str(key), _PERSONAL_FIELD)
+    # A record is one row: one match of either kind, strong or weak, is
+    # enough (a number inside a text value too: "NIK 6401 0412 …").
+    if value is not None and guard.classify_cell(value) is not None:
         return Issue(code, str(key), "16-digit identifier (NIK/KK-like) in an aggregate feed")
     return None
 
@@ -180,9 +182,13 @@ def _record_name(record: Mapping[str, Any], level: str) -> str:
 class RecordCollector:
     """Reduces raw records into a SemesterData, reporting what it cannot use."""
 
-    def __init__(self, known: Mapping[str, Region]) -> None:
+    def __init__(
+        self, known: Mapping[str, Region], families: Iterable[str] = DEFAULT_FAMILIES
+    ) -> None:
         self.known = known
         self.data = SemesterData()
+        # Keys of families not harvested may be absent: they count 0, unreported.
+        self._required = required_keys(families)
         # Personal-data verdicts of field names: the same keys repeat per record.
         self._name_verdicts: dict[str, bool] = {}
 
@@ -212,7 +218,9 @@ class RecordCollector:
         for key in VALUE_KEYS:
             raw = record.get(key)
             count = _as_count(raw)
-            if count is None:
+            if count is None and key not in self._required:
+                count = 0
+            elif count is None:
                 data.add_issue(
                     Issue(code, key, "not an integer count", "an integer", repr(raw)[:40])
                 )
@@ -244,7 +252,7 @@ class RecordCollector:
             if name_hit is None:
                 name_hit = verdicts[key] = _personal_data_issue(code, key, None) is not None
             if name_hit:
-                self.data.add_issue(_personal_data_issue(code, key, None))  # type: ignore[arg-type]
+                self.data.add_issue(Issue(code, str(key), _PERSONAL_FIELD))
                 continue
             value_type = type(value)
             # Fast path: small ints and short strings cannot be 16-digit identifiers.
@@ -279,6 +287,19 @@ def check(
     male, female = VALUE_INDEX["pria"], VALUE_INDEX["wanita"]
     family_list: list[Family] = [FAMILIES[key] for key in families]
     family_indexes = [(f, [VALUE_INDEX[k] for k in f.source_keys]) for f in family_list]
+    # Breakdowns by sex (laki_laki_* columns) must also sum to that sex's total.
+    sex_indexes = [
+        (
+            family,
+            prefix,
+            VALUE_INDEX[total_key],
+            [VALUE_INDEX[k] for c, k in family.columns if c.startswith(prefix)],
+        )
+        for family in family_list
+        if family.key != "jenis_kelamin"
+        for prefix, total_key in SEX_TOTAL_KEYS.items()
+        if any(c.startswith(prefix) for c, _ in family.columns)
+    ]
 
     for level in levels:
         for row in data.rows[level].values():
@@ -305,6 +326,20 @@ def check(
                             f"sum of the {family.key} columns differs from jumlah",
                             _fmt(breakdown),
                             _fmt(values[total]),
+                            family=family.key,
+                        )
+                    )
+            for family, prefix, sex_total, indexes in sex_indexes:
+                breakdown = sum(values[i] for i in indexes)
+                if breakdown != values[sex_total]:
+                    data.add_issue(
+                        Issue(
+                            row.code,
+                            prefix.rstrip("_"),
+                            f"sum of the {family.key} {prefix}* columns differs from "
+                            f"{VALUE_KEYS[sex_total]}",
+                            _fmt(breakdown),
+                            _fmt(values[sex_total]),
                             family=family.key,
                         )
                     )

@@ -2,7 +2,7 @@
 
 One row per region x semester, dotted Kemendagri codes, integer counts, rows
 sorted by code so the same figures always give the same bytes (the content
-hash of a table is what tells a revision from a re-run). Pure Python.
+hash of a table is what tells a revision from a re-run). Pure Python: no CKAN import.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ckanext.satudata.harvesters.dukcapil.records import SemesterData
 from ckanext.satudata.harvesters.dukcapil.standard import (
@@ -43,7 +43,7 @@ def family_rows(
     return rows
 
 
-def to_csv(family: Family, rows: Iterable[list[object]]) -> bytes:
+def to_csv(family: Family, rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(family.table_columns)

@@ -4,8 +4,8 @@ The harvester writes a dataset with one package_patch carrying its uploads;
 CKAN runs resource hooks only from resource_create/resource_update, so the
 upload hooks of validation/hooks.py never see these files. Instead:
 
-- before writing, every table about to be written is validated with
-  ``engine.validate_file`` against its data standard; one that fails makes
+- before writing, every table about to be written goes through the gate
+  (``service.inspect_bytes``), validated against its data standard; one that fails makes
   the whole harvest object fail (nothing of it is published), with a report
   naming the file, row, column and rule;
 - after writing, each result is recorded for its resource through
@@ -29,7 +29,7 @@ REPORT_LINES = 20
 
 def validate_table(table: bytes, filename: str, standard: str | None) -> engine.ValidationResult:
     """Validate a generated CSV table as the upload hooks would validate it."""
-    return service.validate_bytes(table, filename, "csv", standard)
+    return service.inspect_bytes(table, "csv", standard)
 
 
 def failure_report(filename: str, result: engine.ValidationResult) -> str:

@@ -36,6 +36,8 @@ Stages:
   once it is; its description says what was normalised) and the original file. A refusal is an error of that row; the
   other rows go on. Datasets are indexed without a Solr commit, committed
   once the job has nothing left (base.commit_index).
+- a written dataset is then linked to its OPD's items of the year's Daftar
+  Data (planning/) with the row's ID DDD: the one step beyond the harvest.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from typing import Any
 
 from ckan import model
 from ckan.plugins import toolkit as tk
+from ckan.types import Context
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 
 from ckanext.satudata import config, net
@@ -58,8 +61,9 @@ from ckanext.satudata.harvesters.spreadsheet import SOURCE_TYPE, changes, mappin
 from ckanext.satudata.harvesters.spreadsheet import inventory as inv
 from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
 from ckanext.satudata.harvesters.spreadsheet.settings import SpreadsheetSettings
+from ckanext.satudata.model import daftar_data_link
 from ckanext.satudata.standards import registry
-from ckanext.satudata.validation import guard, hooks, reports
+from ckanext.satudata.validation import hooks, reports, service
 
 log = logging.getLogger(__name__)
 
@@ -280,8 +284,9 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             return self._object_error(
                 harvest_object, f"{prefix}: data file {filename}: {err}", "Import"
             )
-        findings = personal_data_in_sheets(parsed)
-        if findings:
+        scanned = service.scan_grids(parsed)
+        if scanned.personal_data:
+            findings = scanned.messages("en", limit=5)
             return self._object_error(
                 harvest_object,
                 f"{prefix}: data file {filename} holds personal data ({'; '.join(findings)}); "
@@ -325,8 +330,19 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
                 "Nothing was changed for this row.",
                 "Import",
             )
+        self._link_to_plan(package_id, content)
         log.info("spreadsheet row %s -> %s (%s)", content["row"], package_id, table.notes)
         return True
+
+    @staticmethod
+    def _link_to_plan(package_id: str, content: Mapping[str, Any]) -> None:
+        """The dataset fulfils its OPD's Daftar Data items (planning/) that
+        have the row's ID DDD, in every year's plan that lists it."""
+        id_ddd = content["cells"].get("id_ddd")
+        if id_ddd:
+            daftar_data_link.link_by_id_ddd(
+                package_id, content["organization"], id_ddd, daftar_data_link.HARVEST
+            )
 
     def _write(
         self,
@@ -351,8 +367,8 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         which stores the report, or queues it in async mode, and queues the
         DataStore load). The original is an archive copy of the OPD's file,
         not meant for analysis, and is not validated (a messy sheet would fail
-        by design); personal data in it was ruled out before
-        (personal_data_in_sheets).
+        by design); personal data in any of its sheets was ruled out before
+        (service.scan_grids).
 
         The dataset is indexed once, after its report is stored (so the
         indexed resources carry their validation_status), without a Solr
@@ -364,7 +380,7 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             # The hook of a resource_create on the new dataset falls back to
             # the dataset's standard; the dataset does not exist yet here.
             current.setdefault("standar_data", package["standar_data"])
-        hook_context: dict[str, Any] = {}
+        hook_context: Context = {}
         hooks.before_change(hook_context, clean, current or None)
 
         # Resources the harvester did not write (no ROLE_KEY, e.g. a PDF a
@@ -378,10 +394,11 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             harvest_object,
             {**package, "resources": [clean, original, *kept]},
             existing,
-            {"defer_commit": True},
+            defer_commit=True,
         )
 
         written = model.Package.get(package_id)
+        assert written is not None  # committed by _write_dataset
         clean_id = next(
             r.id
             for r in written.resources
@@ -416,39 +433,6 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             harvest_object.add()
             model.Session.commit()
         return True
-
-
-# --- personal data ---------------------------------------------------------------
-
-
-def personal_data_in_sheets(parsed: list[sheets.Sheet]) -> list[str]:
-    """Personal-data findings (NIK/KK) in any sheet of the original file.
-
-    The clean CSV is checked by the validation hooks; the original is stored
-    beside it as an archive copy, and may hold sheets the clean table left out.
-    Findings name sheets, columns and rows, never a value.
-    """
-    findings = []
-    for each in parsed:
-        filled = [(n, row) for n, row in enumerate(each.rows, 1) if not sheets.is_blank(row)]
-        rows = [row for _, row in filled]
-        if not rows:
-            continue
-        # The header is where normalise finds it (else the first row), so the
-        # guard sees column names such as "NIK".
-        try:
-            start = sheets.find_header(each, rows).last_row
-        except sheets.SheetError:
-            start = 0
-        for finding in guard.scan_rows(rows[start:]):
-            found = finding.as_dict()
-            # Row numbers as the steward sees them in the spreadsheet.
-            numbers = [str(filled[start + n - 1][0]) for n in found["rows"]]
-            where = f", rows {', '.join(numbers)}" if numbers else ""
-            label = f" {found['column']!r}" if found["column"] else ""
-            column = f"column {found['column_number']}{label}"
-            findings.append(f"sheet {each.name!r}, {column}{where}")
-    return findings
 
 
 def _source_owner(source_id: str) -> str | None:

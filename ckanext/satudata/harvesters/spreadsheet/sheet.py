@@ -11,6 +11,9 @@ harvest report). Whatever cannot be decided without guessing raises
 silently is worse than a harvest error.
 
 Files are read by validation/reader.py (read_grids), as everywhere else.
+Why one module: the header, number-locale and cleaning rules judge one sheet
+together (a header row is found by what the rows under it hold, a number's
+locale by the whole column); split, each part would pass the others' state.
 Pure Python: no CKAN import.
 """
 
@@ -104,7 +107,7 @@ def read_sheets(content: bytes, limits: Limits | None = None) -> list[Sheet]:
     try:
         return reader.read_grids(content, limits)
     except reader.FileRejected as err:
-        raise SheetError(messages.rejection_text(err)) from None
+        raise SheetError(messages.rejection_text(err)) from err
 
 
 # --- cells -------------------------------------------------------------------
@@ -219,6 +222,7 @@ def find_header(sheet: Sheet, rows: list[list[Any]]) -> _Header:
     end = start
     labels = top
     two_level = False
+    second: list[str] = []
     following = next((i for i in range(start + 1, len(rows)) if not is_blank(rows[i])), None)
     if (
         following is not None

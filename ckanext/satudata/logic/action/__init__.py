@@ -1,14 +1,16 @@
 """Actions of ckanext-satudata, one module per concept; the plugin registers
-what ``get_actions`` collects (each module's ``__all__``)."""
+what ``get_actions`` collects (each module's ``__all__``, and the gate's
+chained actions)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.action import dataset, interop, validation
+from ckanext.satudata.logic.action import charts, dataset, gate, interop, planning, validation
 
-_MODULES = (dataset, interop, validation)
+_MODULES = (charts, dataset, interop, planning, validation)
 
 
 def get_actions() -> dict[str, Any]:
-    return {name: getattr(module, name) for module in _MODULES for name in module.__all__}
+    found = {name: getattr(module, name) for module in _MODULES for name in module.__all__}
+    return {**found, **gate.actions()}

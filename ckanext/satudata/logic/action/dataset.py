@@ -11,8 +11,9 @@ from ckan.plugins import toolkit as tk
 from ckan.types import Action, Context, DataDict
 
 from ckanext.satudata.catalog import choices
+from ckanext.satudata.logic.action.gate import marked
 from ckanext.satudata.reference import vocabularies
-from ckanext.satudata.validation import hooks
+from ckanext.satudata.validation import hooks, service
 
 __all__ = [
     "bulk_update_public",
@@ -24,8 +25,10 @@ __all__ = [
 
 
 def _validating(original: Action, context: Context, data_dict: DataDict, current: Any) -> Any:
-    """Run a package action with its resources validated before it stores
-    anything, and their reports recorded once they have ids."""
+    """Run a package action through the gate: its texts (dataset and resource
+    metadata) and its resources' uploads and URLs are checked before it stores
+    anything, and the reports recorded once the resources have ids."""
+    service.refuse_personal_text(data_dict)
     pending = hooks.before_package_change(context, data_dict, current)
     result = original(context, data_dict)
     package_id = result if isinstance(result, str) else result["id"]  # return_id_only
@@ -33,14 +36,14 @@ def _validating(original: Action, context: Context, data_dict: DataDict, current
     return result
 
 
-@tk.chained_action
+@marked
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN stores the uploads and URLs of the resources given to
     package_create without the resource hooks: validate them here too."""
     return _validating(original, context, data_dict, None)
 
 
-@tk.chained_action
+@marked
 def package_update(original: Action, context: Context, data_dict: DataDict) -> Any:
     """As package_create (package_patch and resource_create/update call this;
     resources the resource hooks validated are not validated again)."""

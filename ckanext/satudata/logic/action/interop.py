@@ -8,22 +8,18 @@ Pelita serves public data only, to anyone: what the public catalogue shows."""
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
+from typing import Any
 
 from ckan.plugins import toolkit as tk
 from ckan.types import Context, DataDict
 
+from ckanext.satudata import contexts
 from ckanext.satudata.catalog import search
 from ckanext.satudata.harvesters.base import WITHDRAWN_STATUS
 from ckanext.satudata.interop import assessment, pelita
 from ckanext.satudata.logic import schema
 
 __all__ = ["satudata_mqa_show", "satudata_pelita_dataset_list", "satudata_pelita_dataset_show"]
-
-
-def _system() -> Context:
-    """A fresh context past auth: the calls only ever return public data."""
-    return cast(Context, {"ignore_auth": True})
 
 
 def _query_params(data_dict: DataDict, *extra: str) -> dict[str, Any]:
@@ -67,7 +63,7 @@ def satudata_pelita_dataset_list(context: Context, data_dict: DataDict) -> dict[
     if query.kode_urusan:
         filters.append(f"{search.URUSAN_FIELD}:{query.kode_urusan}.*")
     found = tk.get_action("package_search")(
-        _system(),
+        contexts.public(),
         {
             "fq": " ".join(f"+{f}" if not f.startswith("-") else f for f in filters),
             "rows": pelita.PAGE_SIZE,
@@ -85,8 +81,8 @@ def satudata_pelita_dataset_list(context: Context, data_dict: DataDict) -> dict[
 
 def _public_dataset(reference: str) -> dict[str, Any]:
     try:
-        dataset = tk.get_action("package_show")(_system(), {"id": reference})
-    except tk.ObjectNotFound:
+        dataset = tk.get_action("package_show")(contexts.public(), {"id": reference})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
         dataset = None
     if (
         dataset is None
@@ -150,7 +146,9 @@ def satudata_pelita_dataset_show(context: Context, data_dict: DataDict) -> dict[
     datastore_search = tk.get_action("datastore_search")
     columns = [
         f
-        for f in datastore_search(_system(), {"resource_id": resource["id"], "limit": 0})["fields"]
+        for f in datastore_search(contexts.public(), {"resource_id": resource["id"], "limit": 0})[
+            "fields"
+        ]
         if f["id"] != "_id"
     ]
     query: dict[str, Any] = {
@@ -161,7 +159,7 @@ def satudata_pelita_dataset_show(context: Context, data_dict: DataDict) -> dict[
     }
     if tahun is not None and any(c["id"] == "tahun" for c in columns):
         query["filters"] = {"tahun": tahun}
-    rows = datastore_search(_system(), query)
+    rows = datastore_search(contexts.public(), query)
     body = {
         **entry,
         "resource_id": resource["id"],
@@ -186,7 +184,7 @@ def satudata_mqa_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     if errors:
         raise tk.ValidationError(errors)
     tk.check_access("satudata_mqa_show", context, data)
-    dataset = tk.get_action("package_show")(_system(), {"id": data["id"]})
+    dataset = tk.get_action("package_show")(contexts.site(), {"id": data["id"]})
     return {
         "id": dataset["id"],
         "name": dataset["name"],
