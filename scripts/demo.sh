@@ -39,7 +39,7 @@ plugins="$plugins dcat dcat_json_interface structured_data datastore datatables_
   "scheming.organization_schemas=ckanext.satudata:schemas/organization.yaml" \
   "scheming.group_schemas=ckanext.satudata:schemas/group.yaml" \
   "scheming.presets=ckanext.scheming:presets.json ckanext.satudata:schemas/presets.yaml" \
-  "ckanext.dcat.rdf.profiles=euro_dcat_ap_2 satudata_sdi" \
+  "ckanext.dcat.rdf.profiles=euro_dcat_ap_3 satudata_sdi" \
   "ckan.locale_default=id" \
   "ckan.locales_offered=id en" \
   "ckan.storage_path=$STATE/storage" \
@@ -91,6 +91,9 @@ say "Harvesting the demo sources through the harvest queue"
 
 say "Loading the Daftar Data 2025 (planning)"
 "$CKAN" -c "$INI" satudata demo plan
+
+say "DCAT-AP 3 catalogue: http://127.0.0.1:$CKAN_PORT/catalog.ttl"
+say "Portal Pelita API:   http://127.0.0.1:$CKAN_PORT/api/pelita/v1.3/dataset (OpenAPI: /api/pelita/v1.3/openapi.json)"
 
 say "Serving CKAN on http://127.0.0.1:$CKAN_PORT (Ctrl-C to stop; 'make stop' stops the services)"
 # No reloader or debugger: this is a demo, not a development server.

@@ -178,7 +178,7 @@ def test_ckan_environment(config: dict) -> None:
         ):
             assert plugin in plugins, (name, plugin)
         assert env["SCHEMING_DATASET_SCHEMAS"] == "ckanext.satudata:schemas/dataset.yaml"
-        assert env["CKANEXT_DCAT_RDF_PROFILES"] == "euro_dcat_ap_2 satudata_sdi"
+        assert env["CKANEXT_DCAT_RDF_PROFILES"] == "euro_dcat_ap_3 satudata_sdi"
 
 
 def test_every_variable_is_documented() -> None:

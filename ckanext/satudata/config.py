@@ -47,6 +47,10 @@ def home_stats_cache_seconds() -> int:
     return int(tk.config.get("ckanext.satudata.home_stats_cache_seconds"))
 
 
+def catalog_licence() -> str:
+    return str(tk.config.get("ckanext.satudata.catalog_licence"))
+
+
 def walidata_users() -> frozenset[str]:
     return frozenset(tk.config.get("ckanext.satudata.walidata_users"))
 
@@ -118,6 +122,14 @@ def population_organization() -> str:
 
 def population_cache_seconds() -> int:
     return int(tk.config.get("ckanext.satudata.population.cache_seconds"))
+
+
+# Interoperability --------------------------------------------------------------
+
+
+def pelita_token() -> str:
+    """The Bearer token Portal Pelita callers must send; empty: the API is open."""
+    return str(tk.config.get("ckanext.satudata.pelita.token") or "")
 
 
 # Validation --------------------------------------------------------------------
