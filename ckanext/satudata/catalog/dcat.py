@@ -131,6 +131,10 @@ class SatudataDCATProfile(RDFProfile):
 
     # Checksum algorithms the target DCAT-AP version accepts.
     checksum_algorithms: frozenset[str] = frozenset(_ALGORITHMS.values())
+    # Where the algorithms' IRIs live: DCAT-AP 3.0's controlled vocabularies
+    # name them under https://spdx.org/rdf/terms (its shapes check the
+    # pattern); they stay typed with the http SPDX class both versions ask for.
+    checksum_algorithm_namespace: str = "https://spdx.org/rdf/terms#"
 
     # Serializing -------------------------------------------------------------
 
@@ -406,7 +410,7 @@ class SatudataDCATProfile(RDFProfile):
         ):
             return
         checksum = BNode()
-        algorithm_ref = SPDX[f"checksumAlgorithm_{algorithm}"]
+        algorithm_ref = URIRef(f"{self.checksum_algorithm_namespace}checksumAlgorithm_{algorithm}")
         g.add((distribution, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
@@ -438,3 +442,4 @@ class SatudataDCATAP2Profile(SatudataDCATProfile):
     whose shapes accept only sha1 checksums: our sha256 ones are left out."""
 
     checksum_algorithms = frozenset({"sha1"})
+    checksum_algorithm_namespace = str(SPDX)
