@@ -68,6 +68,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_update(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         topics.sync_topic_group(pkg_dict["id"], pkg_dict.get("theme"))
+        reports.forget_removed(pkg_dict["id"])
 
     def after_dataset_show(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         # Computed at every show (not stored), so the API never serves a stale state.
@@ -99,7 +100,3 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_resource_show(self, resource_dict: dict[str, Any]) -> dict[str, Any]:
         return reports.add_to_resource(resource_dict)
-
-    def after_resource_delete(self, context: Context, resources: list[dict[str, Any]]) -> None:
-        for resource in resources:
-            reports.forget(resource.get("id"))
