@@ -36,6 +36,9 @@ class FeedError(Exception):
 # the variable; it may not name any other variable of the worker, e.g.
 # CKAN_SECRET_KEY). Example: "auth": {"token_env": "SATUDATA_HARVEST_DUKCAPIL_TOKEN"}.
 SECRET_ENV_PREFIX = "SATUDATA_HARVEST_"
+# The query parameter of an ArcGIS token: a credential in the query string,
+# which net drops on a redirect to another origin.
+TOKEN_PARAM = "token"
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ def arcgis_layer_pages(
             "resultRecordCount": page_size,
         }
         if settings.auth.token:
-            params["token"] = settings.auth.token
+            params[TOKEN_PARAM] = settings.auth.token
         try:
             result = net.fetch(
                 url,
@@ -195,6 +198,7 @@ def arcgis_layer_pages(
                 params=params,
                 auth=settings.auth.basic,
                 session=session,
+                secret_params=(TOKEN_PARAM,),
             )
         except net.ResponseTooLargeError as err:
             raise FeedError(f"{err} (release byte cap {budget.limit})") from None
@@ -278,6 +282,7 @@ def spreadsheet_records(
             settings.policy(budget.remaining(url)),
             auth=settings.auth.basic,
             session=session,
+            secret_params=(TOKEN_PARAM,),
         )
     except net.FetchError as err:
         raise FeedError(str(err)) from None
