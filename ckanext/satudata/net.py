@@ -20,6 +20,10 @@ are not used, since a proxy would hide the real peer from the check.
 Sessions keep connections alive, so many files from one server (a harvest)
 cost one TCP connection; ``fetch_all`` fetches many URLs concurrently and
 ``Validators`` make conditional requests (``304 Not Modified``).
+Why one module: every request the portal sends outside goes through the one
+redirect loop here, where the address check, the credential rule and the
+byte cap are applied together; split, a caller could take one without the
+others.
 Pure Python: no CKAN import.
 """
 

@@ -10,9 +10,10 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
-from ckan.types import Context
+from ckan.types import CKANApp, Context
+from flask import Flask
 
-from ckanext.satudata import compat, config, views
+from ckanext.satudata import compat, config, downloads, views
 from ckanext.satudata.catalog import freshness, search, topics
 from ckanext.satudata.logic import action, auth
 from ckanext.satudata.validation import hooks, reports
@@ -33,6 +34,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
 
@@ -45,6 +47,13 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     def configure(self, config_: CKANConfig) -> None:
         compat.allow_blocking_harvest_queue_reads()
         config.check()
+
+    # IMiddleware: downloads served on the Flask app (downloads/)
+
+    def make_middleware(self, app: CKANApp, config_: CKANConfig) -> CKANApp:
+        if isinstance(app, Flask):
+            downloads.install(app)
+        return app
 
     # IFacets
 

