@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ckanext.satudata.downloads import datastore_dump
+from ckanext.satudata.downloads import datastore_dump, stored_files
 
 
 def install(app: Flask) -> None:
     datastore_dump.install(app)
+    stored_files.install(app)

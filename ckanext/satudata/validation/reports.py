@@ -1,6 +1,7 @@
 """Stored validation reports as the rest of CKAN sees them: an engine result
-stored for a resource, the fields resource_show adds, forgetting the reports of
-deleted resources, and the report's findings in the UI language. (What
+stored for a resource, the fields resource_show adds, whether a file was
+removed for personal data, forgetting the reports of deleted resources, and
+the report's findings in the UI language. (What
 follows a stored result, the DataStore load, is jobs.after_validation's.)"""
 
 from __future__ import annotations
@@ -59,6 +60,14 @@ def add_to_resource(resource: dict[str, Any]) -> dict[str, Any]:
     stamp = record.timestamp
     resource["validation_timestamp"] = stamp.isoformat() if stamp else None
     return resource
+
+
+def removed_for_personal_data(resource_id: str) -> bool:
+    """Whether the resource's stored report found personal data in its file
+    (a stored file such a report belongs to is deleted: jobs.run_now)."""
+    record = validation_report.get(resource_id)
+    result = (record.report or {}).get("result") if record is not None else None
+    return isinstance(result, dict) and bool(result.get("personal_data"))
 
 
 def forget_removed(package_id: str) -> None:
