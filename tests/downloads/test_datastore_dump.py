@@ -104,6 +104,8 @@ def _workbook_rows(data: bytes) -> list[list[Any]]:
 
 
 def test_xlsx_download_is_a_real_workbook(app: Any, table: dict[str, Any]) -> None:
+    page = app.get(f"/dataset/{table['package_id']}/resource/{table['id']}").body
+    assert f"/datastore/dump/{table['id']}?format=xlsx" in page  # offered on the resource page
     response = _dump(app, table["id"], format="xlsx")
     assert response.headers["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
