@@ -114,6 +114,10 @@ def neutralise_formulas() -> bool:
     return tk.asbool(tk.config.get("ckanext.satudata.exports.neutralise_formulas"))
 
 
+def xlsx_max_cells() -> int:
+    return int(tk.config.get("ckanext.satudata.exports.xlsx_max_cells"))
+
+
 def check() -> None:
     """Refuse to start with a setting no reader accepts (IConfigurable)."""
     validation_mode()

@@ -12,14 +12,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 import openpyxl
 import pytest
 from auth_matrix import ROLES, AuthRoles, allowed_roles
+from ckan.plugins import toolkit as tk
 from ckan.tests import factories
+from openpyxl.cell.cell import Cell
 
 from ckanext.satudata import exports
+from ckanext.satudata.downloads import datastore_dump
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -100,7 +104,17 @@ def _workbook_rows(data: bytes) -> list[list[Any]]:
     assert sheet is not None
     rows = [list(row) for row in sheet.iter_rows()]
     assert all(cell.data_type != "f" for row in rows for cell in row)  # no formula cell
+    for row in rows:
+        for cell in row:
+            if isinstance(cell, Cell) and isinstance(cell.value, str):
+                cell.value = _ooxml_text(cell.value)
     return rows
+
+
+def _ooxml_text(value: str) -> str:
+    """A worksheet string as Excel shows it: OOXML writes a carriage return
+    (which XML would turn into a line feed) as _x000D_; openpyxl leaves it so."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m[1], 16)), value)
 
 
 def test_xlsx_download_is_a_real_workbook(app: Any, table: dict[str, Any]) -> None:
@@ -135,7 +149,9 @@ def test_xlsx_download_is_a_real_workbook(app: Any, table: dict[str, Any]) -> No
     ]
 
 
-def test_bad_dump_parameters_are_a_400_naming_them(app: Any, table: dict[str, Any]) -> None:
+def test_bad_dump_parameters_are_a_400_naming_them(
+    app: Any, table: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     for params, named in (
         ({"format": "xlsx", "limit": "banyak"}, "limit"),
         ({"format": "csv", "offset": "-"}, "offset"),
@@ -143,6 +159,36 @@ def test_bad_dump_parameters_are_a_400_naming_them(app: Any, table: dict[str, An
     ):
         response = _dump(app, table["id"], status=400, **params)
         assert named in response.data.decode(), params
+    # A selection over the XLSX cap points to the CSV download (which streams).
+    monkeypatch.setitem(tk.config, "ckanext.satudata.exports.xlsx_max_cells", 20)
+    refused = _dump(app, table["id"], status=400, format="xlsx").body
+    assert "10 baris dan 4 kolom" in refused and "CSV" in refused
+    assert _dump(app, table["id"], format="xlsx", limit=5).status_code == 200  # 5 x 4 cells
+
+
+def test_workbook_cells_are_typed_and_text_is_never_a_formula() -> None:
+    """Values a worksheet cannot hold as they are (control characters, text
+    over 32,767 characters, NaN) still give a workbook that opens."""
+    out = io.BytesIO()
+    records = iter(
+        [
+            ["kode", "catatan", "nilai"],
+            ["1", "=1+1\x01\x0b", "NaN"],
+            ["2", "x" * 40_000, "-0.5"],
+            ["", "", ""],
+            ["4", "Kuaro", "3"],
+        ]
+    )
+    types = {"kode": "int4", "catatan": "text", "nilai": "numeric"}
+    datastore_dump.write_workbook(out, records, types, neutralise=False)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
+    assert sheet is not None
+    rows = [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows()]
+    assert rows[1][0] == (1, "n") and rows[1][2] == ("NaN", "s")
+    assert rows[1][1][1] == "s" and str(rows[1][1][0]).startswith("=1+1")
+    assert rows[2][2] == (-0.5, "n") and len(str(rows[2][1][0])) == 32_767
+    assert [value for value, _ in rows[3]] == [None, None, None]
+    assert [value for value, _ in rows[4]] == [4, "Kuaro", 3]
 
 
 @pytest.mark.ckan_config("ckanext.satudata.exports.neutralise_formulas", "false")

@@ -10,10 +10,13 @@ table's filtered download) gets:
 
 - CSV and TSV from CKAN's own view, every cell neutralised on the way out
   (exports.py; numbers are left alone);
-- XLSX written here from the rows CKAN's ``dump_to`` pages through (same
-  parameters: filters, q, sort, fields, offset, limit): a real workbook whose
-  number columns hold numbers and whose text cells are always text cells,
-  neutralised like the CSV ones;
+- XLSX written here (XlsxWriter, streaming rows in constant memory) from the
+  rows CKAN's ``dump_to`` pages through (same parameters: filters, q, sort,
+  fields, offset, limit): a real workbook whose number columns hold numbers
+  and whose text cells are always text cells, neutralised like the CSV ones;
+  a selection over ``ckanext.satudata.exports.xlsx_max_cells`` cells (or
+  Excel's own limits) is a 400 pointing to the CSV download, since a
+  workbook is built whole within the request;
 - JSON and XML from CKAN, unchanged (no spreadsheet program runs them);
 - an unknown format or bad parameter: HTTP 400 naming it.
 
@@ -30,17 +33,14 @@ import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
 import flask
+import xlsxwriter
 from ckan.lib.navl import dictization_functions
 from ckan.plugins import toolkit as tk
 from ckanext.datastore.backend import DatastoreBackend
 from ckanext.datastore.blueprint import dump_schema, dump_to
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ckanext.satudata import config, exports
 
@@ -160,18 +160,21 @@ def _xlsx(resource_id: str, data: dict[str, Any]) -> Any:
     rows = max(0, int(info.get("total") or 0) - data["offset"])
     if data.get("limit") is not None:
         rows = min(rows, data["limit"])
-    if rows + 1 > XLSX_MAX_ROWS or len(info["fields"]) > XLSX_MAX_COLUMNS:
+    columns = len(info["fields"])
+    max_cells = config.xlsx_max_cells()
+    if rows + 1 > XLSX_MAX_ROWS or columns > XLSX_MAX_COLUMNS or rows * columns > max_cells:
         tk.abort(
             400,
             tk._(
-                "The selection has {rows} rows and {columns} columns, more than a spreadsheet "
-                "holds ({max_rows} rows, {max_columns} columns): download it as CSV, or "
-                "filter it first"
+                "The selection has {rows} rows and {columns} columns: more than an XLSX "
+                "download holds ({max_rows} rows, {max_columns} columns, {max_cells} cells in "
+                "all). Download it as CSV, or filter it first."
             ).format(
                 rows=rows,
-                columns=len(info["fields"]),
+                columns=columns,
                 max_rows=XLSX_MAX_ROWS - 1,
                 max_columns=XLSX_MAX_COLUMNS,
+                max_cells=max_cells,
             ),
         )
     types = {field["id"]: field["type"] for field in info["fields"]}
@@ -185,27 +188,46 @@ def _xlsx(resource_id: str, data: dict[str, Any]) -> Any:
         search_params=search,
         user=user,
     )
-    neutralise = config.neutralise_formulas()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Data")
-    records = csv.reader(_lines(stream))
-    header = next(records, [])
-    kinds = [types.get(name, "text") for name in header]
-    sheet.append([_text_cell(sheet, name, neutralise) for name in header])
-    for record in records:
-        sheet.append(
-            [
-                _cell(sheet, value, kind, neutralise)
-                for value, kind in zip(record, kinds, strict=False)
-            ]
-        )
     # Spooled: a small workbook never touches the disk; deleted once sent.
     file = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (send_file closes it)
-    workbook.save(file)
+    write_workbook(file, csv.reader(_lines(stream)), types, config.neutralise_formulas())
     file.seek(0)
     response = flask.send_file(file, mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{resource_id}.xlsx"'
     return response
+
+
+def write_workbook(
+    file: IO[bytes], records: Iterator[list[str]], types: dict[str, str], neutralise: bool
+) -> None:
+    """An XLSX workbook of CSV ``records`` (a header row first) into ``file``:
+    cells of number columns (``types``: DataStore type by column) as numbers,
+    every other cell as a text cell (written as text, so never a formula,
+    neutralised too when ``neutralise``), an empty value as an empty cell."""
+    workbook = xlsxwriter.Workbook(file, {"constant_memory": True, **_TEXT_AS_TEXT})
+    sheet = workbook.add_worksheet("Data")
+    header = next(records, [])
+    kinds = [types.get(name, "text") for name in header]
+    for column, name in enumerate(header):
+        sheet.write_string(0, column, exports.neutralise(name) if neutralise else name)
+    for row, record in enumerate(records, start=1):
+        for column, (value, kind) in enumerate(zip(record, kinds, strict=False)):
+            if value == "":
+                continue  # NULL (CKAN's CSV does not tell it from "")
+            number = _number(value, kind)
+            if number is not None:
+                sheet.write_number(row, column, number)
+            else:
+                sheet.write_string(row, column, exports.neutralise(value) if neutralise else value)
+    workbook.close()
+
+
+# Cells are written by their type only, never guessed from the text.
+_TEXT_AS_TEXT = {
+    "strings_to_numbers": False,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+}
 
 
 def _real_id(resource_id: str) -> str:
@@ -218,28 +240,15 @@ def _real_id(resource_id: str) -> str:
     return real_id or resource_id
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: str, kind: str, neutralise: bool) -> Any:
-    """A CSV value of a column of DataStore type ``kind`` as a worksheet cell."""
-    if value == "":
-        return None  # NULL (CKAN's CSV does not tell it from "")
+def _number(value: str, kind: str) -> int | float | None:
+    """The number a CSV value of a number column holds, else None (text,
+    NaN and infinities stay text)."""
     try:
         if kind in INTEGER_TYPES:
             return int(value)
         if kind in DECIMAL_TYPES:
             number = Decimal(value)
-            if number.is_finite():
-                return number
+            return float(number) if number.is_finite() else None
     except (ValueError, InvalidOperation):
         pass
-    return _text_cell(sheet, value, neutralise)
-
-
-def _text_cell(sheet: WriteOnlyWorksheet, value: str, neutralise: bool) -> Cell:
-    """A text cell, never a formula: openpyxl would store a string starting
-    with "=" as one, even with neutralising switched off."""
-    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # control characters XLSX cannot hold
-    if neutralise:
-        text = exports.neutralise(text)
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    return cell
+    return None
