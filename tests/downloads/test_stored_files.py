@@ -16,7 +16,7 @@ from auth_matrix import ROLES, AuthRoles, allowed_roles
 from ckan.lib import uploader
 from ckan.tests import factories
 from jobs_support import run_jobs
-from validation_files import (  # pyright: ignore[reportMissingImports] (tests/validation, on sys.path by conftest.py)
+from validation_files import (  # pyright: ignore[reportMissingImports] (tests/validation, on sys.path by tests/conftest.py)
     HEADER,
     csv_bytes,
     good_rows,
