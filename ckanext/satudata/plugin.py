@@ -15,6 +15,7 @@ from flask import Flask
 
 from ckanext.satudata import compat, config, downloads, views
 from ckanext.satudata.catalog import freshness, search, topics
+from ckanext.satudata.charts import view as chart_view
 from ckanext.satudata.logic import action, auth
 from ckanext.satudata.validation import hooks, reports
 
@@ -41,6 +42,8 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config_: CKANConfig) -> None:
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
+        tk.add_resource("assets", "satudata")
+        config_.update(config.core_look_settings())
 
     # IConfigurable
 
@@ -80,8 +83,10 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
         reports.forget_removed(pkg_dict["id"])
 
     def after_dataset_show(self, context: Context, pkg_dict: dict[str, Any]) -> None:
-        # Computed at every show (not stored), so the API never serves a stale state.
-        pkg_dict.update(freshness.of_dataset(pkg_dict).as_api_fields())
+        # Computed at every show (not stored), so the API never serves a stale
+        # state; datasets only (a harvest source is a package too).
+        if pkg_dict.get("type") == "dataset":
+            pkg_dict.update(freshness.of_dataset(pkg_dict).as_api_fields())
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.index_fields(pkg_dict)
@@ -109,3 +114,26 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_resource_show(self, resource_dict: dict[str, Any]) -> dict[str, Any]:
         return reports.add_to_resource(resource_dict)
+
+
+class SatudataChartView(p.SingletonPlugin):
+    """The chart resource view (``satudata_chart``): charts/view.py."""
+
+    p.implements(p.IResourceView)
+
+    def info(self) -> dict[str, Any]:
+        return chart_view.info()
+
+    def can_view(self, data_dict: dict[str, Any]) -> bool:
+        return chart_view.can_view(data_dict)
+
+    def setup_template_variables(
+        self, context: Context, data_dict: dict[str, Any]
+    ) -> dict[str, Any]:
+        return chart_view.setup_template_variables(context, data_dict)
+
+    def view_template(self, context: Context, data_dict: dict[str, Any]) -> str:
+        return chart_view.view_template()
+
+    def form_template(self, context: Context, data_dict: dict[str, Any]) -> str:
+        return chart_view.form_template()
