@@ -18,6 +18,10 @@ only queries carrying it (``?token=``), as a secured ArcGIS service does
 
 Run: ``python -m ckanext.satudata.demo.dukcapil_feed --port 8765``.
 Pure Python: no CKAN import.
+
+Why one module: it is one program (the demo and the tests start it with
+``python -m``); the figures, the faults it can be told to make and the
+handler serving them change together whenever the feed's shape does.
 """
 
 from __future__ import annotations
