@@ -57,6 +57,16 @@ for plugin in activity harvest satudata; do
 done
 "$ROOT/scripts/db.sh" permissions "$INI"
 
+# The sample Dukcapil feed asks for an ArcGIS token, as a secured service
+# does. Harvest secrets are environment variables of the workers, each bound
+# to the OPD owning the source: SATUDATA_HARVEST_<OPD>_<NAME> (see
+# docs/harvest-sources.md); this one is Disdukcapil's.
+DUKCAPIL_TOKEN_ENV=SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN
+if [ ! -s "$STATE/dukcapil-token" ]; then
+  (umask 077; "$PY" -c 'import secrets; print(secrets.token_hex(16))' > "$STATE/dukcapil-token")
+fi
+export "$DUKCAPIL_TOKEN_ENV=$(cat "$STATE/dukcapil-token")"
+
 # Background workers: CKAN jobs (validation, DataStore loading) and the
 # harvest queue consumers. Restarted on every run.
 start_background() {
@@ -75,7 +85,7 @@ start_background harvest-fetch "$CKAN" -c "$INI" harvester fetch-consumer
 # Sample external feeds on loopback, as the real ones would be on the network.
 DUKCAPIL_FEED="http://127.0.0.1:${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"
 start_background dukcapil-feed "$PY" -m ckanext.satudata.demo.dukcapil_feed \
-  --port "${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"
+  --port "${SATUDATA_DUKCAPIL_FEED_PORT:-8765}" --token-env "$DUKCAPIL_TOKEN_ENV"
 OPD_FILES="http://127.0.0.1:${SATUDATA_OPD_FILES_PORT:-8766}"
 start_background opd-files "$PY" -m ckanext.satudata.demo.opd_files \
   --port "${SATUDATA_OPD_FILES_PORT:-8766}"

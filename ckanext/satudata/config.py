@@ -184,6 +184,18 @@ def validation_queue() -> str:
     return str(tk.config.get("ckanext.satudata.validation.queue"))
 
 
+# Downloads ---------------------------------------------------------------------
+
+
+def neutralise_formulas() -> bool:
+    """Whether exports.py neutralises formula-like cells of spreadsheet downloads."""
+    return tk.asbool(tk.config.get("ckanext.satudata.exports.neutralise_formulas"))
+
+
+def xlsx_max_cells() -> int:
+    return int(tk.config.get("ckanext.satudata.exports.xlsx_max_cells"))
+
+
 def check() -> None:
     """Refuse to start with a setting no reader accepts (IConfigurable)."""
     validation_mode()

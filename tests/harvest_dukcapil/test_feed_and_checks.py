@@ -116,9 +116,15 @@ def test_token_is_sent_but_never_in_errors(feed_server: FeedServer) -> None:
 
 
 def test_auth_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SATUDATA_HARVEST_DUKCAPIL_PASSWORD", "rahasia")
+    monkeypatch.setenv("SATUDATA_HARVEST_DISDUKCAPIL_PASER_PASSWORD", "rahasia")
     auth = feed.FeedAuth.from_config(
-        {"auth": {"username": "paser", "password_env": "SATUDATA_HARVEST_DUKCAPIL_PASSWORD"}}
+        {
+            "auth": {
+                "username": "paser",
+                "password_env": "SATUDATA_HARVEST_DISDUKCAPIL_PASER_PASSWORD",
+            }
+        },
+        owner="disdukcapil-paser",
     )
     assert auth.basic == ("paser", "rahasia")
 
@@ -141,7 +147,7 @@ def test_auth_only_from_satudata_harvest_variables(
     of the worker's environment."""
     monkeypatch.setenv("CKAN_SECRET_KEY", "not-for-feeds")
     with pytest.raises(ValueError, match=named.replace(".", r"\.")) as raised:
-        feed.FeedAuth.from_config({"auth": auth})
+        feed.FeedAuth.from_config({"auth": auth}, owner="disdukcapil-paser")
     assert "not-for-feeds" not in str(raised.value)
 
 
