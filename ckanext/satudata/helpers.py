@@ -132,15 +132,12 @@ def satudata_brand() -> dict[str, str]:
 def satudata_social_image(pkg_dict: dict[str, Any]) -> str:
     """Absolute URL of a dataset's social preview image: its first chart as
     PNG (drawn on the server), else the portal's card."""
-    for resource in (pkg_dict.get("resources") or [])[:5]:
-        if not resource.get("datastore_active"):
-            continue
-        views = tk.get_action("resource_view_list")({}, {"id": resource["id"]})
-        for view in views:
-            if view["view_type"] == chart_service.VIEW_TYPE:
-                return tk.h.url_for(
-                    "satudata_charts.chart_file", view_id=view["id"], kind="png", qualified=True
-                )
+    tables = [r["id"] for r in pkg_dict.get("resources") or [] if r.get("datastore_active")]
+    view_id = chart_service.first_chart_view_id(tables)
+    if view_id:
+        return tk.h.url_for(
+            "satudata_charts.chart_file", view_id=view_id, kind="png", qualified=True
+        )
     return tk.h.url_for_static_or_external(config.social_image(), qualified=True)
 
 
