@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 
-from ckanext.satudata.catalog import search
+from ckanext.satudata.catalog import index_check, search
 from ckanext.satudata.demo import loader
 from ckanext.satudata.harvesters import docs
 from ckanext.satudata.model import region
+from ckanext.satudata.ops import consumers, queues, scheduler, watchdog
 from ckanext.satudata.reference import regions
+from ckanext.satudata.validation import recovery
 
 __all__ = ["satudata"]
 
@@ -64,6 +66,79 @@ def harvest_group() -> None:
 def harvest_settings() -> None:
     """Print the reference of every harvest source setting (Markdown)."""
     click.echo(docs.reference(), nl=False)
+
+
+def _consume(stage: queues.Stage) -> None:
+    if not queues.uses_redis():
+        raise click.ClickException(
+            "these consumers read ckanext-harvest's Redis queues (ckan.harvest.mq.type = redis)"
+        )
+    raise SystemExit(consumers.Consumer(stage).run())
+
+
+@harvest_group.command("gather-consumer")
+def gather_consumer() -> None:
+    """Consume the gather queue (in place of `ckan harvester gather-consumer`):
+    infrastructure errors are tried again with backoff, duplicates dropped;
+    exits with status 75 when Redis or PostgreSQL stays unreachable, for a
+    supervisor to restart it."""
+    _consume(queues.GATHER)
+
+
+@harvest_group.command("fetch-consumer")
+def fetch_consumer() -> None:
+    """Consume the fetch queue (in place of `ckan harvester fetch-consumer`),
+    as gather-consumer does."""
+    _consume(queues.FETCH)
+
+
+@satudata.command("watchdog")
+def watchdog_command() -> None:
+    """Take up work a fault left behind, once: harvest jobs and objects that
+    are neither queued nor being processed, validations and DataStore loads
+    that were lost (the scheduler runs this every few minutes)."""
+    lines = watchdog.recover_harvests() + recovery.recover()
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} finding(s)")
+
+
+@satudata.command("scheduler")
+@click.option("--interval", default=300, show_default=True, help="Seconds between runs.")
+@click.option("--once", is_flag=True, help="Run every task once and exit.")
+def scheduler_command(interval: int, once: bool) -> None:
+    """Periodic work: harvest jobs run and the watchdog every INTERVAL
+    seconds; harvest log clean-up, freshness refresh and the index check
+    with repair once a day."""
+    scheduler.Scheduler(interval).run(once=once)
+
+
+@satudata.group("index")
+def index_group() -> None:
+    """The search index (Solr) against the database."""
+
+
+@index_group.command("check")
+@click.option("--repair", is_flag=True, help="Re-index what differs, drop what is extra.")
+def index_check_command(repair: bool) -> None:
+    """Compare the datasets of the database and of Solr (ids and
+    metadata_modified). Exit status 1 when they differ and --repair was not given."""
+    found = index_check.check()
+    click.echo(found.summary())
+    for label, ids in (("missing", found.missing), ("stale", found.stale), ("extra", found.extra)):
+        for package_id in ids[:20]:
+            click.echo(f"  {label}: {package_id}")
+        if len(ids) > 20:
+            click.echo(f"  … and {len(ids) - 20} more {label}")
+    if found.agrees:
+        return
+    if not repair:
+        raise SystemExit(1)
+    index_check.repair(found)
+    again = index_check.check()
+    click.echo(f"after repair: {again.summary()}")
+    if not again.agrees:
+        raise SystemExit(1)
 
 
 @satudata.group("demo")

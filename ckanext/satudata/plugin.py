@@ -12,9 +12,10 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckan.types import Context
 
-from ckanext.satudata import compat, config, views
+from ckanext.satudata import compat, config, uploads, views
 from ckanext.satudata.catalog import freshness, search, topics
 from ckanext.satudata.logic import action, auth
+from ckanext.satudata.ops import outage
 from ckanext.satudata.validation import hooks, reports
 
 
@@ -33,6 +34,8 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IUploader, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
 
@@ -45,7 +48,19 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def configure(self, config_: CKANConfig) -> None:
         compat.allow_blocking_harvest_queue_reads()
+        compat.leave_harvest_resubmission_to_the_watchdog()
         config.check()
+
+    # IUploader: stored files follow the database (uploads.py)
+
+    def get_resource_uploader(self, data_dict: dict[str, Any]) -> Any:
+        return uploads.resource_uploader(data_dict)
+
+    # IMiddleware: a request that meets an outage gets a clear 503 (ops/outage.py)
+
+    def make_middleware(self, app: Any, config_: CKANConfig) -> Any:
+        outage.register(app)
+        return app
 
     # IFacets
 
