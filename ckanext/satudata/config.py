@@ -106,12 +106,6 @@ def validation_queue() -> str:
     return str(tk.config.get("ckanext.satudata.validation.queue"))
 
 
-def check() -> None:
-    """Refuse to start with a setting no reader accepts (IConfigurable)."""
-    validation_mode()
-    validation_on_failure()
-
-
 # Recovery from infrastructure faults (ops/) ------------------------------------
 
 
@@ -121,6 +115,10 @@ def recovery_attempts() -> int:
 
 def recovery_backoff_seconds() -> int:
     return max(0, int(tk.config.get("ckanext.satudata.recovery.backoff_seconds")))
+
+
+def recovery_backoff_max_seconds() -> int:
+    return max(1, int(tk.config.get("ckanext.satudata.recovery.backoff_max_seconds")))
 
 
 def recovery_lease_seconds() -> int:
@@ -133,3 +131,9 @@ def recovery_grace_seconds() -> int:
 
 def recovery_poll_seconds() -> int:
     return max(1, int(tk.config.get("ckanext.satudata.recovery.poll_seconds")))
+
+
+def check() -> None:
+    """Refuse to start with a setting no reader accepts (IConfigurable)."""
+    validation_mode()
+    validation_on_failure()

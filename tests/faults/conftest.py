@@ -28,4 +28,4 @@ def site(feed: FeedServer) -> Iterator[Site]:
         stack.start_web()
         stack.start_workers(scheduler_interval=3)
         print(f"private stack up in {time.monotonic() - started:.0f} s: {stack.root}")
-        yield Site(stack, created["token"], created["source_id"])
+        yield Site(stack, created["token"], created["source_id"], created["uploads"])

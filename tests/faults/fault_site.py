@@ -16,8 +16,11 @@ from ckanext.satudata.demo.dukcapil_feed import demo_source_config
 # Fast recovery, so that every scenario ends within a minute or two; the
 # defaults (config_declaration.yaml) are for production.
 RECOVERY = {
-    "ckanext.satudata.recovery.attempts": "7",  # waits 1+2+4+8+16+32 s at most
+    # Tries over a minute and a half (waits of 1, 2, 4, then 5 s): longer
+    # than Solr takes to restart on a loaded machine.
+    "ckanext.satudata.recovery.attempts": "20",
     "ckanext.satudata.recovery.backoff_seconds": "1",
+    "ckanext.satudata.recovery.backoff_max_seconds": "5",
     "ckanext.satudata.recovery.lease_seconds": "6",
     "ckanext.satudata.recovery.grace_seconds": "5",
     "ckanext.satudata.recovery.poll_seconds": "2",
@@ -25,8 +28,9 @@ RECOVERY = {
 }
 SOURCE = "dukcapil-faults"
 ORGANIZATION = "disdukcapil-paser"
-# Two families at two levels: four objects, each a dataset of three resources.
-FAMILIES = ["jenis_kelamin", "agama"]
+# One family at two levels: two objects (a fault lands between them), each a
+# dataset of three resources (two semesters and both together).
+FAMILIES = ["jenis_kelamin"]
 
 
 @dataclass
@@ -34,6 +38,7 @@ class Site:
     stack: PrivateStack
     token: str
     source_id: str
+    upload_dataset: str  # a dataset of its own that stewards upload into
 
     # --- the Action API -----------------------------------------------------------
 
@@ -132,7 +137,11 @@ loader.upsert_harvest_source({SOURCE!r}, "Dukcapil (uji gangguan)",
     {config["releases"][-1]["url"]!r}, "satudata_dukcapil", {ORGANIZATION!r},
     json.loads({json.dumps(json.dumps(config))}))
 source = tk.get_action("harvest_source_show")(contexts.site(), {{"id": {SOURCE!r}}})
-print(json.dumps({{"token": token["token"], "source_id": source["id"]}}))
+from sdi_data import sdi_dataset_dict
+organization = tk.get_action("organization_show")(contexts.site(), {{"id": {ORGANIZATION!r}}})
+uploads = tk.get_action("package_create")(
+    contexts.site(), sdi_dataset_dict(owner_org=organization["id"], name="penduduk-uji-unggahan"))
+print(json.dumps({{"token": token["token"], "source_id": source["id"], "uploads": uploads["id"]}}))
 """
     )
     return json.loads(out.strip().splitlines()[-1])

@@ -10,7 +10,10 @@ tests/faults/conftest.py.
 
 - PostgreSQL: Debian's ``initdb`` / ``pg_ctl`` (PG_BIN), run as the
   ``postgres`` user when we are root (PostgreSQL refuses root), trust
-  authentication on 127.0.0.1 and a private socket directory, no fsync.
+  authentication on 127.0.0.1 and a private socket directory. No fsync (a
+  killed server loses nothing the OS holds) but synchronous commits: with
+  ``synchronous_commit=off`` a crash loses acknowledged commits, which is
+  not the fault under test.
 - Redis: ``redis-server`` without persistence, as the demo runs it (a
   restart loses every queue, the harshest case).
 - Solr: solr/solr.sh with SATUDATA_STATE and SATUDATA_SOLR_PORT (our
@@ -113,7 +116,7 @@ class Postgres:
         options = (
             f"-c port={self.port} -c listen_addresses=127.0.0.1 "
             f"-c unix_socket_directories={self.sockets} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+            "-c max_connections=60"
         )
         subprocess.run(
             self._as_owner(
@@ -294,6 +297,26 @@ class Worker:
             self.supervisor.wait(timeout=10)
 
 
+def run_ckan(
+    ini: Path, *args: str, check: bool = True, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [CKAN, "-c", str(ini), *args],
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )  # fmt: skip
+    if check and result.returncode != 0:
+        raise AssertionError(f"ckan {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@dataclass(frozen=True)
+class SecondSite:
+    ini: Path
+
+    def ckan(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return run_ckan(self.ini, *args, check=check)
+
+
 class PrivateStack:
     """PostgreSQL, Redis, Solr and CKAN of one's own; ``start()``, ``close()``."""
 
@@ -394,13 +417,28 @@ print(result.output)
         self, *args: str, check: bool = True, timeout: float = 300
     ) -> subprocess.CompletedProcess[str]:
         """A CKAN command on this stack's configuration."""
-        result = subprocess.run(
-            [CKAN, "-c", str(self.ini), *args],
-            capture_output=True, text=True, timeout=timeout, check=False,
-        )  # fmt: skip
-        if check and result.returncode != 0:
-            raise AssertionError(f"ckan {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-        return result
+        return run_ckan(self.ini, *args, check=check, timeout=timeout)
+
+    def second_site(self, name: str, solr_core: str) -> SecondSite:
+        """Another, empty site on the same services: its own databases (not
+        migrated), Solr core, storage and Redis database."""
+        for database in (f"ckan_{name}", f"datastore_{name}"):
+            self.postgres.psql(
+                f"CREATE DATABASE {database} OWNER {DB_USER} ENCODING 'utf-8' TEMPLATE template0"
+            )
+        ini = self.root / f"{name}.ini"
+        settings = {
+            "sqlalchemy.url": self.postgres.url(f"ckan_{name}"),
+            "ckan.datastore.write_url": self.postgres.url(f"datastore_{name}"),
+            "ckan.datastore.read_url": self.postgres.url(f"datastore_{name}", DS_USER, DS_PASS),
+            "solr_url": f"http://127.0.0.1:{self.solr.port}/solr/{solr_core}",
+            "ckan.redis.url": f"redis://127.0.0.1:{self.redis.port}/1",
+            "ckan.storage_path": str(self.root / f"storage-{name}"),
+        }
+        lines = ["[app:main]", f"use = config:{self.ini}"]
+        lines += [f"{key} = {value}" for key, value in settings.items()]
+        ini.write_text("\n".join(lines) + "\n")
+        return SecondSite(ini)
 
     def python(self, code: str, timeout: float = 300) -> str:
         """Run ``code`` as the site user, in a process with this stack's CKAN

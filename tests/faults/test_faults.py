@@ -1,8 +1,9 @@
 """Fault injection on a real stack of our own (tests/faults/stack.py): Solr
 stopped and started, Redis restarted (its queues lost), PostgreSQL
 restarted, a harvest consumer and a jobs worker killed with SIGKILL, each
-during a running Dukcapil harvest or a steward's upload, with the workers
-run as `make demo` runs them (scripts/supervise.sh, the scheduler every 3 s).
+during a running Dukcapil harvest and a steward's upload, with the workers
+run as `make demo` runs them (scripts/supervise.sh, the scheduler every 3 s);
+then the backup and restore drill on what the scenarios left.
 
 After each: no job stuck, every object finished or errored with a reason,
 each object processed once (a fresh harvest reports every object "added":
@@ -15,16 +16,17 @@ it the stack's start and the harvests themselves.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import time
 from pathlib import Path
 
+import psycopg2
 import pytest
 import requests
-from fault_site import ORGANIZATION, Site
-from sdi_data import sdi_dataset_dict
-from stack import wait_until
-
-pytestmark = pytest.mark.timeout(600) if hasattr(pytest.mark, "timeout") else []
+from fault_site import Site
+from stack import ROOT, VENV_BIN, PrivateStack, wait_until
 
 CSV = (
     "kode_wilayah,nama_wilayah,tahun,jumlah_penduduk\n"
@@ -33,8 +35,9 @@ CSV = (
 )
 
 
-def assert_recovered(site: Site, job_id: str) -> list[dict]:
-    """The checks every scenario ends with; returns the job's objects."""
+def assert_recovered(site: Site, job_id: str, since: float) -> list[dict]:
+    """The checks every scenario (started at ``since``) ends with; returns the
+    job's objects."""
     site.wait_finished(job_id)
     objects = site.objects(job_id)
     assert objects, site.gather_errors(job_id)
@@ -47,6 +50,7 @@ def assert_recovered(site: Site, job_id: str) -> list[dict]:
             assert harvest_object["report_status"] == "added", harvest_object
     packages = [o["package_id"] for o in objects if o["state"] == "COMPLETE"]
     assert len(packages) == len(set(packages))
+    assert not orphaned_files(site, since)
     wait_until("no validation pending, no DataStore load queued", lambda: _jobs_settled(site), 120)
     assert_index_agrees(site)
     return objects
@@ -91,111 +95,187 @@ def _loaded(site: Site) -> list[str]:
     ]
 
 
-def test_solr_stopped_and_started_during_a_harvest(site: Site) -> None:
-    job_id = site.start_harvest()
-    site.wait_objects(job_id, "COMPLETE")
-    site.stack.solr.stop()
-    time.sleep(3)
-    site.stack.solr.start()
-
-    objects = assert_recovered(site, job_id)
-
-    assert all(o["state"] == "COMPLETE" for o in objects), objects
-    assert "search index (Solr) unavailable" in site.stack.log_text("fetch")
-
-
-def test_redis_restarted_during_a_harvest(site: Site) -> None:
-    job_id = site.start_harvest()
-    site.wait_objects(job_id, "COMPLETE")
-    site.stack.redis.restart()  # no persistence: both queues and every lease lost
-
-    objects = assert_recovered(site, job_id)
-
-    assert all(o["state"] == "COMPLETE" for o in objects), objects
-    # The queued objects were lost with Redis: the watchdog sent them again.
-    assert "sent to the fetch queue again" in site.stack.log_text("scheduler")
-
-
-def test_postgresql_restarted_during_a_harvest(site: Site) -> None:
-    job_id = site.start_harvest()
-    site.wait_objects(job_id, "COMPLETE")
-    site.stack.postgres.stop("immediate")  # as a crash
-    time.sleep(2)
-    site.stack.postgres.start()
-
-    objects = assert_recovered(site, job_id)
-
-    assert all(o["state"] == "COMPLETE" for o in objects), objects
-
-
-def test_consumer_and_jobs_worker_killed_during_a_harvest(site: Site) -> None:
-    job_id = site.start_harvest()
-    site.wait_objects(job_id, "IMPORT", timeout=180)
-    site.stack.workers["fetch"].kill_child()  # mid-import
-    site.stack.workers["jobs"].kill_child()  # with DataStore loads queued or running
-
-    objects = assert_recovered(site, job_id)
-
-    assert all(o["state"] == "COMPLETE" for o in objects), objects
-    assert "exited with status 137" in site.stack.log_text("fetch")
-
-
 def _resource_files(storage: Path) -> set[Path]:
     folder = storage / "resources"
     return {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
 
 
-def _upload(site: Site, package_id: str, name: str) -> requests.Response:
+def orphaned_files(site: Site, since: float) -> list[Path]:
+    """Files stored since ``since`` (epoch seconds) of no resource the database
+    knows (CKAN keeps a resource's file at resources/<id[:3]>/<id[3:6]>/<id[6:]>).
+    Older ones are left out: harvest_source_clear purges datasets, and CKAN's
+    purge leaves their files."""
+    known = {row[0] for row in site.query("SELECT id FROM resource")}
+    root = site.stack.storage / "resources"
+    return [
+        path
+        for path in _resource_files(site.stack.storage)
+        if path.stat().st_mtime >= since and "".join(path.relative_to(root).parts) not in known
+    ]
+
+
+def _upload(site: Site, name: str) -> requests.Response:
+    """A steward's upload through the Action API (as the resource form posts it)."""
     return requests.post(
         f"{site.stack.site_url}/api/3/action/resource_create",
-        data={"package_id": package_id, "name": name, "format": "CSV"},
+        data={"package_id": site.upload_dataset, "name": name, "format": "CSV"},
         files={"upload": (f"{name}.csv", CSV.encode(), "text/csv")},
         headers={"Authorization": site.token},
         timeout=120,
     )
 
 
-def test_uploads_during_outages(site: Site) -> None:
-    [(org_id,)] = site.query('SELECT id FROM "group" WHERE name = %s', ORGANIZATION)
-    package = site.result(
-        "package_create", **sdi_dataset_dict(owner_org=org_id, name="penduduk-uji-unggahan")
+def _resource_count(site: Site) -> int:
+    rows = site.query(
+        "SELECT count(*) FROM resource WHERE package_id = %s AND state = 'active'",
+        site.upload_dataset,
     )
-    files_before = _resource_files(site.stack.storage)
-    resources_before = len(package["resources"])
+    return int(rows[0][0])
 
-    # Solr down: refused in the user's language, nothing stored.
-    site.stack.solr.stop()
-    try:
-        refused = _upload(site, package["id"], "unggahan-saat-solr-mati")
-    finally:
-        site.stack.solr.start()
-    assert refused.status_code == 409, refused.text[:500]
-    message = refused.json()["error"].get("service", [refused.text])[0]
-    assert "indeks pencarian" in message and "tidak ada yang disimpan" in message, message
-    assert _resource_files(site.stack.storage) == files_before
-    assert len(site.result("package_show", id=package["id"])["resources"]) == resources_before
 
-    # PostgreSQL down: a 503 saying so, before anything is read or written.
-    site.stack.postgres.stop("immediate")
-    try:
-        refused = _upload(site, package["id"], "unggahan-saat-postgresql-mati")
-    finally:
-        site.stack.postgres.start()
-    assert refused.status_code == 503, refused.text[:500]
-    assert "basis data" in refused.json()["error"]["message"]
-    assert _resource_files(site.stack.storage) == files_before
-
-    # Redis down: the upload is saved and validated; its DataStore load,
-    # which could not be queued, is queued by the watchdog once Redis is back.
-    site.stack.redis.kill()
-    try:
-        saved = _upload(site, package["id"], "unggahan-saat-redis-mati")
-    finally:
-        site.stack.redis.start()
-    assert saved.ok, saved.text[:500]
-    resource_id = saved.json()["result"]["id"]
-    wait_until("the load queued again and done", lambda: resource_id in _loaded(site), 120)
+def assert_loaded(site: Site, resource_id: str) -> None:
+    """The upload's rows reached the DataStore (if only after the watchdog)."""
+    wait_until("the upload in the DataStore", lambda: resource_id in _loaded(site), 120)
     rows = site.result("datastore_search", resource_id=resource_id)["records"]
     assert [row["kode_wilayah"] for row in rows] == ["64.01.01", "64.01.04"]
-    assert _jobs_settled(site)
-    assert assert_index_agrees(site) == "agreed"
+
+
+@pytest.mark.timeout(360)
+def test_solr_stopped_during_a_harvest_and_an_upload(site: Site) -> None:
+    started = time.time()
+    job_id = site.start_harvest()
+    site.wait_objects(job_id, "COMPLETE")
+    resources = _resource_count(site)
+    site.stack.solr.stop()
+    try:
+        refused = _upload(site, "unggahan-saat-solr-mati")
+    finally:
+        site.stack.solr.start()
+
+    # The steward is told, in Indonesian, that nothing was saved; and nothing was.
+    assert refused.status_code == 409, refused.text[:500]
+    message = refused.json()["error"]["service"][0]
+    assert message.startswith("Indeks pencarian sedang tidak dapat dihubungi"), message
+    assert "tidak ada yang disimpan" in message
+    assert not orphaned_files(site, started)
+    assert _resource_count(site) == resources
+    # The harvest waited for Solr and went on.
+    objects = assert_recovered(site, job_id, started)
+    assert all(o["state"] == "COMPLETE" for o in objects), objects
+    assert "search index (Solr) unavailable" in site.stack.log_text("fetch")
+
+
+@pytest.mark.timeout(360)
+def test_redis_and_postgresql_restarted_during_a_harvest_and_uploads(site: Site) -> None:
+    started = time.time()
+    job_id = site.start_harvest()
+    site.wait_objects(job_id, "COMPLETE")
+    site.stack.redis.kill()  # its queues and every lease lost with it
+    try:
+        # Saved and validated; its DataStore load could not be queued.
+        saved = _upload(site, "unggahan-saat-redis-mati")
+        site.stack.postgres.stop("immediate")  # as a crash
+        try:
+            refused = _upload(site, "unggahan-saat-postgresql-mati")
+        finally:
+            site.stack.postgres.start()
+    finally:
+        site.stack.redis.start()
+
+    assert saved.ok, saved.text[:500]
+    # PostgreSQL down: a 503 saying so, before anything was read or written.
+    assert refused.status_code == 503, refused.text[:500]
+    assert refused.json()["error"]["message"].startswith("Basis data sedang tidak dapat")
+    assert not orphaned_files(site, started)  # the refused upload left no file behind
+    objects = assert_recovered(site, job_id, started)
+    assert all(o["state"] == "COMPLETE" for o in objects), objects
+    assert_loaded(site, saved.json()["result"]["id"])
+
+
+@pytest.mark.timeout(360)
+def test_consumer_and_jobs_worker_killed_during_a_harvest_and_an_upload(site: Site) -> None:
+    started = time.time()
+    job_id = site.start_harvest()
+    site.wait_objects(job_id, "IMPORT", timeout=180)
+    saved = _upload(site, "unggahan-saat-worker-mati")
+    site.stack.workers["fetch"].kill_child()  # mid-import
+    site.stack.workers["jobs"].kill_child()  # with DataStore loads queued or running
+
+    assert saved.ok, saved.text[:500]
+    objects = assert_recovered(site, job_id, started)
+    assert all(o["state"] == "COMPLETE" for o in objects), objects
+    assert "exited with status 137" in site.stack.log_text("fetch")
+    assert_loaded(site, saved.json()["result"]["id"])
+
+
+@pytest.mark.timeout(240)
+def restored_rows(stack: PrivateStack, database: str) -> int:
+    """Rows in the restored DataStore, read through its read-only user (whose
+    grants restore.sh set again)."""
+    with psycopg2.connect(
+        host="127.0.0.1", port=stack.postgres.port, user="datastore_default",
+        password="datastore_default", dbname=database,
+    ) as connection, connection.cursor() as cursor:  # fmt: skip
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_name NOT LIKE '\\_%'"
+        )
+        total = 0
+        for (table,) in cursor.fetchall():
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
+            total += cursor.fetchone()[0]
+    return total
+
+
+def test_backup_and_restore_drill(site: Site, tmp_path: Path) -> None:
+    """`make backup` of the site the scenarios above filled (harvested
+    datasets, uploads, validation reports, review history, DataStore tables),
+    `make restore` into an empty site on the same services (its own databases,
+    Solr core, storage): the index rebuilt and everything compared."""
+    stack = site.stack
+    wait_until("no validation pending, no DataStore load queued", lambda: _jobs_settled(site), 120)
+    backup_dir = tmp_path / "backup"
+    env = {**os.environ, "SATUDATA_INI": str(stack.ini), "SATUDATA_VENV": str(VENV_BIN.parent)}
+
+    started = time.monotonic()
+    subprocess.run(
+        ["bash", str(ROOT / "scripts" / "backup.sh"), str(backup_dir)], env=env, check=True
+    )
+    backup_seconds = time.monotonic() - started
+
+    manifest = json.loads((backup_dir / "manifest.json").read_text())
+    before = manifest["fingerprint"]
+    assert before["datasets"]["count"] and before["datastore"], before
+    config = (backup_dir / "ckan.ini.redacted").read_text()
+    assert "ckan_default:***@" in config and ":ckan_default@" not in config
+
+    restored = stack.second_site("restored", solr_core="ckan")
+    started = time.monotonic()
+    result = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "restore.sh"), str(backup_dir)],
+        env={**env, "SATUDATA_INI": str(restored.ini), "PGHOST": str(stack.postgres.sockets),
+             "PGPORT": str(stack.postgres.port)},
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    restore_seconds = time.monotonic() - started
+
+    # The restore compared the restored site with the backup's fingerprint
+    # and the rebuilt index with the database, and exited 0.
+    assert "identical" in result.stdout, result.stdout
+    assert " 0 missing from the index, 0 stale, 0 in the index only" in result.stdout
+    rows = restored_rows(stack, "datastore_restored")
+    assert rows == sum(table["rows"] for table in before["datastore"].values())
+    figures = {
+        "backup_bytes": sum(f["bytes"] for f in manifest["files"].values()),
+        "files": {name: f["bytes"] for name, f in manifest["files"].items()},
+        "backup_seconds": round(backup_seconds, 1),
+        "restore_seconds": round(restore_seconds, 1),
+        "compared": {
+            key: value["count"] if "count" in value else len(value) for key, value in before.items()
+        },
+        "datastore_rows": sum(table["rows"] for table in before["datastore"].values()),
+    }
+    output = ROOT / "test-output"
+    output.mkdir(exist_ok=True)
+    (output / "restore-drill.json").write_text(json.dumps(figures, indent=1))
+    print("restore drill:", json.dumps(figures))

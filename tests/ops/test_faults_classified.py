@@ -76,4 +76,5 @@ def test_other_errors_are_not_outages() -> None:
 @pytest.mark.usefixtures("with_plugins", "with_request_context")
 def test_user_messages_are_indonesian_by_default() -> None:
     message = faults.Fault(faults.Service.SEARCH, "x").user_message()
-    assert "indeks pencarian" in message and "tidak ada yang disimpan" in message
+    assert message.startswith("Indeks pencarian sedang tidak dapat dihubungi")
+    assert "tidak ada yang disimpan" in message

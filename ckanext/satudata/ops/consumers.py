@@ -55,7 +55,6 @@ log = logging.getLogger(__name__)
 
 EXIT_SERVICE_LOST = 75  # EX_TEMPFAIL: try again later (the supervisor restarts us)
 FINAL_STATES = ("COMPLETE", "ERROR")
-MAX_BACKOFF_SECONDS = 300
 
 
 class ServiceLost(Exception):
@@ -66,14 +65,19 @@ class ServiceLost(Exception):
 class RetryPolicy:
     attempts: int
     backoff_seconds: int
+    backoff_max_seconds: int = 300
 
     @classmethod
     def from_config(cls) -> RetryPolicy:
-        return cls(config.recovery_attempts(), config.recovery_backoff_seconds())
+        return cls(
+            config.recovery_attempts(),
+            config.recovery_backoff_seconds(),
+            config.recovery_backoff_max_seconds(),
+        )
 
     def wait_before(self, attempt: int) -> float:
         """Seconds to wait before try number ``attempt`` (2, 3, …)."""
-        return float(min(self.backoff_seconds * 2 ** (attempt - 2), MAX_BACKOFF_SECONDS))
+        return float(min(self.backoff_seconds * 2 ** (attempt - 2), self.backoff_max_seconds))
 
 
 @dataclass
@@ -375,7 +379,11 @@ def _report_an_earlier_tries_write(object_id: str, first_try: datetime.datetime)
     if harvest_object.state != "COMPLETE" or harvest_object.report_status != "not modified":
         return
     package = model.Package.get(harvest_object.package_id) if harvest_object.package_id else None
-    if package is None or package.metadata_modified is None or package.metadata_modified < first_try:
+    if (
+        package is None
+        or package.metadata_modified is None
+        or package.metadata_modified < first_try
+    ):
         return
     others = (
         model.Session.query(HarvestObject.id)

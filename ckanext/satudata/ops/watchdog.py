@@ -33,7 +33,13 @@ from dataclasses import dataclass, field
 
 import redis
 from ckan import model
-from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject
+from ckanext.harvest.model import (
+    HarvestGatherError,
+    HarvestJob,
+    HarvestObject,
+    HarvestObjectError,
+    HarvestObjectExtra,
+)
 
 from ckanext.satudata import config, leases
 from ckanext.satudata.ops import consumers, queues
@@ -128,8 +134,7 @@ def _interrupted_gather(
     attempts = config.recovery_attempts()
     # The partial gather published nothing (its objects are queued only once
     # it finishes): drop it, as queue.gather_stage drops a failed one.
-    for harvest_object in job.objects:
-        model.Session.delete(harvest_object)
+    _drop_objects(job)
     if interruptions >= attempts:
         message = (
             f"{INTERRUPTED_GATHER} {interruptions} times (its consumer stopped); "
@@ -149,6 +154,18 @@ def _interrupted_gather(
     job.save()
     queues.send(view.connection, queues.GATHER, job.id)
     findings.add(f"job {job.id}: {message}")
+
+
+def _drop_objects(job: HarvestJob) -> None:
+    ids = model.Session.query(HarvestObject.id).filter(HarvestObject.harvest_job_id == job.id)
+    for table in (HarvestObjectExtra, HarvestObjectError):
+        model.Session.query(table).filter(
+            table.harvest_object_id.in_(ids.scalar_subquery())
+        ).delete(synchronize_session=False)
+    model.Session.query(HarvestObject).filter(HarvestObject.harvest_job_id == job.id).delete(
+        synchronize_session=False
+    )
+    model.Session.expire(job)
 
 
 def _unfinished_objects(

@@ -24,13 +24,18 @@ from ckanext.satudata.validation import jobs
 
 log = logging.getLogger(__name__)
 
-# rq job statuses of a job that will still run.
-WILL_RUN = frozenset({"queued", "deferred", "scheduled"})
+# rq job statuses of a job that will still run by itself.
+WILL_RUN = frozenset({"deferred", "scheduled"})
 
 
-def _will_run(job_id: str | None) -> bool:
+def _will_run(job_id: str | None, waiting: set[str]) -> bool:
+    """Whether the job is waiting in its queue (or deferred, scheduled). A
+    job a killed worker had taken stays "queued" in rq's work-in-progress
+    list until rq's own clean-up, minutes later: not waiting."""
     if not job_id:
         return False
+    if job_id in waiting:
+        return True
     try:
         status = ckan_jobs.job_from_id(job_id).get_status()
     except KeyError:  # gone: finished long ago, or lost with a Redis restart
@@ -54,10 +59,11 @@ def recover() -> list[str]:
     now = datetime.datetime.utcnow()
     due = now - datetime.timedelta(seconds=config.recovery_grace_seconds())
     attempts = config.recovery_attempts()
+    waiting = set(ckan_jobs.get_queue(config.validation_queue()).job_ids)
     lines: list[str] = []
     for record in validation_report.pending(created_before=due):
         entry = (record.report or {}).get("job") or {}
-        if _queued_at(entry, record.created) > due or _will_run(entry.get("id")):
+        if _queued_at(entry, record.created) > due or _will_run(entry.get("id"), waiting):
             continue
         if leases.held(connection, jobs.VALIDATION_LEASE, record.resource_id):
             continue
@@ -74,7 +80,7 @@ def recover() -> list[str]:
             lines.append(f"validation of resource {record.resource_id}: queued again")
     for record in validation_report.with_load("queued"):
         entry = record.report["datastore"]
-        if _queued_at(entry, record.created) > due or _will_run(entry.get("job_id")):
+        if _queued_at(entry, record.created) > due or _will_run(entry.get("job_id"), waiting):
             continue
         if leases.held(connection, jobs.LOAD_LEASE, record.resource_id):
             continue
