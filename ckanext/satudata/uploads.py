@@ -14,17 +14,20 @@ it was. The portal's IUploader (plugin.py) hands out ``GuardedResourceUpload``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from ckan.lib import uploader
 from ckan.lib.uploader import ResourceUpload
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 BACKUP_SUFFIX = ".satudata-previous"
 
@@ -103,3 +106,14 @@ def transaction() -> Iterator[None]:
         _keep(changes)
     finally:
         _open.reset(token)
+
+
+def undone_on_failure(function: Callable[P, R]) -> Callable[P, R]:
+    """Run ``function`` inside a ``transaction()``."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction():
+            return function(*args, **kwargs)
+
+    return wrapper

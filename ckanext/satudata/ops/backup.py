@@ -30,6 +30,7 @@ import re
 import shutil
 import subprocess
 import tarfile
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -45,6 +46,8 @@ CONFIG = "ckan.ini.redacted"
 MANIFEST = "manifest.json"
 SECRET_KEY = re.compile(r"secret|password|token\b|jwt", re.IGNORECASE)
 URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)([^@\s]+)(@)")
+CONSISTENT_TRIES = 5
+CHANGING_WAIT_SECONDS = 2
 INI_LINE = re.compile(r"^(\s*)([^=#;\s\[][^=]*?)(\s*=\s*)(.*)$")
 
 
@@ -107,13 +110,24 @@ def create(target: Path, ini_file: Path) -> dict[str, Any]:
         raise BackupError(f"{target} is not empty")
     target.mkdir(parents=True, exist_ok=True)
     started = datetime.datetime.now(datetime.UTC)
-    for name, key in ARCHIVES.items():
-        args, env = _pg_env(str(tk.config.get(key)))
-        _run(["pg_dump", "-Fc", "-f", str(target / f"{name}.dump"), *args], env)
-    storage = _storage_path()
-    with tarfile.open(target / STORAGE, "w:gz") as archive:
-        if storage.exists():
-            archive.add(storage, arcname=".")
+    # The two databases and the files are copied one after the other: the
+    # copy holds together only if the site did not change meanwhile (a
+    # harvest, a job, an upload). The fingerprint before and after says so.
+    for _ in range(CONSISTENT_TRIES):
+        try:
+            expected = fingerprint()
+            _copy(target)
+            model.Session.remove()
+            if fingerprint() == expected:
+                break
+        except sa.exc.ProgrammingError:  # a DataStore table replaced while read
+            model.Session.remove()
+        time.sleep(CHANGING_WAIT_SECONDS)
+    else:
+        raise BackupError(
+            f"the site kept changing while it was backed up ({CONSISTENT_TRIES} tries): "
+            "back it up when no harvest or background job runs"
+        )
     (target / CONFIG).write_text(redacted(ini_file.read_text()))
     files = {
         path.name: {"bytes": path.stat().st_size, "sha256": _sha256(path)}
@@ -124,10 +138,22 @@ def create(target: Path, ini_file: Path) -> dict[str, Any]:
         "seconds": round((datetime.datetime.now(datetime.UTC) - started).total_seconds(), 1),
         "site_id": tk.config.get("ckan.site_id"),
         "files": files,
-        "fingerprint": fingerprint(),
+        "fingerprint": expected,
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
     return manifest
+
+
+def _copy(target: Path) -> None:
+    for name, key in ARCHIVES.items():
+        args, env = _pg_env(str(tk.config.get(key)))
+        dump = target / f"{name}.dump"
+        dump.unlink(missing_ok=True)
+        _run(["pg_dump", "-Fc", "-f", str(dump), *args], env)
+    storage = _storage_path()
+    with tarfile.open(target / STORAGE, "w:gz") as archive:
+        if storage.exists():
+            archive.add(storage, arcname=".")
 
 
 def verify(source: Path) -> dict[str, Any]:
