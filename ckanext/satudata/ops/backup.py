@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.lib import search, uploader
 from ckan.plugins import toolkit as tk
+from sqlalchemy.exc import ProgrammingError
 
 ARCHIVES = {"ckan": "sqlalchemy.url", "datastore": "ckan.datastore.write_url"}
 STORAGE = "storage.tar.gz"
@@ -120,7 +121,7 @@ def create(target: Path, ini_file: Path) -> dict[str, Any]:
             model.Session.remove()
             if fingerprint() == expected:
                 break
-        except sa.exc.ProgrammingError:  # a DataStore table replaced while read
+        except ProgrammingError:  # a DataStore table replaced while read
             model.Session.remove()
         time.sleep(CHANGING_WAIT_SECONDS)
     else:
