@@ -1,11 +1,14 @@
 # The two commands a newcomer needs: `make demo` and `make test` (see README.md).
-.PHONY: demo test stop reset backup restore lint i18n venv bench bench-validation bench-spreadsheet bench-dukcapil bench-planning bench-charts
+.PHONY: demo test faults stop reset backup restore lint i18n venv bench bench-validation bench-spreadsheet bench-dukcapil bench-planning bench-charts
 
 demo:  ## run the portal with demo data on http://127.0.0.1:5000
 	bash scripts/demo.sh
 
 test:  ## run the whole test-suite against the real stack
 	bash scripts/test.sh
+
+faults:  ## every fault-injection scenario and the backup/restore drill, on a private stack (a few minutes)
+	SATUDATA_FAULTS=all .venv/bin/pytest tests/faults -s --durations=0
 
 stop:  ## stop the demo workers and the services
 	bash scripts/stop.sh

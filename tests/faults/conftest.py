@@ -1,8 +1,13 @@
 """The fault-injection module's stack (tests/faults/stack.py), started once for
-the module, with the demo's Dukcapil feed on loopback (fault_site.py)."""
+the module, with the demo's Dukcapil feed on loopback (fault_site.py).
+
+The suite runs one representative scenario; the scenarios marked
+``fault_drill`` (the other faults and the backup/restore drill, a few minutes
+more) run with `make faults` (SATUDATA_FAULTS=all)."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 
@@ -11,6 +16,15 @@ from fault_site import RECOVERY, Site, setup_site
 from stack import private_stack
 
 from ckanext.satudata.demo.dukcapil_feed import FeedServer
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if os.environ.get("SATUDATA_FAULTS") == "all":
+        return
+    skip = pytest.mark.skip(reason="run by `make faults` (SATUDATA_FAULTS=all)")
+    for item in items:
+        if item.get_closest_marker("fault_drill"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ RECOVERY = {
 }
 SOURCE = "dukcapil-faults"
 ORGANIZATION = "disdukcapil-paser"
-# One family at two levels: two objects (a fault lands between them), each a
+# One family at two levels: two objects, each a
 # dataset of three resources (two semesters and both together).
 FAMILIES = ["jenis_kelamin"]
 
@@ -109,6 +109,19 @@ class Site:
             timeout,
         )
 
+    def wait_gathered(self, job_id: str, timeout: float = 120) -> list[dict[str, Any]]:
+        """The job gathered, every object waiting for the fetch consumer; its objects."""
+        wait_until(
+            f"job {job_id} gathered",
+            lambda: self.query(
+                "SELECT gather_finished IS NOT NULL FROM harvest_job WHERE id = %s", job_id
+            )[0][0],
+            timeout,
+        )
+        objects = self.objects(job_id)
+        assert objects and all(o["state"] == "WAITING" for o in objects), objects
+        return objects
+
     def wait_finished(self, job_id: str, timeout: float = 240) -> None:
         wait_until(f"job {job_id} finished", lambda: self.job_status(job_id) == "Finished", timeout)
 
@@ -141,6 +154,14 @@ from sdi_data import sdi_dataset_dict
 organization = tk.get_action("organization_show")(contexts.site(), {{"id": {ORGANIZATION!r}}})
 uploads = tk.get_action("package_create")(
     contexts.site(), sdi_dataset_dict(owner_org=organization["id"], name="penduduk-uji-unggahan"))
+# A Daftar Data item linked to it, for the restore drill to compare.
+from ckanext.satudata.model import daftar_data, daftar_data_link
+item = daftar_data.PlanItem(tahun=2024, id_ddd="DDD-6401-DUKCAPIL-001",
+    organization_id=organization["id"], nama_data="Jumlah penduduk menurut kecamatan")
+model.Session.add(item)
+model.Session.flush()
+daftar_data_link.add(item.id, uploads["id"], daftar_data_link.MANUAL, "fault-admin")
+model.Session.commit()
 print(json.dumps({{"token": token["token"], "source_id": source["id"], "uploads": uploads["id"]}}))
 """
     )

@@ -286,6 +286,21 @@ class Worker:
                     os.kill(victim, signal.SIGKILL)
         return pids[0]
 
+    @contextlib.contextmanager
+    def frozen(self) -> Iterator[None]:
+        """The supervised process stopped (SIGSTOP) inside the block, so that
+        work waits in its queue until the fault is in place; then thawed
+        (SIGCONT) and meeting the fault on its next message."""
+        pids = wait_until(f"{self.name} running", self.child_pids, 30)
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.supervisor.pid, signal.SIGTERM)
@@ -509,7 +524,10 @@ print(result.output)
                 os.killpg(self.web.pid, signal.SIGTERM)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.web.wait(timeout=20)
-        self.solr.stop()
+        if keep:
+            self.solr.stop()
+        else:  # its index goes with the directory: no need for a clean stop
+            self.solr.kill()
         self.redis.stop()
         self.postgres.stop("immediate")
         if not keep:

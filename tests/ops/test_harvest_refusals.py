@@ -107,3 +107,9 @@ def test_abort_failed_jobs_needs_a_life_span(app: Any, sysadmin: dict) -> None:
     )
     assert refused.status_code == 409
     assert refused.json["error"]["life_span"]
+
+
+def test_abort_failed_jobs_is_for_sysadmins(app: Any) -> None:
+    """ckanext-harvest checks no one: anonymous could abort every job."""
+    refused = app.post("/api/3/action/harvest_abort_failed_jobs", json={"life_span": 0})
+    assert refused.status_code == 403

@@ -255,8 +255,9 @@ def _datastore_tables() -> dict[str, dict[str, Any]]:
 
 def fingerprint() -> dict[str, Any]:
     """What a restore must reproduce: datasets, resources (with their stored
-    files), validation reports, review history (activities) and DataStore
-    rows, each as counts and a digest over the rows in a stable order."""
+    files), validation reports, review history (activities), harvest records,
+    the Daftar Data and DataStore rows, each as counts and a digest over the
+    rows in a stable order."""
     session = model.Session
     packages = session.execute(
         sa.text(
@@ -284,6 +285,11 @@ def fingerprint() -> dict[str, Any]:
         sa.text("SELECT id, guid, state, report_status, current, package_id "
                 "FROM harvest_object ORDER BY id")
     ).all()  # fmt: skip
+    # The year's Daftar Data and its links to datasets (planning/).
+    plan = session.execute(sa.text("SELECT * FROM satudata_daftar_data ORDER BY id")).all()
+    plan_links = session.execute(
+        sa.text("SELECT * FROM satudata_daftar_data_link ORDER BY 1, 2")
+    ).all()
     return {
         "datasets": {"count": len(packages), "sha256": _digest(packages)},
         "resources": {"count": len(resources), "sha256": _digest(resources)},
@@ -291,5 +297,7 @@ def fingerprint() -> dict[str, Any]:
         "validation_reports": {"count": len(reports), "sha256": _digest(reports)},
         "activities": {"count": len(activities), "sha256": _digest(activities)},
         "harvest_objects": {"count": len(harvest), "sha256": _digest(harvest)},
+        "daftar_data": {"count": len(plan), "sha256": _digest(plan)},
+        "daftar_data_links": {"count": len(plan_links), "sha256": _digest(plan_links)},
         "datastore": _datastore_tables(),
     }

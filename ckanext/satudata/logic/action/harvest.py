@@ -112,7 +112,9 @@ def harvest_objects_import(original: Action, context: Context, data_dict: DataDi
 
 @tk.chained_action
 def harvest_abort_failed_jobs(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """``life_span`` (days) is required; ckanext-harvest fails on a missing one."""
+    """Sysadmins only (logic/auth/harvest.py: ckanext-harvest checks no one);
+    ``life_span`` (days) is required: ckanext-harvest fails on a missing one."""
+    tk.check_access("harvest_abort_failed_jobs", context, data_dict)
     try:
         int(data_dict.get("life_span"))  # type: ignore[arg-type]
     except (TypeError, ValueError):

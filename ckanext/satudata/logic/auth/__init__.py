@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.auth import charts, planning, validation
+from ckanext.satudata.logic.auth import charts, harvest, planning, validation
 
-_MODULES = (charts, planning, validation)
+_MODULES = (charts, harvest, planning, validation)
 
 
 def get_auth_functions() -> dict[str, Any]:
