@@ -196,6 +196,33 @@ def xlsx_max_cells() -> int:
     return int(tk.config.get("ckanext.satudata.exports.xlsx_max_cells"))
 
 
+# Recovery from infrastructure faults (ops/) ------------------------------------
+
+
+def recovery_attempts() -> int:
+    return max(1, int(tk.config.get("ckanext.satudata.recovery.attempts")))
+
+
+def recovery_backoff_seconds() -> int:
+    return max(0, int(tk.config.get("ckanext.satudata.recovery.backoff_seconds")))
+
+
+def recovery_backoff_max_seconds() -> int:
+    return max(1, int(tk.config.get("ckanext.satudata.recovery.backoff_max_seconds")))
+
+
+def recovery_lease_seconds() -> int:
+    return max(3, int(tk.config.get("ckanext.satudata.recovery.lease_seconds")))
+
+
+def recovery_grace_seconds() -> int:
+    return max(0, int(tk.config.get("ckanext.satudata.recovery.grace_seconds")))
+
+
+def recovery_poll_seconds() -> int:
+    return max(1, int(tk.config.get("ckanext.satudata.recovery.poll_seconds")))
+
+
 def check() -> None:
     """Refuse to start with a setting no reader accepts (IConfigurable)."""
     validation_mode()

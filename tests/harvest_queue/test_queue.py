@@ -1,8 +1,8 @@
 """Both harvesters through ckanext-harvest's real Redis queue: the gather and
-fetch consumers run as separate `ckan harvester …-consumer` processes, jobs are
-queued and finished by `harvest_jobs_run` (what `ckan harvester run` and the
-scheduler call), exactly as `make demo` and production run them. Also the
-one-shot `ckan harvester run-test`."""
+fetch consumers run as separate `ckan satudata harvest …-consumer` processes
+(ops/consumers.py), jobs are queued and finished by `harvest_jobs_run` (what
+the scheduler calls), exactly as `make demo` and production run them. Also
+the one-shot `ckan harvester run-test`."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def consumers(request: pytest.FixtureRequest, servers: object) -> Iterator[None]
     ckan = str(Path(sys.executable).with_name("ckan"))
     procs = [
         subprocess.Popen(
-            [ckan, "-c", ini, "harvester", f"{stage}-consumer"],
+            [ckan, "-c", ini, "satudata", "harvest", f"{stage}-consumer"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

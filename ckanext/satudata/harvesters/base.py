@@ -35,6 +35,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 from flask import has_request_context
 from sqlalchemy.orm import selectinload
 
+from ckanext.satudata import uploads
 from ckanext.satudata.harvesters.settings import (
     HarvestConfigError,
     Setting,
@@ -374,6 +375,7 @@ class SatudataHarvesterBase(HarvesterBase):
             return None
         return record.package_id
 
+    @uploads.undone_on_failure  # files stored for a write whose commit fails
     def _write_dataset(
         self,
         harvest_object: HarvestObject,
