@@ -22,6 +22,15 @@ LEVEL_TITLES = {"kabupaten": "Kabupaten", "kecamatan": "Kecamatan", "desa": "Des
 CUMULATIVE_PERIOD = "Semua Semester"
 SOURCE_STATEMENT = "Dukcapil Kemendagri (DKB)"
 REVISION_HEADING = "Riwayat revisi:"
+# Resource field: the stored report (harvesters/messages.py) of the records of
+# the semester the quarantine policy left out; "" when none. The dataset and
+# resource pages show it in the reader's language.
+QUARANTINE_FIELD = "catatan_karantina"
+
+
+def dataset_name(family: Family, level: str, root: str) -> str:
+    region = regions.tenant_regions()[root]
+    return f"{family.slug}-per-{level}-{munge_title_to_name(region.name)}"[:100]
 
 
 def filename(family: Family, level: str, semester: Semester | None) -> str:
@@ -82,6 +91,7 @@ def resource(
     table: bytes,
     previous: Mapping[str, Any] | None,
     description: str,
+    quarantine: str = "",
 ) -> dict[str, Any]:
     period = semester.label if semester else CUMULATIVE_PERIOD
     name = filename(family, level, semester)
@@ -96,6 +106,7 @@ def resource(
     }
     if semester is not None:
         result["tahun"] = semester.year
+        result[QUARANTINE_FIELD] = quarantine
     standard = standard_of(family)
     if standard:
         result["standar_data"] = standard
@@ -116,7 +127,7 @@ def package(
     region = regions.tenant_regions()[content["root"]]
     latest = semesters[-1]
     result: dict[str, Any] = {
-        "name": f"{family.slug}-per-{level}-{munge_title_to_name(region.name)}"[:100],
+        "name": dataset_name(family, level, content["root"]),
         "title": f"{family.title} per {LEVEL_TITLES[level]} di {region.name}",
         "notes": (
             f"{family.definition}, per {LEVEL_TITLES[level].lower()} di {region.name}. "
