@@ -14,6 +14,7 @@ from ckan.types import Context
 
 from ckanext.satudata import compat, config, views
 from ckanext.satudata.catalog import freshness, search, topics
+from ckanext.satudata.charts import view as chart_view
 from ckanext.satudata.logic import action, auth
 from ckanext.satudata.validation import hooks, reports
 
@@ -40,6 +41,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
         tk.add_resource("assets", "satudata")
+        config_.update(config.core_look_settings())
 
     # IConfigurable
 
@@ -106,3 +108,26 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_resource_delete(self, context: Context, resources: list[dict[str, Any]]) -> None:
         for resource in resources:
             reports.forget(resource.get("id"))
+
+
+class SatudataChartView(p.SingletonPlugin):
+    """The chart resource view (``satudata_chart``): charts/view.py."""
+
+    p.implements(p.IResourceView)
+
+    def info(self) -> dict[str, Any]:
+        return chart_view.info()
+
+    def can_view(self, data_dict: dict[str, Any]) -> bool:
+        return chart_view.can_view(data_dict)
+
+    def setup_template_variables(
+        self, context: Context, data_dict: dict[str, Any]
+    ) -> dict[str, Any]:
+        return chart_view.setup_template_variables(context, data_dict)
+
+    def view_template(self, context: Context, data_dict: dict[str, Any]) -> str:
+        return chart_view.view_template()
+
+    def form_template(self, context: Context, data_dict: dict[str, Any]) -> str:
+        return chart_view.form_template()

@@ -30,7 +30,7 @@ from ckanext.satudata.harvesters.dukcapil.records import (
     Issue,
     SemesterData,
 )
-from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES, VALUE_INDEX
+from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES, FAMILIES, VALUE_INDEX
 from ckanext.satudata.harvesters.messages import N_, message
 from ckanext.satudata.reference.regions import Region
 
@@ -53,7 +53,7 @@ def check(
     known: Mapping[str, Region],
     root: str,
     levels: Iterable[str] = ("kabupaten", "kecamatan", "desa"),
-    families: Iterable[str] = tuple(FAMILIES),
+    families: Iterable[str] = DEFAULT_FAMILIES,
 ) -> SemesterData:
     """The checks across records (see the module docstring); adds issues to
     ``data`` and returns it."""

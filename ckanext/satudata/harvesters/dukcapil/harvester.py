@@ -299,7 +299,9 @@ class DukcapilHarvester(SatudataHarvesterBase):
                 else adoption.find(
                     harvest_object,
                     organization["id"],
-                    mapping.dataset_name(family, level, content["root"]),
+                    mapping.dataset_name(
+                        family, level, regions.tenant_regions()[content["root"]].name
+                    ),
                 )
             )
         except adoption.AdoptionRefused as refused:

@@ -28,9 +28,9 @@ REVISION_HEADING = "Riwayat revisi:"
 QUARANTINE_FIELD = "catatan_karantina"
 
 
-def dataset_name(family: Family, level: str, root: str) -> str:
-    region = regions.tenant_regions()[root]
-    return f"{family.slug}-per-{level}-{munge_title_to_name(region.name)}"[:100]
+def dataset_name(family: Family, level: str, region_name: str) -> str:
+    """Name of the dataset of ``family`` per ``level`` in a region ("... di Kabupaten Paser")."""
+    return f"{family.slug}-per-{level}-{munge_title_to_name(region_name)}"[:100]
 
 
 def filename(family: Family, level: str, semester: Semester | None) -> str:
@@ -127,7 +127,7 @@ def package(
     region = regions.tenant_regions()[content["root"]]
     latest = semesters[-1]
     result: dict[str, Any] = {
-        "name": dataset_name(family, level, content["root"]),
+        "name": dataset_name(family, level, region.name),
         "title": f"{family.title} per {LEVEL_TITLES[level]} di {region.name}",
         "notes": (
             f"{family.definition}, per {LEVEL_TITLES[level].lower()} di {region.name}. "

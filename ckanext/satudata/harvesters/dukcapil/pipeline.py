@@ -42,7 +42,7 @@ class ReleaseResult:
 def collect_pages(
     pages: Pages,
     known: Mapping[str, Region],
-    families: Iterable[str] = tuple(FAMILIES),
+    families: Iterable[str],
     policy: RecordPolicy | None = None,
 ) -> SemesterData:
     """Feed (level, records) pages through a collector."""

@@ -33,7 +33,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ckanext.satudata.harvesters.dukcapil.standard import (
+    DEFAULT_FAMILIES,
     FAMILIES,
+    SEX_TOTAL_KEYS,
     TOTAL_KEY,
     VALUE_INDEX,
     VALUE_KEYS,
@@ -324,7 +326,7 @@ class RecordCollector:
     def __init__(
         self,
         known: Mapping[str, Region],
-        families: Iterable[str] = tuple(FAMILIES),
+        families: Iterable[str] = DEFAULT_FAMILIES,
         policy: RecordPolicy | None = None,
     ) -> None:
         self.known = known
@@ -337,6 +339,19 @@ class RecordCollector:
             (family.key, family.source_keys, [VALUE_INDEX[k] for k in family.source_keys])
             for family in self.families
             if family.key != "jenis_kelamin"  # its breakdown is laki-laki + perempuan
+        ]
+        # Breakdowns by sex (laki_laki_* columns) must also sum to that sex's total.
+        self._sex_indexes = [
+            (
+                family.key,
+                prefix,
+                total_key,
+                [k for c, k in family.columns if c.startswith(prefix)],
+            )
+            for family in self.families
+            if family.key != "jenis_kelamin"
+            for prefix, total_key in SEX_TOTAL_KEYS.items()
+            if any(c.startswith(prefix) for c, _ in family.columns)
         ]
         self._total, self._male, self._female = (VALUE_INDEX[k] for k in TOTAL_KEYS)
         # Personal-data verdicts of field names: the same keys repeat per record.
@@ -434,7 +449,8 @@ class RecordCollector:
         )
 
     def _row_checks(self, code: str | Message, values: list[int]) -> list[Issue]:
-        """laki-laki + perempuan = jumlah; each family's breakdown = jumlah."""
+        """laki-laki + perempuan = jumlah; each family's breakdown = jumlah, and a
+        breakdown by sex = that sex's total."""
         found: list[Issue] = []
         absent = self.data.absent_keys
         total = values[self._total]
@@ -460,6 +476,22 @@ class RecordCollector:
                                 family=family_key,
                             ),
                             _fmt(breakdown), _fmt(total), family=family_key,
+                        )
+                    )  # fmt: skip
+            for family_key, prefix, total_key, keys in self._sex_indexes:
+                if absent.intersection(keys):
+                    continue
+                breakdown = sum(values[VALUE_INDEX[k]] for k in keys)
+                sex_total = values[VALUE_INDEX[total_key]]
+                if breakdown != sex_total:
+                    found.append(
+                        Issue(
+                            code, prefix.rstrip("_"),
+                            message(
+                                N_("sum of the {family} {prefix}* columns differs from {total}"),
+                                family=family_key, prefix=prefix, total=total_key,
+                            ),
+                            _fmt(breakdown), _fmt(sex_total), family=family_key,
                         )
                     )  # fmt: skip
         return found
