@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.action import charts, dataset, gate, planning, validation
+from ckanext.satudata.logic.action import charts, dataset, gate, harvest, planning, validation
 
-_MODULES = (charts, dataset, planning, validation)
+_MODULES = (charts, dataset, harvest, planning, validation)
 
 
 def get_actions() -> dict[str, Any]:
