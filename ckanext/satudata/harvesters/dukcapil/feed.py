@@ -432,4 +432,3 @@ def spreadsheet_records(
         raise _fetch_error(err) from None
     budget.spend(len(result.content))
     return parse_spreadsheet(result.content, url, settings.xlsx_limits)
-

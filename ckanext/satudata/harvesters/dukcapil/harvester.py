@@ -1,5 +1,9 @@
 """ckanext-harvest harvester ``satudata_dukcapil``: Dukcapil DKB population feed.
 
+Why one module: these are the stages of one harvester (gather, fetch,
+import) and the bookkeeping between them; the pure work they call lives in
+feed, pipeline, records, consistency, mapping, transform and validating.
+
 Semester label (the payload carries none): the source configuration names it.
 ``"semester": "2024-S2"`` harvests the source URL as that semester;
 ``"releases": [{"semester": "2024-S1", "url": ...}, ...]`` harvests several
@@ -73,8 +77,8 @@ from ckanext.satudata.harvesters.dukcapil import (
 )
 from ckanext.satudata.harvesters.dukcapil.settings import DukcapilSettings
 from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES, Family, Semester, SemesterError
-from ckanext.satudata.reference import regions
 from ckanext.satudata.harvesters.messages import N_, Message, message
+from ckanext.satudata.reference import regions
 from ckanext.satudata.validation import engine
 
 log = logging.getLogger(__name__)
@@ -136,10 +140,7 @@ class DukcapilHarvester(SatudataHarvesterBase):
             return self._gather_error(
                 harvest_job,
                 message(
-                    N_(
-                        'configuration: no organization (set "organization" or the '
-                        "source's owner)"
-                    )
+                    N_('configuration: no organization (set "organization" or the source\'s owner)')
                 ),
             )
         known = regions.tenant_regions()
@@ -223,7 +224,10 @@ class DukcapilHarvester(SatudataHarvesterBase):
                     QUARANTINE_EXTRA,
                     messages.dumps(
                         messages.join_messages(
-                            [messages.loads(text) or text for text in content["quarantine"].values()]
+                            [
+                                messages.loads(text) or text
+                                for text in content["quarantine"].values()
+                            ]
                         )
                     ),
                 )
@@ -456,9 +460,7 @@ class DukcapilHarvester(SatudataHarvesterBase):
                 family, (tables.every[s] for s in sorted(tables.every))
             )
         except ValueError as err:
-            raise ImportRefused(
-                message(N_("cumulative table: {error}"), error=str(err))
-            ) from None
+            raise ImportRefused(message(N_("cumulative table: {error}"), error=str(err))) from None
         return tables
 
     @staticmethod

@@ -1,6 +1,10 @@
 """Feed records -> region rows, with the checks that must pass before anything
 is published.
 
+Why one module: a record is read, checked and reduced in one pass (a national
+feed never sits in memory as dicts), so its reading and its own checks share
+the collector; the checks across records are consistency.py.
+
 Records arrive page by page (ArcGIS layers) or as one sheet (Disdukcapil
 spreadsheet). Each record is reduced at once to a compact ``RegionRow`` (code,
 name, the integer counts the families need) so a national feed of ~83,000
@@ -92,15 +96,17 @@ class Issue:
         return self.problem.render()
 
     def as_message(self) -> Message:
+        return message(N_("{code} {detail}"), code=self.code, detail=self.detail())
+
+    def detail(self) -> Message:
+        """The issue without its region code: field, problem, expected/found."""
         if self.expected or self.found:
             return message(
-                N_("{code} {field}: {problem} (expected {expected}, found {found})"),
-                code=self.code, field=self.field, problem=self.problem,
+                N_("{field}: {problem} (expected {expected}, found {found})"),
+                field=self.field, problem=self.problem,
                 expected=self.expected, found=self.found,
             )  # fmt: skip
-        return message(
-            N_("{code} {field}: {problem}"), code=self.code, field=self.field, problem=self.problem
-        )
+        return message(N_("{field}: {problem}"), field=self.field, problem=self.problem)
 
     def __str__(self) -> str:
         return self.as_message().render()
@@ -131,7 +137,7 @@ class QuarantinedRecord:
             label=self.label,
             reasons=message(
                 N_("{first}{more}"),
-                first=self.reasons[0].as_message(),
+                first=self.reasons[0].detail(),
                 more=message(N_(" (and {count} more problem(s))"), count=len(self.reasons) - 1)
                 if len(self.reasons) > 1
                 else "",
@@ -388,7 +394,9 @@ class RecordCollector:
             if not known_code:
                 problems.append(
                     Issue(
-                        code, "kode wilayah", message(N_("region code not in the region reference list"))
+                        code,
+                        "kode wilayah",
+                        message(N_("region code not in the region reference list")),
                     )
                 )
         if self._guard_personal_data(code, record):
@@ -404,7 +412,9 @@ class RecordCollector:
             count = _as_count(raw)
             if count is None:
                 problems.append(
-                    Issue(code, key, message(N_("not an integer count")), "an integer", repr(raw)[:40])
+                    Issue(
+                        code, key, message(N_("not an integer count")), "an integer", repr(raw)[:40]
+                    )
                 )
                 continue
             if count < 0:

@@ -56,7 +56,9 @@ class DukcapilSettings:
             "release named by semester is read from them instead of from one service with a "
             "layer per level (layers). Every published level needs its service; kabupaten "
             "and desa services add the cross-level checks.",
-            {"kecamatan": "https://dukcapil.example/arcgis/rest/services/DKB_KEC_2024_S2/MapServer"},
+            {
+                "kecamatan": "https://dukcapil.example/arcgis/rest/services/DKB_KEC_2024_S2/MapServer"
+            },
         ),
         Setting(
             "organization",
@@ -83,13 +85,14 @@ class DukcapilSettings:
         ),
         Setting(
             "dirty_records",
-            'What a record failing its own checks (a dirty or unknown region code, a count '
-            'that is no number or negative, laki-laki + perempuan or a breakdown not summing '
+            "What a record failing its own checks (a dirty or unknown region code, a count "
+            "that is no number or negative, laki-laki + perempuan or a breakdown not summing "
             'to jumlah, a second record of the region with other figures) does: "reject" '
-            '(default) rejects the semester (a breakdown: its family), published data left '
+            "(default) rejects the semester (a breakdown: its family), published data left "
             'untouched; "quarantine" leaves such records out of every table, publishes the '
-            "rest and lists them on the harvest job and on each semester's resource, the "
-            "cross-level checks computed on what is published. Personal data rejects the "
+            "rest and lists them on the harvest job and on each semester's resource (shown on "
+            "the dataset page), the cross-level checks computed on what is published (a parent "
+            "against its published children and what its quarantined ones carry). Personal data rejects the "
             "semester whatever the policy.",
             "quarantine",
             privileged=True,
@@ -188,7 +191,9 @@ def _releases(
             )
         items = source_config["releases"]
         if not isinstance(items, list):
-            raise HarvestConfigError("releases must be a list of {semester, url} or {semester, services}")
+            raise HarvestConfigError(
+                "releases must be a list of {semester, url} or {semester, services}"
+            )
     elif source_config.get("semester"):
         items = [{"semester": source_config["semester"], "url": source_url,
                   "services": source_config.get("services")}]  # fmt: skip
@@ -224,8 +229,12 @@ def _releases(
 def _policy(source_config: Mapping[str, Any]) -> RecordPolicy:
     mode = source_config.get("dirty_records") or REJECT
     if mode not in POLICIES:
-        raise HarvestConfigError(f"dirty_records must be one of {', '.join(POLICIES)}, not {mode!r}")
+        raise HarvestConfigError(
+            f"dirty_records must be one of {', '.join(POLICIES)}, not {mode!r}"
+        )
     share = number_setting(source_config, "quarantine_limit", DEFAULT_QUARANTINE_LIMIT)
     if share > 1:
-        raise HarvestConfigError(f"quarantine_limit is a share of the records read (0-1), not {share}")
+        raise HarvestConfigError(
+            f"quarantine_limit is a share of the records read (0-1), not {share}"
+        )
     return RecordPolicy(mode, share)
