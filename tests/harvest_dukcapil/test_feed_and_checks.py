@@ -14,7 +14,8 @@ from ckanext.satudata import net
 from ckanext.satudata.demo import dukcapil_feed as sample
 from ckanext.satudata.demo.dukcapil_feed import FeedServer
 from ckanext.satudata.harvesters.dukcapil import feed, pipeline, transform
-from ckanext.satudata.harvesters.dukcapil.records import RecordCollector, check
+from ckanext.satudata.harvesters.dukcapil.consistency import check
+from ckanext.satudata.harvesters.dukcapil.records import RecordCollector
 from ckanext.satudata.harvesters.dukcapil.standard import (
     DEFAULT_FAMILIES,
     FAMILIES,
@@ -39,7 +40,10 @@ def settings(**overrides: Any) -> feed.FeedSettings:
 def run(server: FeedServer, semester: str = "2024-S2", **overrides: Any) -> pipeline.ReleaseResult:
     return pipeline.process_release(
         Semester.parse(semester),
-        pipeline.arcgis_pages(server.service_url(semester), settings(**overrides)),
+        pipeline.arcgis_pages(
+            feed.single_service(server.service_url(semester), feed.DEFAULT_LAYERS),
+            settings(**overrides),
+        ),
         regions.tenant_regions(),
         ROOT,
         DEFAULT_FAMILIES,
