@@ -39,9 +39,18 @@ def _exempt(function: ChainedAction) -> ChainedAction:
     return function
 
 
+def _translate(msgid: str) -> str:
+    # harvest_jobs_run also asks for job reports (its status e-mails), from the
+    # CLI or the scheduler, where there may be no translations: English then.
+    try:
+        return tk._(msgid)
+    except (RuntimeError, KeyError, AttributeError):
+        return msgid
+
+
 def render(stored: str | None) -> str:
     """A stored report in the current request's language."""
-    return messages.render_stored(stored, tk._, current_lang())
+    return messages.render_stored(stored, _translate, current_lang())
 
 
 def _rendered_summary(summary: Any) -> Any:
