@@ -11,7 +11,8 @@ from ckanext.satudata import config
 from ckanext.satudata.catalog import choices, freshness, stats
 from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.charts import settings as chart_settings
-from ckanext.satudata.harvesters.dukcapil.mapping import semester_of_label
+from ckanext.satudata.harvesters import messages as harvest_messages
+from ckanext.satudata.harvesters.dukcapil.mapping import QUARANTINE_FIELD, semester_of_label
 from ckanext.satudata.i18n import N_, current_lang, formats
 from ckanext.satudata.reference import regions, vocabularies
 from ckanext.satudata.standards import registry
@@ -29,6 +30,7 @@ __all__ = [
     "satudata_number",
     "satudata_opd_summary",
     "satudata_percent",
+    "satudata_quarantine_notes",
     "satudata_resource_reference",
     "satudata_search_datasets",
     "satudata_social_image",
@@ -172,3 +174,21 @@ DEFAULT_VIEW_TITLES = {"Table": N_("Table"), "Chart": N_("Chart"), "Grafik": N_(
 def satudata_view_title(view: dict[str, Any]) -> str:
     title = str(view.get("title") or "")
     return tk._(DEFAULT_VIEW_TITLES[title]) if title in DEFAULT_VIEW_TITLES else title
+
+
+def satudata_quarantine_notes(pkg_dict: dict[str, Any]) -> list[dict[str, str]]:
+    """The records a Dukcapil source's quarantine policy left out of each
+    semester's table (resource field catatan_karantina), in the UI language:
+    [{"period", "resource_id", "text"}], newest semester first as listed."""
+    notes = []
+    for resource in pkg_dict.get("resources") or []:
+        stored = resource.get(QUARANTINE_FIELD)
+        if stored:
+            notes.append(
+                {
+                    "period": str(resource.get("periode_data") or resource.get("name") or ""),
+                    "resource_id": str(resource.get("id") or ""),
+                    "text": harvest_messages.render_stored(stored, tk._, current_lang()),
+                }
+            )
+    return notes

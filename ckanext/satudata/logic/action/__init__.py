@@ -11,12 +11,13 @@ from ckanext.satudata.logic.action import (
     dataset,
     gate,
     harvest,
+    harvest_reports,
     interop,
     planning,
     validation,
 )
 
-_MODULES = (charts, dataset, harvest, interop, planning, validation)
+_MODULES = (charts, dataset, harvest, harvest_reports, interop, planning, validation)
 
 
 def get_actions() -> dict[str, Any]:
