@@ -180,7 +180,9 @@ def test_the_dukcapil_token_does_not_follow_a_redirect_to_another_server(
             fetch=net.FetchPolicy(timeout=5, allow_private=True),
             auth=feed.FeedAuth(token="rahasia"),
         )
-        pages = list(pipeline.arcgis_pages(service, settings))
+        pages = list(
+            pipeline.arcgis_pages(feed.single_service(service, feed.DEFAULT_LAYERS), settings)
+        )
     finally:
         target.shutdown()
         target.server_close()

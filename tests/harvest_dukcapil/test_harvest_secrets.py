@@ -19,7 +19,13 @@ from ckanext.satudata import net
 from ckanext.satudata.demo import dukcapil_feed
 from ckanext.satudata.demo.dukcapil_feed import FeedServer
 from ckanext.satudata.harvesters.dukcapil import pipeline
-from ckanext.satudata.harvesters.dukcapil.feed import FeedAuth, FeedError, FeedSettings
+from ckanext.satudata.harvesters.dukcapil.feed import (
+    DEFAULT_LAYERS,
+    FeedAuth,
+    FeedError,
+    FeedSettings,
+    single_service,
+)
 from ckanext.satudata.harvesters.settings import (
     HarvestConfigError,
     check_secret_env,
@@ -203,7 +209,8 @@ def test_the_demo_source_reads_disdukcapils_own_token(monkeypatch: pytest.Monkey
 def test_the_sample_feed_asks_for_its_token(feed: FeedServer) -> None:
     feed.state.token = "token-disdukcapil"
     policy = net.FetchPolicy(timeout=5, allow_private=True)
+    release = single_service(feed.service_url("2024-S2"), DEFAULT_LAYERS)
     with pytest.raises(FeedError, match="ArcGIS error 499: Token Required"):
-        list(pipeline.arcgis_pages(feed.service_url("2024-S2"), FeedSettings(fetch=policy)))
+        list(pipeline.arcgis_pages(release, FeedSettings(fetch=policy)))
     settings = FeedSettings(fetch=policy, auth=FeedAuth(token="token-disdukcapil"))
-    assert list(pipeline.arcgis_pages(feed.service_url("2024-S2"), settings, levels=["kabupaten"]))
+    assert list(pipeline.arcgis_pages(release, settings, levels=["kabupaten"]))

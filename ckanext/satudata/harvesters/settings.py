@@ -38,7 +38,7 @@ class Setting:
     key: str
     doc: str
     example: Any
-    privileged: bool = False  # only a sysadmin may set it (base.check_privileged_settings)
+    privileged: bool = False  # only a sysadmin may set it (permissions.check_privileged_settings)
 
 
 # The one name, in every harvester's config, of the setting that lets a

@@ -62,10 +62,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from ckanext.satudata.harvesters import messages
 from ckanext.satudata.harvesters.base import (
-    HarvestConfigError,
     SatudataHarvesterBase,
-    check_secret_owners,
-    secret_owner,
     set_object_extra,
 )
 from ckanext.satudata.harvesters.dukcapil import (
@@ -80,6 +77,8 @@ from ckanext.satudata.harvesters.dukcapil import (
 from ckanext.satudata.harvesters.dukcapil.settings import DukcapilSettings
 from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES, Family, Semester, SemesterError
 from ckanext.satudata.harvesters.messages import N_, Message, message
+from ckanext.satudata.harvesters.permissions import check_secret_owners, secret_owner
+from ckanext.satudata.harvesters.settings import HarvestConfigError
 from ckanext.satudata.reference import regions
 from ckanext.satudata.validation import engine
 

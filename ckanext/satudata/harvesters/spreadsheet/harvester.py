@@ -58,10 +58,10 @@ from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 
 from ckanext.satudata import config, net
 from ckanext.satudata.harvesters.base import (
-    HarvestConfigError,
     SatudataHarvesterBase,
 )
 from ckanext.satudata.harvesters.messages import N_, Localized, Message, message
+from ckanext.satudata.harvesters.settings import HarvestConfigError
 from ckanext.satudata.harvesters.spreadsheet import SOURCE_TYPE, changes, mapping
 from ckanext.satudata.harvesters.spreadsheet import inventory as inv
 from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
