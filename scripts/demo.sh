@@ -16,8 +16,9 @@ if [ ! -f "$INI" ]; then
   "$CKAN" generate config "$INI" >/dev/null
 fi
 # Our settings are re-applied on every start so the file follows the code;
-# the generated secrets stay.
-plugins="activity satudata scheming_datasets scheming_organizations scheming_groups harvest"
+# the generated secrets stay. The portal's name, logo and colours are
+# ckanext.satudata.* options (Kabupaten Paser by default; ckan.site_title follows).
+plugins="activity satudata satudata_chart scheming_datasets scheming_organizations scheming_groups harvest"
 for extra in satudata_spreadsheet_harvester satudata_dukcapil_harvester; do
   if "$PY" -c "import sys, importlib.metadata as m; sys.exit(0 if any(e.name == '$extra' for e in m.entry_points(group='ckan.plugins')) else 1)"; then
     plugins="$plugins $extra"
@@ -31,15 +32,14 @@ plugins="$plugins dcat dcat_json_interface structured_data datastore datatables_
   "solr_url=http://127.0.0.1:$SOLR_PORT/solr/ckan" \
   "ckan.redis.url=redis://127.0.0.1:$REDIS_PORT/0" \
   "ckan.site_url=http://127.0.0.1:$CKAN_PORT" \
-  "ckan.site_title=Satu Data Kabupaten Paser" \
   "ckan.site_description=Portal data terbuka Pemerintah Kabupaten Paser" \
   "ckan.plugins=$plugins" \
-  "ckan.views.default_views=datatables_view" \
+  "ckan.views.default_views=datatables_view satudata_chart" \
   "scheming.dataset_schemas=ckanext.satudata:schemas/dataset.yaml" \
   "scheming.organization_schemas=ckanext.satudata:schemas/organization.yaml" \
   "scheming.group_schemas=ckanext.satudata:schemas/group.yaml" \
   "scheming.presets=ckanext.scheming:presets.json ckanext.satudata:schemas/presets.yaml" \
-  "ckanext.dcat.rdf.profiles=euro_dcat_ap_2 satudata_sdi" \
+  "ckanext.dcat.rdf.profiles=euro_dcat_ap_3 satudata_sdi" \
   "ckan.locale_default=id" \
   "ckan.locales_offered=id en" \
   "ckan.storage_path=$STATE/storage" \
@@ -56,6 +56,16 @@ for plugin in activity harvest satudata; do
   "$CKAN" -c "$INI" db upgrade -p "$plugin" >/dev/null
 done
 "$ROOT/scripts/db.sh" permissions "$INI"
+
+# The sample Dukcapil feed asks for an ArcGIS token, as a secured service
+# does. Harvest secrets are environment variables of the workers, each bound
+# to the OPD owning the source: SATUDATA_HARVEST_<OPD>_<NAME> (see
+# docs/harvest-sources.md); this one is Disdukcapil's.
+DUKCAPIL_TOKEN_ENV=SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN
+if [ ! -s "$STATE/dukcapil-token" ]; then
+  (umask 077; "$PY" -c 'import secrets; print(secrets.token_hex(16))' > "$STATE/dukcapil-token")
+fi
+export "$DUKCAPIL_TOKEN_ENV=$(cat "$STATE/dukcapil-token")"
 
 # Background workers: CKAN jobs (validation, DataStore loading) and the
 # harvest queue consumers. Restarted on every run.
@@ -75,7 +85,7 @@ start_background harvest-fetch "$CKAN" -c "$INI" harvester fetch-consumer
 # Sample external feeds on loopback, as the real ones would be on the network.
 DUKCAPIL_FEED="http://127.0.0.1:${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"
 start_background dukcapil-feed "$PY" -m ckanext.satudata.demo.dukcapil_feed \
-  --port "${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"
+  --port "${SATUDATA_DUKCAPIL_FEED_PORT:-8765}" --token-env "$DUKCAPIL_TOKEN_ENV"
 OPD_FILES="http://127.0.0.1:${SATUDATA_OPD_FILES_PORT:-8766}"
 start_background opd-files "$PY" -m ckanext.satudata.demo.opd_files \
   --port "${SATUDATA_OPD_FILES_PORT:-8766}"
@@ -91,6 +101,9 @@ say "Harvesting the demo sources through the harvest queue"
 
 say "Loading the Daftar Data 2025 (planning)"
 "$CKAN" -c "$INI" satudata demo plan
+
+say "DCAT-AP 3 catalogue: http://127.0.0.1:$CKAN_PORT/catalog.ttl"
+say "Portal Pelita API:   http://127.0.0.1:$CKAN_PORT/api/pelita/v1.3/dataset (OpenAPI: /api/pelita/v1.3/openapi.json)"
 
 say "Serving CKAN on http://127.0.0.1:$CKAN_PORT (Ctrl-C to stop; 'make stop' stops the services)"
 # No reloader or debugger: this is a demo, not a development server.

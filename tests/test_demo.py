@@ -45,6 +45,14 @@ def test_demo_load_twice_creates_nothing_twice(cli, tmp_path: Path) -> None:
     assert (opd["peran"], opd["urusan"]) == ("produsen_data", ["2.12"])
 
 
+def test_demo_serves_dcat_ap_3_and_names_the_pelita_api() -> None:
+    """`make demo` configures DCAT-AP 3 and says where the catalogue and the
+    Pelita API are (tests/interop serves and checks both on the demo content)."""
+    script = (Path(__file__).parents[1] / "scripts" / "demo.sh").read_text()
+    assert '"ckanext.dcat.rdf.profiles=euro_dcat_ap_3 satudata_sdi"' in script
+    assert "/catalog.ttl" in script and "/api/pelita/v1.3/dataset" in script
+
+
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 def test_demo_plan_loads_the_daftar_data_2025_and_links_what_the_harvest_delivered(cli) -> None:
     """`ckan satudata demo plan` (after the demo harvest): a realistic 2025 plan

@@ -10,10 +10,12 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
-from ckan.types import Context
+from ckan.types import CKANApp, Context
+from flask import Flask
 
-from ckanext.satudata import compat, config, views
+from ckanext.satudata import compat, config, downloads, views
 from ckanext.satudata.catalog import freshness, search, topics
+from ckanext.satudata.charts import view as chart_view
 from ckanext.satudata.logic import action, auth
 from ckanext.satudata.validation import hooks, reports
 
@@ -33,6 +35,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
 
@@ -40,12 +43,20 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
         tk.add_resource("assets", "satudata")
+        config_.update(config.core_look_settings())
 
     # IConfigurable
 
     def configure(self, config_: CKANConfig) -> None:
         compat.allow_blocking_harvest_queue_reads()
         config.check()
+
+    # IMiddleware: downloads served on the Flask app (downloads/)
+
+    def make_middleware(self, app: CKANApp, config_: CKANConfig) -> CKANApp:
+        if isinstance(app, Flask):
+            downloads.install(app)
+        return app
 
     # IFacets
 
@@ -69,6 +80,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_update(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         topics.sync_topic_group(pkg_dict["id"], pkg_dict.get("theme"))
+        reports.forget_removed(pkg_dict["id"])
 
     def after_dataset_show(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         # Computed at every show (not stored), so the API never serves a stale
@@ -103,6 +115,25 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     def before_resource_show(self, resource_dict: dict[str, Any]) -> dict[str, Any]:
         return reports.add_to_resource(resource_dict)
 
-    def after_resource_delete(self, context: Context, resources: list[dict[str, Any]]) -> None:
-        for resource in resources:
-            reports.forget(resource.get("id"))
+
+class SatudataChartView(p.SingletonPlugin):
+    """The chart resource view (``satudata_chart``): charts/view.py."""
+
+    p.implements(p.IResourceView)
+
+    def info(self) -> dict[str, Any]:
+        return chart_view.info()
+
+    def can_view(self, data_dict: dict[str, Any]) -> bool:
+        return chart_view.can_view(data_dict)
+
+    def setup_template_variables(
+        self, context: Context, data_dict: dict[str, Any]
+    ) -> dict[str, Any]:
+        return chart_view.setup_template_variables(context, data_dict)
+
+    def view_template(self, context: Context, data_dict: dict[str, Any]) -> str:
+        return chart_view.view_template()
+
+    def form_template(self, context: Context, data_dict: dict[str, Any]) -> str:
+        return chart_view.form_template()

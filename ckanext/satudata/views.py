@@ -6,11 +6,25 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ckanext.satudata.catalog.views import portal
+from ckanext.satudata.charts.views import charts
 from ckanext.satudata.harvesters.spreadsheet.views import spreadsheet_template
+from ckanext.satudata.interop.schemes import schemes
+from ckanext.satudata.interop.views import pelita_api
 from ckanext.satudata.planning.views import planning
+from ckanext.satudata.population.views import population
 from ckanext.satudata.standards.views import standards
 from ckanext.satudata.validation.views import validation_report
 
 
 def get_blueprints() -> list[Blueprint]:
-    return [portal, planning, standards, spreadsheet_template, validation_report]
+    return [
+        portal,
+        charts,
+        pelita_api,
+        planning,
+        population,
+        schemes,
+        standards,
+        spreadsheet_template,
+        validation_report,
+    ]

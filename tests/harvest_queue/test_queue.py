@@ -17,23 +17,32 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests.helpers import call_action
 from file_server import FileServer
 
+from ckanext.satudata.demo import dukcapil_feed
 from ckanext.satudata.demo import loader as demo
 from ckanext.satudata.demo.dukcapil_feed import FeedServer
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
+DEMO_TOKEN = "token-demo-disdukcapil"
+
+
 @pytest.fixture
-def servers() -> Iterator[tuple[FileServer, FeedServer]]:
+def servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FileServer, FeedServer]]:
+    """The sample servers as `make demo` runs them: the Dukcapil feed asks for
+    its token, which the workers read from Disdukcapil's own variable."""
+    monkeypatch.setenv(dukcapil_feed.demo_token_env(), DEMO_TOKEN)
     files, feed = FileServer(port=0).start(), FeedServer(port=0).start()
+    feed.state.token = DEMO_TOKEN
     yield files, feed
     files.stop()
     feed.shutdown()
 
 
 @pytest.fixture
-def consumers(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Real consumer processes on the test configuration (its Redis database)."""
+def consumers(request: pytest.FixtureRequest, servers: object) -> Iterator[None]:
+    """Real consumer processes on the test configuration (its Redis database),
+    with the environment of the servers fixture (the demo feed's token)."""
     ini = str(Path(request.config.getoption("--ckan-ini")).resolve())
     ckan = str(Path(sys.executable).with_name("ckan"))
     procs = [
@@ -74,8 +83,10 @@ def _dataset_names(org: str) -> set[str]:
 
 
 @pytest.mark.usefixtures("consumers")
-def test_harvest_through_the_redis_queue_then_rerun_unchanged(demo_sources) -> None:
+def test_harvest_through_the_redis_queue_then_rerun_unchanged(demo_sources, servers) -> None:
     first = {name: demo.run_harvest(name, timeout=300) for name in demo_sources}
+    queries = [r for r in servers[1].state.requests if "/query?" in r]
+    assert queries and all(f"token={DEMO_TOKEN}" in r for r in queries)
 
     for name, job in first.items():
         assert job["status"] == "Finished", name

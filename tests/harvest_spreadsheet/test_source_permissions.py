@@ -71,7 +71,7 @@ def test_editor_cannot_use_privileged_settings(
 def test_editor_may_name_own_organization(app: Any, orgs: dict[str, Any], source_type: str) -> None:
     config = {"organization": "dinkes-paser"}
     if source_type == "satudata_dukcapil":
-        config.update(DUKCAPIL, auth={"token_env": "SATUDATA_HARVEST_DUKCAPIL_TOKEN"})
+        config.update(DUKCAPIL, auth={"token_env": "SATUDATA_HARVEST_DINKES_PASER_TOKEN"})
     response = _create(app, orgs["token"], orgs["own"], source_type, config, 200)
     assert response["success"]
 

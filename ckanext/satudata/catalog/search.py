@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from ckan import model
 from ckan.lib.search import rebuild
 from ckan.lib.search.common import make_connection
@@ -26,6 +27,7 @@ from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_langu
 from ckanext.satudata import contexts
 from ckanext.satudata.catalog import choices, freshness, stats
 from ckanext.satudata.i18n import N_, current_lang
+from ckanext.satudata.interop import pelita
 from ckanext.satudata.model import region
 from ckanext.satudata.reference import regions, vocabularies
 
@@ -38,6 +40,8 @@ class Facet:
     title: str | None = None  # English msgid (N_), for facets that are not schema fields
 
 
+# The dataset's bidang urusan (interop/pelita.py bidang_urusan): Portal Pelita's filter.
+URUSAN_FIELD = "vocab_urusan"
 # Region codes with their ancestors; items named by model/region.py.
 REGION_FACET = "vocab_kode_wilayah"
 # Order is the order on the search page, after CKAN's own organization facet.
@@ -91,6 +95,9 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     years = _years(pkg_dict.get("tahun_mulai"), pkg_dict.get("tahun_akhir"))
     if years:
         pkg_dict["vocab_tahun"] = years
+    bidang = pelita.bidang_urusan(pkg_dict.get("subtopik"), opd_urusan(pkg_dict.get("owner_org")))
+    if bidang:
+        pkg_dict[URUSAN_FIELD] = [bidang]
     # The indexed state goes stale as days pass without a change to the dataset:
     # `ckan satudata freshness refresh` (daily, refresh_freshness) re-indexes
     # what changed; package_show computes it afresh on every call.
@@ -98,6 +105,16 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
         pkg_dict.update(freshness.of_dataset(validated).as_api_fields())
     return pkg_dict
+
+
+def opd_urusan(organization_id: str | None) -> list[str]:
+    """The government affairs (bidang urusan codes) an OPD handles."""
+    if not organization_id:
+        return []
+    extras = model.Session.execute(
+        sa.select(model.group_table.c.extras).where(model.group_table.c.id == organization_id)
+    ).scalar()
+    return [str(code) for code in _loads_list((extras or {}).get("urusan")) if code]
 
 
 def add_facets(facets_dict: dict[str, Any], package_type: str = "dataset") -> dict[str, Any]:

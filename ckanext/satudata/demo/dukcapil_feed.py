@@ -12,8 +12,16 @@ Serves, on 127.0.0.1::
     /dkb/<YYYY>-S<n>.csv | .xlsx      the same release as a Disdukcapil spreadsheet
     /_control?...                    switch faults and the correction (see Faults)
 
+With a token set (``--token-env NAME``, or ``state.token``) the layers answer
+only queries carrying it (``?token=``), as a secured ArcGIS service does
+("499 Token Required").
+
 Run: ``python -m ckanext.satudata.demo.dukcapil_feed --port 8765``.
 Pure Python: no CKAN import.
+
+Why one module: it is one program (the demo and the tests start it with
+``python -m``); the figures, the faults it can be told to make and the
+handler serving them change together whenever the feed's shape does.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import csv
 import functools
 import io
 import json
+import os
 import random
 import re
 import threading
@@ -35,9 +44,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from openpyxl import Workbook
 
+from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES
+from ckanext.satudata.harvesters.settings import secret_env_prefix
 from ckanext.satudata.reference import regions
 
 SEED = 6401
+DEMO_ORGANIZATION = "disdukcapil-paser"
 # Published and plausible totals per semester: (jumlah, laki-laki).
 SEMESTER_TOTALS: dict[str, tuple[int, int]] = {
     "2024-S1": (307_842, 159_361),
@@ -103,10 +115,16 @@ def counts_for(total: int, male: int, rng: random.Random) -> dict[str, int]:
         (OCCUPATION_KEYS, OCCUPATION_WEIGHTS),
     ):
         counts.update(zip(keys, split(total, weights, rng), strict=True))
-    # Age bands by sex (the feed carries them too).
-    for key in AGE_KEYS:
-        males = counts[key] * male // total if total else 0
-        counts[f"{key}_l"], counts[f"{key}_p"] = males, counts[key] - males
+    # Age bands by sex (the feed carries them too): the men's bands sum to ``pria``.
+    males = [counts[key] * male // total if total else 0 for key in AGE_KEYS]
+    for index in range(male - sum(males)):
+        # Rounding remainder, one man per band from the largest, never above the band.
+        band = sorted(range(len(AGE_KEYS)), key=lambda i: -counts[AGE_KEYS[i]])[
+            index % len(AGE_KEYS)
+        ]
+        males[band] += 1
+    for key, band_males in zip(AGE_KEYS, males, strict=True):
+        counts[f"{key}_l"], counts[f"{key}_p"] = band_males, counts[key] - band_males
     counts["jml_lahir"] = total * 9 // 1000
     counts["jml_meninggal"] = total * 3 // 1000
     counts["perpindahan_pddk"] = total * 12 // 1000
@@ -233,6 +251,7 @@ class FeedState:
         self.faults = Faults()
         self.lock = threading.Lock()
         self.requests: list[str] = []
+        self.token: str | None = None  # the ArcGIS token asked for; None: an open feed
 
     @functools.lru_cache(maxsize=16)  # noqa: B019 (one state per server, few keys)
     def release(self, semester: str, revised: bool) -> Release:
@@ -310,6 +329,9 @@ class Handler(BaseHTTPRequestHandler):
         match = _SERVICE_RE.match(parts.path)
         if not match or f"{match[1]}-S{match[2]}" not in SEMESTER_TOTALS:
             self._send(404, b'{"error": {"code": 404, "message": "not found"}}')
+            return
+        if state.token is not None and query.get("token") != state.token:
+            self._send(200, b'{"error": {"code": 499, "message": "Token Required", "details": []}}')
             return
         semester, layer = f"{match[1]}-S{match[2]}", int(match[3])
         if layer not in LAYERS:
@@ -423,15 +445,25 @@ def service_paths(semesters: Iterable[str] = SEMESTER_TOTALS) -> list[str]:
     return [f"/arcgis/rest/services/DKB_{s[:4]}_S{s[-1]}/MapServer" for s in semesters]
 
 
-def demo_source_config(base_url: str, organization: str = "disdukcapil-paser") -> dict[str, Any]:
-    """Harvest source config for ``make demo``: 2024-S1 and 2024-S2 as history.
+def demo_token_env(organization: str = DEMO_ORGANIZATION) -> str:
+    """The variable holding the demo feed's token: one of the owner OPD's secrets."""
+    return secret_env_prefix(organization) + "TOKEN"
+
+
+def demo_source_config(base_url: str, organization: str = DEMO_ORGANIZATION) -> dict[str, Any]:
+    """Harvest source config for ``make demo``: 2024-S1 and 2024-S2 as history,
+    with the ArcGIS token read from the owner OPD's variable (``demo_token_env``;
+    scripts/demo.sh sets it for the feed and the harvest workers).
 
     Add ``{"semester": "2025-S1", "url": <base>/arcgis/rest/services/DKB_2025_S1/MapServer}``
     to ``releases`` (or set ``"semester": "2025-S1"`` with that URL) to see a third
     semester arrive; ``/_control?revise=2024-S2`` serves a Dukcapil correction.
+    The sample feed carries the age bands by sex, so the demo also publishes the
+    opt-in pyramid family (the population dashboard's pyramid).
     """
     return {
         "organization": organization,
+        "families": [*DEFAULT_FAMILIES, "kelompok_umur_jenis_kelamin"],
         "releases": [
             {"semester": s, "url": f"{base_url}{path}"}
             for s, path in zip(
@@ -440,6 +472,7 @@ def demo_source_config(base_url: str, organization: str = "disdukcapil-paser") -
         ],
         "levels": ["kecamatan", "desa"],
         "allow_private_addresses": True,
+        "auth": {"token_env": demo_token_env(organization)},
     }
 
 
@@ -447,9 +480,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--token-env",
+        help="environment variable holding the token the feed asks for (default: an open feed)",
+    )
     args = parser.parse_args(argv)
     server = FeedServer(args.port, args.host)
+    if args.token_env:
+        server.state.token = os.environ.get(args.token_env) or None
+        if server.state.token is None:
+            parser.error(f"{args.token_env} is not set")
     print(f"Dukcapil sample feed on {server.base_url}", flush=True)
+    if server.state.token:
+        print(f"  asking for the token in {args.token_env}", flush=True)
     for path in service_paths():
         print(f"  {server.base_url}{path}", flush=True)
     try:

@@ -41,6 +41,9 @@ from ckanext.satudata.harvesters.settings import (
     known_keys,
     load_config,
     privileged_keys,
+    secret_env_key,
+    secret_env_owner_key,
+    secret_env_prefix,
 )
 from ckanext.satudata.validation import hooks
 
@@ -59,8 +62,8 @@ INDEX_COMMIT_EVERY = 50
 # sources, and harvest_source_show returns a source's config to them; the
 # harvest itself runs as a sysadmin in the worker. So a source config must not
 # reach what its editor could not: another organization, the SSRF guard, the
-# worker's environment (see dukcapil/feed.py FeedAuth), or secrets written
-# into the (readable) config.
+# worker's environment or another OPD's secrets (settings.check_secret_env,
+# dukcapil/feed.py FeedAuth), or secrets written into the (readable) config.
 
 
 def editor_is_privileged() -> bool:
@@ -102,6 +105,51 @@ def check_privileged_settings(config: Mapping[str, Any], private_keys: Iterable[
                 f"organization: you cannot publish datasets in {organization!r}; "
                 "only a sysadmin may name another organization"
             )
+
+
+def check_secret_owners(names: Mapping[str, str]) -> None:
+    """Refuse, when a config is saved, secret variables ({setting: name}) of
+    an OPD the editor does not publish for; raises HarvestConfigError naming
+    the prefixes the editor may use. ckanext-harvest does not tell
+    validate_config the source's owner: the gather stage binds every secret to
+    it (``secret_owner``, settings.check_secret_env), whoever saved the config."""
+    if not names or editor_is_privileged():
+        return
+    user = tk.current_user.name
+    own = tk.get_action("organization_list_for_user")(
+        {"user": user}, {"permission": "create_dataset"}
+    )
+    allowed = {secret_env_key(org["name"]): org["name"] for org in own}
+    for setting, name in names.items():
+        if secret_env_owner_key(name) not in allowed:
+            prefixes = ", ".join(sorted(secret_env_prefix(o) + "<NAME>" for o in allowed.values()))
+            raise HarvestConfigError(
+                f"{setting}: {name} is not a secret of an OPD you publish for; a source can "
+                f"use only the secrets of the OPD that owns it: {prefixes or 'none'}"
+            )
+
+
+def secret_owner(owner_org: str | None) -> str:
+    """The name of the OPD whose secrets a source owned by the organization
+    ``owner_org`` (id or name) may read ("" for none); raises
+    HarvestConfigError when another organization's name gives the same
+    variable names (dinas-pu and dinas_pu both read SATUDATA_HARVEST_DINAS_PU_*)."""
+    group = model.Group.get(owner_org) if owner_org else None
+    if group is None:
+        return ""
+    key = secret_env_key(group.name)
+    names = model.Session.query(model.Group.name).filter(
+        model.Group.is_organization.is_(True),
+        model.Group.state != "deleted",
+        model.Group.id != group.id,
+    )
+    clashes = sorted(name for (name,) in names if secret_env_key(name) == key)
+    if clashes:
+        raise HarvestConfigError(
+            f"auth: the secrets of {group.name} ({secret_env_prefix(group.name)}<NAME>) would "
+            f"also be those of {', '.join(clashes)}; rename one of these organizations"
+        )
+    return group.name
 
 
 @dataclass(frozen=True)

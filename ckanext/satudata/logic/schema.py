@@ -23,6 +23,13 @@ def resource_reference(
 
 
 @validator_args
+def dataset_reference(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    """``id`` (a dataset's id or name, required) of the interoperability actions;
+    the calls' own query parameters are checked by interop/pelita.py."""
+    return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
 def daftar_data_year(ignore_missing: Validator, int_validator: Validator) -> Schema:
     """``tahun`` of a plan (optional: the default plan year)."""
     return {"tahun": [ignore_missing, int_validator]}
@@ -99,3 +106,27 @@ def daftar_data_link(
         "id": [not_empty, unicode_safe],
         "package_id": [not_empty, unicode_safe, package_id_or_name_exists],
     }
+
+
+# Keys of a chart's settings (charts/settings.py ChartSettings.as_config).
+CHART_SETTING_KEYS = ("chart_type", "x", "y", "series", "filters", "chart_title", "sort_by_value")
+
+
+@validator_args
+def chart_data(
+    ignore_missing: Validator,
+    unicode_safe: Validator,
+    satudata_one_of_view_or_resource: Validator,
+) -> Schema:
+    """``view_id`` or ``resource_id``, and the optional settings of a chart."""
+    return {
+        "view_id": [ignore_missing, unicode_safe],
+        "resource_id": [satudata_one_of_view_or_resource, unicode_safe],
+        **{key: [ignore_missing, unicode_safe] for key in CHART_SETTING_KEYS},
+    }
+
+
+@validator_args
+def chart_view(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
+    """The config a chart view stores (IResourceView schema)."""
+    return {key: [ignore_missing, unicode_safe] for key in CHART_SETTING_KEYS}

@@ -29,6 +29,7 @@ __all__ = [
     "satudata_default_author",
     "satudata_default_publisher_type",
     "satudata_default_walidata",
+    "satudata_one_of_view_or_resource",
     "satudata_opd_code",
     "satudata_period_fits_frequency",
     "satudata_phone",
@@ -253,3 +254,15 @@ def satudata_topic_group_name(value: Any, context: Context) -> Any:
             )
         )
     return value
+
+
+def satudata_one_of_view_or_resource(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """A chart names its view (``view_id``) or its resource (``resource_id``)."""
+    if _empty(data.get(key)) and _empty(data.get(("view_id",))):
+        errors[key].append(_("Give view_id or resource_id"))
+        raise tk.StopOnError
+    if _empty(data.get(key)):
+        data.pop(key, None)
+        raise tk.StopOnError

@@ -97,5 +97,17 @@ def save(
     return record
 
 
-def delete(resource_id: str) -> None:
-    model.Session.query(ValidationReport).filter_by(resource_id=resource_id).delete()
+def delete_unless_active(package_id: str) -> None:
+    """Delete the reports of the package's resources that are no longer active
+    (deleted, or purged). Not committed: part of the caller's transaction."""
+    active = (
+        sa.select(model.Resource.id)
+        .where(model.Resource.package_id == package_id)
+        .where(model.Resource.state == "active")
+    )
+    model.Session.execute(
+        sa.delete(ValidationReport)
+        .where(ValidationReport.package_id == package_id)
+        .where(ValidationReport.resource_id.not_in(active))
+        .execution_options(synchronize_session=False)
+    )

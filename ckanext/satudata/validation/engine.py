@@ -21,7 +21,15 @@ from frictionless import Checklist, Detector, Field, Schema
 from frictionless.resources import TableResource
 
 from ckanext.satudata.standards import registry
-from ckanext.satudata.validation import checks, guard, inference, keys, messages, reader
+from ckanext.satudata.validation import (
+    checks,
+    fastpath,
+    guard,
+    inference,
+    keys,
+    messages,
+    reader,
+)
 from ckanext.satudata.validation.reader import FileRejected, Limits
 
 log = logging.getLogger(__name__)
@@ -269,19 +277,32 @@ def validate_table(
     # "Kode Wilayah" is the standard's kode_wilayah: labels that are its
     # field names once normalised are given to frictionless as those names.
     labels = inference.standard_labels(header, schema.field_names) if schema else ()
-    scanner = guard.PersonalDataScanner()
-    profile = inference.ColumnProfile() if schema is None else None
-    scanned = _ScannedSource(source, scanner, profile, labels)
-    if schema is None:
-        schema = _inferred_schema(scanned, source)
-    resource = TableResource(data=scanned, format="inline", schema=without_primary_key(schema))
-    report = resource.validate(build_checks(schema, scanner), limit_errors=error_limit)
-    if not scanned.finished:
-        scanned.drain()
+    fast = (
+        fastpath.validate(
+            source, without_primary_key(schema), list(schema.primary_key), labels, error_limit,
+            typed=kind != "csv",
+        )
+        if schema is not None and fastpath.supports(schema)
+        else None
+    )  # fmt: skip
+    profile: inference.ColumnProfile | None = None
+    if fast is not None:
+        report, scanner = fast.report, fast.scanner
+    else:
+        scanner = guard.PersonalDataScanner()
+        profile = inference.ColumnProfile() if schema is None else None
+        scanned = _ScannedSource(source, scanner, profile, labels)
+        if schema is None:
+            schema = _inferred_schema(scanned, source)
+        resource = TableResource(data=scanned, format="inline", schema=without_primary_key(schema))
+        report = resource.validate(build_checks(schema, scanner), limit_errors=error_limit)
+        if not scanned.finished:
+            scanned.drain()
+    assert schema is not None  # the standard's, or the inferred one
 
     task = report.tasks[0]
     report_dict = report.to_descriptor()
-    field_types = {f.name: f.type for f in resource.schema.fields} if resource.schema else {}
+    field_types = {f.name: f.type for f in schema.fields}
     primary_key = list(schema.primary_key) if schema is not None else []
     summary: list[dict[str, Any]] = []
     error_count = 0

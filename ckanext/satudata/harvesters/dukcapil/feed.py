@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ckanext.satudata import net
+from ckanext.satudata.harvesters.settings import SECRET_ENV_PREFIX, check_secret_env
 from ckanext.satudata.validation import messages, reader
 from ckanext.satudata.validation.reader import Limits
 
@@ -31,24 +32,30 @@ class FeedError(Exception):
     """The release could not be read completely; nothing may be changed."""
 
 
-# Secrets are read only from environment variables with this prefix (a source
-# config, readable by the source's editors through harvest_source_show, names
-# the variable; it may not name any other variable of the worker, e.g.
-# CKAN_SECRET_KEY). Example: "auth": {"token_env": "SATUDATA_HARVEST_DUKCAPIL_TOKEN"}.
-SECRET_ENV_PREFIX = "SATUDATA_HARVEST_"
+# The query parameter of an ArcGIS token: a credential in the query string,
+# which net drops on a redirect to another origin.
+TOKEN_PARAM = "token"
+# Auth settings naming an environment variable of the harvest worker; a source
+# may name only its owner OPD's (harvesters/settings.py check_secret_env).
+# Example: "auth": {"token_env": "SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN"}.
+ENV_SETTINGS = ("token_env", "username_env", "password_env")
 
 
 @dataclass(frozen=True)
 class FeedAuth:
-    """Credentials from SATUDATA_HARVEST_* environment variables; never published."""
+    """Credentials from the owner OPD's SATUDATA_HARVEST_<OPD>_* environment
+    variables; never published."""
 
     token: str | None = None
     username: str | None = None
     password: str | None = None
 
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> FeedAuth:
-        """Raises ValueError naming the setting that is not allowed."""
+    @staticmethod
+    def env_names(config: Mapping[str, Any], owner: str | None) -> dict[str, str]:
+        """{setting: variable name} of the auth settings naming environment
+        variables, each one of ``owner``'s (the name of the OPD that owns the
+        source; None: not known here, only the form of the names is checked).
+        Raises ValueError naming the setting that is not allowed; reads nothing."""
         auth = config.get("auth") or {}
         if not isinstance(auth, Mapping):
             raise ValueError("auth must be an object")
@@ -57,30 +64,31 @@ class FeedAuth:
                 raise ValueError(
                     f"auth.{secret}: secrets cannot be written in the source configuration "
                     f"(its editors can read it); use auth.{secret}_env naming an environment "
-                    f"variable {SECRET_ENV_PREFIX}* of the harvest worker"
+                    f"variable {SECRET_ENV_PREFIX}<OPD>_<NAME> of the harvest worker"
                 )
-        unknown = set(auth) - {"token_env", "username", "username_env", "password_env"}
+        unknown = set(auth) - {"username", *ENV_SETTINGS}
         if unknown:
             raise ValueError(f"auth: unknown setting(s) {', '.join(sorted(unknown))}")
-
-        def from_env(name: str) -> str | None:
-            env_name = auth.get(f"{name}_env")
-            if env_name in (None, ""):
-                return None
-            if (
-                not isinstance(env_name, str)
-                or not env_name.startswith(SECRET_ENV_PREFIX)
-                or env_name == SECRET_ENV_PREFIX
-            ):
-                raise ValueError(
-                    f"auth.{name}_env: only environment variables named "
-                    f"{SECRET_ENV_PREFIX}* can be used"
-                )
-            return os.environ.get(env_name)
-
         username = auth.get("username")
         if username is not None and not isinstance(username, str):
             raise ValueError("auth.username must be text")
+        return {
+            key: check_secret_env(f"auth.{key}", auth[key], owner)
+            for key in ENV_SETTINGS
+            if auth.get(key) not in (None, "")
+        }
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], owner: str) -> FeedAuth:
+        """The credentials of a source owned by the OPD named ``owner``, read
+        from its variables only; raises ValueError naming the setting."""
+        names = cls.env_names(config, owner)
+
+        def from_env(name: str) -> str | None:
+            variable = names.get(f"{name}_env")
+            return os.environ.get(variable) if variable else None
+
+        username = (config.get("auth") or {}).get("username")
         return cls(from_env("token"), username or from_env("username"), from_env("password"))
 
     @property
@@ -187,7 +195,7 @@ def arcgis_layer_pages(
             "resultRecordCount": page_size,
         }
         if settings.auth.token:
-            params["token"] = settings.auth.token
+            params[TOKEN_PARAM] = settings.auth.token
         try:
             result = net.fetch(
                 url,
@@ -195,6 +203,7 @@ def arcgis_layer_pages(
                 params=params,
                 auth=settings.auth.basic,
                 session=session,
+                secret_params=(TOKEN_PARAM,),
             )
         except net.ResponseTooLargeError as err:
             raise FeedError(f"{err} (release byte cap {budget.limit})") from None
@@ -278,6 +287,7 @@ def spreadsheet_records(
             settings.policy(budget.remaining(url)),
             auth=settings.auth.basic,
             session=session,
+            secret_params=(TOKEN_PARAM,),
         )
     except net.FetchError as err:
         raise FeedError(str(err)) from None

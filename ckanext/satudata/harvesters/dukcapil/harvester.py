@@ -49,7 +49,12 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.harvest.model import HarvestJob, HarvestObject
 
-from ckanext.satudata.harvesters.base import HarvestConfigError, SatudataHarvesterBase
+from ckanext.satudata.harvesters.base import (
+    HarvestConfigError,
+    SatudataHarvesterBase,
+    check_secret_owners,
+    secret_owner,
+)
 from ckanext.satudata.harvesters.dukcapil import (
     SOURCE_TYPE,
     feed,
@@ -92,22 +97,25 @@ class DukcapilHarvester(SatudataHarvesterBase):
     SETTINGS = DukcapilSettings.SETTINGS
 
     def _check_config(self, config: Mapping[str, Any]) -> None:
-        DukcapilSettings.parse(config, source_url="http://example.invalid/")
+        DukcapilSettings.parse(config, source_url="http://example.invalid/", owner=None)
+        check_secret_owners(feed.FeedAuth.env_names(config, None))
 
     # --- gather ------------------------------------------------------------------
 
     def gather_stage(self, harvest_job: HarvestJob) -> list[str]:
         source = harvest_job.source
+        source_package = model.Package.get(source.id)
+        owner_org = source_package.owner_org if source_package is not None else None
         try:
-            settings = DukcapilSettings.parse(self._source_config(harvest_job), source.url)
+            config = self._source_config(harvest_job)
+            # Only a source that names secrets needs its owner to be unambiguous.
+            owner = secret_owner(owner_org) if feed.FeedAuth.env_names(config, None) else ""
+            settings = DukcapilSettings.parse(config, source.url, owner=owner)
         except (HarvestConfigError, SemesterError, ValueError) as err:
             return self._gather_error(harvest_job, f"configuration: {err}")
 
         # The producing OPD: named in the config, else the harvest source's owner.
-        source_package = model.Package.get(source.id)
-        organization = settings.organization or (
-            source_package.owner_org if source_package is not None else None
-        )
+        organization = settings.organization or owner_org
         if not organization:
             return self._gather_error(
                 harvest_job,

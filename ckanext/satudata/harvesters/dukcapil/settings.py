@@ -73,18 +73,27 @@ class DukcapilSettings:
         Setting(
             "auth",
             '{"token_env"} (ArcGIS token) or {"username" | "username_env", "password_env"} '
-            "(basic): each *_env names an environment variable of the harvest worker starting "
-            "with SATUDATA_HARVEST_; secrets written in the config are refused (its editors "
-            "can read it).",
-            {"token_env": "SATUDATA_HARVEST_DUKCAPIL_TOKEN"},
+            "(basic): each *_env names an environment variable of the harvest worker, and only "
+            "one of the OPD that owns the source: SATUDATA_HARVEST_<OPD>_<NAME>, <OPD> the "
+            "owner organization's name in upper case with every other character as _ "
+            "(disdukcapil-paser: SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN), <NAME> one word. "
+            "Secrets written in the config are refused (its editors can read it). Credentials "
+            "are sent only to the source's own scheme, host and port, never after a redirect "
+            "elsewhere.",
+            {"token_env": "SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN"},
         ),
         *FETCH_SETTINGS,
     )
 
     @classmethod
-    def parse(cls, source_config: Mapping[str, Any], source_url: str) -> DukcapilSettings:
-        """Parsed, checked settings; raises HarvestConfigError (or the
-        parsers' ValueError) naming the setting."""
+    def parse(
+        cls, source_config: Mapping[str, Any], source_url: str, owner: str | None
+    ) -> DukcapilSettings:
+        """Parsed, checked settings of a source owned by the OPD named
+        ``owner``, whose secrets it reads (None: a config being saved, whose
+        owner is not known here; its secret names are checked, nothing is
+        read). Raises HarvestConfigError (or the parsers' ValueError) naming
+        the setting."""
         if source_config.get("releases"):
             releases_raw = source_config["releases"]
             if not isinstance(releases_raw, list):
@@ -116,6 +125,11 @@ class DukcapilSettings:
         layers = {**feed.DEFAULT_LAYERS, **(source_config.get("layers") or {})}
         max_bytes = number_setting(source_config, "max_bytes", DEFAULT_MAX_BYTES, whole=True)
         try:
+            if owner is None:
+                feed.FeedAuth.env_names(source_config, None)
+                auth = feed.FeedAuth()
+            else:
+                auth = feed.FeedAuth.from_config(source_config, owner)
             feed_settings = feed.FeedSettings(
                 layers={level: int(layer) for level, layer in layers.items()},
                 where=str(source_config.get("where") or feed.where_for_root(root)),
@@ -130,7 +144,7 @@ class DukcapilSettings:
                     backoff=1.0,
                 ),
                 xlsx_limits=config.validation_limits(),
-                auth=feed.FeedAuth.from_config(source_config),
+                auth=auth,
             )
         except (TypeError, ValueError) as err:
             raise HarvestConfigError(f"feed setting: {err}") from None

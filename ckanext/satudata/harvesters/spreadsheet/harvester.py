@@ -299,7 +299,7 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             return self._object_error(
                 harvest_object, f"{prefix}: data file {filename}: {err}", "Import"
             )
-        clean = table.to_csv()
+        clean = table.to_csv(neutralise_formulas=config.neutralise_formulas())
         standard = content["values"].get("standar_data") or settings.standar_data
 
         context = self._action_context()

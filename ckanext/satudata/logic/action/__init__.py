@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.action import dataset, gate, planning, validation
+from ckanext.satudata.logic.action import charts, dataset, gate, interop, planning, validation
 
-_MODULES = (dataset, planning, validation)
+_MODULES = (charts, dataset, interop, planning, validation)
 
 
 def get_actions() -> dict[str, Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.auth import planning, validation
+from ckanext.satudata.logic.auth import charts, interop, planning, validation
 
-_MODULES = (planning, validation)
+_MODULES = (charts, interop, planning, validation)
 
 
 def get_auth_functions() -> dict[str, Any]:
