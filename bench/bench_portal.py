@@ -151,7 +151,7 @@ def run_locust(server: Server, args: argparse.Namespace, round_no: int) -> dict[
     }
     load_before = _load()
     subprocess.run(
-        [str(VENV / "bin" / "locust"), "-f", str(ROOT / "bench/portal/locustfile.py"),
+        [args.locust, "-f", str(ROOT / "bench/portal/locustfile.py"),
          "--headless", "--users", str(args.users), "--spawn-rate", str(args.users),
          "--run-time", f"{args.round_seconds}s", "--stop-timeout", "10",
          "--host", server.url, "--only-summary", "--loglevel", "ERROR"],
@@ -223,6 +223,10 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=20_000, help="per round")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--harvest-items", type=int, default=2000)
+    parser.add_argument(
+        "--locust", default=str(ROOT / ".stack/locust-venv/bin/locust"),
+        help="the load generator (make bench-portal: scripts/locust-venv.sh)",
+    )  # fmt: skip
     parser.add_argument(
         "--reuse-site", action="store_true",
         help="skip site, load and index: measure the site of the previous run again",

@@ -54,7 +54,6 @@ solr_url = $solr/$core
 ckan.redis.url = redis://127.0.0.1:$REDIS_PORT/$redis_db
 ckan.storage_path = $storage
 ckan.plugins = $plugins
-ckan.views.default_views = datatables_view
 ckan.locale_default = id
 ckan.locales_offered = id en
 ckan.auth.create_unowned_dataset = false
@@ -92,16 +91,25 @@ INI
 
 ours="$STATE/bench-portal.ini"
 plain="$STATE/bench-portal-plain.ini"
-# The plugin list and settings of docker/docker-compose.yml (the release).
-write_ini "$ours" \
-  "activity satudata scheming_datasets scheming_organizations scheming_groups harvest satudata_spreadsheet_harvester satudata_dukcapil_harvester dcat dcat_json_interface structured_data datastore datatables_view" \
-  "scheming.dataset_schemas = ckanext.satudata:schemas/dataset.yaml
-scheming.organization_schemas = ckanext.satudata:schemas/organization.yaml
-scheming.group_schemas = ckanext.satudata:schemas/group.yaml
-scheming.presets = ckanext.scheming:presets.json ckanext.satudata:schemas/presets.yaml
+# The plugins, default views and DCAT profiles of the release, read from
+# docker/docker-compose.yml and docker/ckan/entrypoint.sh (one place).
+release() {
+  "$PY" - "$ROOT/docker/docker-compose.yml" "$1" <<'PY'
+import sys, yaml
+print(" ".join(yaml.safe_load(open(sys.argv[1]))["x-ckan-environment"][sys.argv[2]].split()))
+PY
+}
+profiles=$(sed -n 's/.*ckanext\.dcat\.rdf\.profiles=${CKANEXT_DCAT_RDF_PROFILES:-\([^}]*\)}.*/\1/p' \
+  "$ROOT/docker/ckan/entrypoint.sh")
+write_ini "$ours" "$(release CKAN_PLUGINS)" \
+  "ckan.views.default_views = $(release CKAN_VIEWS_DEFAULT_VIEWS)
+scheming.dataset_schemas = $(release SCHEMING_DATASET_SCHEMAS)
+scheming.organization_schemas = $(release SCHEMING_ORGANIZATION_SCHEMAS)
+scheming.group_schemas = $(release SCHEMING_GROUP_SCHEMAS)
+scheming.presets = $(release SCHEMING_PRESETS)
 scheming.dataset_fallback = false
-ckanext.dcat.rdf.profiles = euro_dcat_ap_2 satudata_sdi"
-write_ini "$plain" "activity datastore datatables_view" ""
+ckanext.dcat.rdf.profiles = ${profiles:?no DCAT profiles in docker/ckan/entrypoint.sh}"
+write_ini "$plain" "activity datastore datatables_view" "ckan.views.default_views = datatables_view"
 
 rm -rf "$storage" && mkdir -p "$storage"
 # Core migrations and then every plugin's (activity, harvest, satudata).
