@@ -21,6 +21,7 @@ from ckanext.satudata.harvesters.settings import SECRET_ENV_PREFIX, secret_env_o
 ROOT = Path(__file__).resolve().parents[1]
 DOCKER = ROOT / "docker"
 COMPOSE = DOCKER / "docker-compose.yml"
+SCALED = DOCKER / "docker-compose.scaled.yml"
 ENV_EXAMPLE = DOCKER / ".env.example"
 
 SERVICES = {
@@ -69,7 +70,7 @@ def _documented() -> dict[str, str]:
     return values
 
 
-def _compose(env_file: Path) -> subprocess.CompletedProcess[str]:
+def _compose(env_file: Path, *overlays: Path) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("docker-compose")
     if exe is None:
         pytest.fail(
@@ -79,7 +80,15 @@ def _compose(env_file: Path) -> subprocess.CompletedProcess[str]:
     # Variables of the caller's shell would override the env file: drop them.
     env = {k: v for k, v in os.environ.items() if k not in _documented()}
     return subprocess.run(
-        [exe, "-f", str(COMPOSE), "--env-file", str(env_file), "config"],
+        [
+            exe,
+            "-f",
+            str(COMPOSE),
+            *(f for o in overlays for f in ("-f", str(o))),
+            "--env-file",
+            str(env_file),
+            "config",
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -288,3 +297,45 @@ def test_scripts_parse_and_are_executable(script: str) -> None:
     assert os.access(path, os.X_OK), f"{script} is not executable"
     result = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def scaled() -> dict:
+    result = _compose(ENV_EXAMPLE, SCALED)
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+def test_scaled_layout_adds_proxy_solrcloud_and_a_read_replica(scaled: dict) -> None:
+    """docker-compose.scaled.yml over the release file (docs/scaling.md)."""
+    services = scaled["services"]
+    assert set(services) == SERVICES | {
+        "proxy", "db_replica", "zookeeper", "solr1", "solr2", "solr_init",
+    }  # fmt: skip
+    for name in CKAN_SERVICES:
+        environment = services[name]["environment"]
+        # The overlay's values, on top of the release's whole environment.
+        assert environment["CKAN_SOLR_URL"] == "http://solr1:8983/solr/ckan", name
+        assert environment["DATASTORE_READ_HOST"] == "db_replica", name
+        assert environment["CKAN_SITE_URL"] == _documented()["CKAN_SITE_URL"], name
+    assert set(services["ckan"]["depends_on"]) >= {"solr_init", "db_replica", "db", "redis"}
+    assert 8080 in _port_targets(services["proxy"])
+    assert "ckan" in services["proxy"]["depends_on"]
+    for node in ("solr1", "solr2"):
+        assert services[node]["environment"]["ZK_HOST"] == "zookeeper:2181"
+    assert _mounts(services["solr1"])["/var/solr"] != _mounts(services["solr2"])["/var/solr"]
+    assert set(services["solr_init"]["depends_on"]) == {"solr1", "solr2"}
+    # Every file the overlay mounts is in docker/ and shell scripts parse.
+    mounted = [
+        (name, source) for name, service in services.items()
+        for source in _mounts(service).values() if source.startswith(("/", "."))
+    ]  # fmt: skip
+    assert {name for name, _ in mounted} >= {"proxy", "db", "db_replica", "solr_init"}
+    for name, source in mounted:
+        path = (DOCKER / source).resolve() if source.startswith(".") else Path(source)
+        assert path.is_file(), (name, source)
+        if path.suffix == ".sh":
+            assert os.access(path, os.X_OK), path
+            assert subprocess.run(["bash", "-n", str(path)]).returncode == 0, path
+    entrypoint = (DOCKER / "ckan" / "entrypoint.sh").read_text()
+    assert "DATASTORE_READ_HOST" in entrypoint

@@ -67,7 +67,10 @@ pg="$POSTGRES_HOST:$POSTGRES_PORT"
 # file and the environment always agree.
 export CKAN_SQLALCHEMY_URL="postgresql://$CKAN_DB_USER:$CKAN_DB_PASSWORD@$pg/$CKAN_DB_NAME"
 export CKAN_DATASTORE_WRITE_URL="postgresql://$CKAN_DB_USER:$CKAN_DB_PASSWORD@$pg/$DATASTORE_DB_NAME"
-export CKAN_DATASTORE_READ_URL="postgresql://$DATASTORE_READONLY_USER:$DATASTORE_READONLY_PASSWORD@$pg/$DATASTORE_DB_NAME"
+# DataStore reads may go to a read replica (docker-compose.scaled.yml):
+# datastore_search and the previews are most of the database's load.
+read_pg="${DATASTORE_READ_HOST:-$POSTGRES_HOST}:${DATASTORE_READ_PORT:-$POSTGRES_PORT}"
+export CKAN_DATASTORE_READ_URL="postgresql://$DATASTORE_READONLY_USER:$DATASTORE_READONLY_PASSWORD@$read_pg/$DATASTORE_DB_NAME"
 export CKAN_STORAGE_PATH=${CKAN_STORAGE_PATH:-/var/lib/ckan}
 
 # --- 2. services ---------------------------------------------------------------

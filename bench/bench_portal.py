@@ -1,0 +1,311 @@
+"""Portal benchmark: this portal against plain CKAN, on one machine, in one run.
+
+    make bench-portal                       # 12,000 datasets
+    make bench-portal BENCH_PORTAL_ARGS="-n 500 --round-seconds 20"
+
+1. A bench site of its own (scripts/bench-portal-site.sh: databases
+   ckan_bench_portal + datastore_bench_portal, Solr core ckan_bench_portal).
+2. N generated SDI datasets (bench/portal/catalog.py) bulk-loaded into its
+   tables (bench/portal/load.py: OPDs and topics by action, datasets by
+   executemany, DataStore tables by the DataStore backend), then indexed by
+   CKAN's own ``ckan search-index rebuild`` (timed), then the nightly
+   ``ckan satudata freshness refresh`` (timed).
+3. Two gunicorn servers as docker/ deploys them (docker/ckan/gunicorn.conf.py
+   and wsgi.py, bound to 127.0.0.1): this portal, and plain CKAN (same
+   CKAN, core plugins + datastore only) on the same databases and Solr core.
+4. locust, headless, drives the same anonymous mix (bench/portal/locustfile.py)
+   against both, in alternating rounds so that the shared machine's load
+   falls on both alike; per page: throughput, p50/p95/p99, errors, and the
+   p95 ratio ours/plain.
+5. The spreadsheet harvester's first run and re-run on 2,000 items
+   (bench/bench_spreadsheet.py) on the same site.
+
+Targets (issue 18; read in the output, not asserted): p95 within 1.2x of
+plain CKAN's for every page, no errors at 20 users; home and search p95 under
+300 ms at 12,000 datasets. Absolute latencies depend on the machine's load
+(printed with the figures); ratios measured in the same run stay comparable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = Path(os.environ.get("SATUDATA_VENV", ROOT / ".venv"))
+CKAN = str(VENV / "bin" / "ckan")
+PYTHON = str(VENV / "bin" / "python")
+OUT = ROOT / ".stack" / "bench-portal"
+TARGETS = ("ours", "plain")
+
+
+def _say(text: str) -> None:
+    print(f"==> {text}", file=sys.stderr, flush=True)
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def _timed(label: str, command: list[str], **kwargs: Any) -> tuple[float, str]:
+    _say(f"{label} (load {_load()})")
+    started = time.monotonic()
+    result = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
+    seconds = time.monotonic() - started
+    if result.returncode != 0:
+        sys.exit(f"{label} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return seconds, result.stdout
+
+
+def make_site() -> dict[str, str]:
+    output = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "bench-portal-site.sh")],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    return dict(zip(TARGETS, output, strict=True))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """gunicorn serving one configuration, as the docker web container does."""
+
+    def __init__(self, target: str, ini: str, workers: int) -> None:
+        self.target = target
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = OUT / f"gunicorn-{target}.log"
+        env = {**os.environ, "CKAN_INI": ini, "CKAN_WEB_WORKERS": str(workers)}
+        self.process = subprocess.Popen(
+            [str(VENV / "bin" / "gunicorn"), "-c", str(ROOT / "docker/ckan/gunicorn.conf.py"),
+             "--bind", f"127.0.0.1:{self.port}", "--chdir", str(ROOT / "docker/ckan"),
+             "--access-logfile", "/dev/null", "wsgi:application"],
+            env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def wait(self, seconds: float = 300) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"gunicorn ({self.target}) exited; see {self.log}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/3/action/status_show", timeout=10):
+                    return
+            except OSError:
+                time.sleep(1)
+        sys.exit(f"gunicorn ({self.target}) did not answer within {seconds}s; see {self.log}")
+
+    def warm(self, sample: dict[str, Any], workers: int) -> None:
+        """Every page a few times per worker: templates compiled, caches filled."""
+        name, resource_id, view_id = sample["previews"][0]
+        paths = [
+            "/", "/dataset/", f"/dataset/?theme={sample['themes'][0]}",
+            f"/dataset/{sample['datasets'][0]}", f"/dataset/{name}/resource/{resource_id}",
+            f"/dataset/{name}/resource/{resource_id}/view/{view_id}",
+            "/api/3/action/package_search?rows=10",
+            f"/api/3/action/package_show?id={sample['datasets'][0]}",
+            f"/api/3/action/datastore_search?resource_id={resource_id}",
+        ]  # fmt: skip
+        if self.target == "ours":
+            paths += [f"/dataset/{sample['datasets'][0]}.rdf", "/catalog.ttl"]
+        for _ in range(2 * workers):
+            for path in paths:
+                try:
+                    urllib.request.urlopen(self.url + path, timeout=120).read()
+                except OSError as err:
+                    _say(f"warm-up {self.target} {path}: {err}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def run_locust(server: Server, args: argparse.Namespace, round_no: int) -> dict[str, Any]:
+    results = OUT / f"locust-{server.target}-{round_no}.json"
+    env = {
+        **os.environ,
+        "BENCH_SAMPLE": str(OUT / "sample.json"),
+        "BENCH_RESULTS": str(results),
+        "BENCH_TARGET": server.target,
+        "BENCH_MAX_REQUESTS": str(args.max_requests),
+        "BENCH_SEED": str(6401 + round_no),
+    }
+    load_before = _load()
+    subprocess.run(
+        [args.locust, "-f", str(ROOT / "bench/portal/locustfile.py"),
+         "--headless", "--users", str(args.users), "--spawn-rate", str(args.users),
+         "--run-time", f"{args.round_seconds}s", "--stop-timeout", "10",
+         "--host", server.url, "--only-summary", "--loglevel", "ERROR"],
+        env=env, capture_output=True, text=True, check=False,
+        timeout=args.round_seconds + 120,
+    )  # fmt: skip
+    data = json.loads(results.read_text())
+    data["load"] = f"{load_before} -> {_load()}"
+    return data
+
+
+def _percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def summarise(rounds: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per page: requests/s, p50/p95/p99 (ms), errors, over all rounds."""
+    seconds = sum(r["seconds"] for r in rounds)
+    pages: dict[str, dict[str, list]] = {}
+    for data in rounds:
+        for name, millis, ok in data["requests"]:
+            page = pages.setdefault(name, {"times": [], "errors": []})
+            page["times"].append(millis)
+            page["errors"].append(not ok)
+    summary = {}
+    for name, page in pages.items():
+        times = page["times"]
+        summary[name] = {
+            "requests": len(times),
+            "rps": len(times) / seconds if seconds else 0.0,
+            "p50": _percentile(times, 0.50),
+            "p95": _percentile(times, 0.95),
+            "p99": _percentile(times, 0.99),
+            "mean": statistics.fmean(times),
+            "errors": sum(page["errors"]),
+        }
+    return summary
+
+
+def table(ours: dict[str, Any], plain: dict[str, Any]) -> str:
+    head = (
+        f"{'page':<22}{'req/s':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'err':>5}"
+        f" |{'req/s':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'err':>5} |{'p95 ours/plain':>15}"
+    )
+    lines = [f"{'':<22}{'this portal (ms)':^33} |{'plain CKAN (ms)':^33} |", head, "-" * len(head)]
+    for name in sorted(ours, key=lambda n: -ours[n]["requests"]):
+        a, b = ours[name], plain.get(name)
+        left = f"{a['rps']:>7.1f}{a['p50']:>7.0f}{a['p95']:>7.0f}{a['p99']:>7.0f}{a['errors']:>5}"
+        if b:
+            right = (
+                f"{b['rps']:>7.1f}{b['p50']:>7.0f}{b['p95']:>7.0f}{b['p99']:>7.0f}{b['errors']:>5}"
+            )
+            ratio = f"{a['p95'] / b['p95']:>14.2f}x" if b["p95"] else f"{'':>15}"
+        else:
+            right, ratio = f"{'(no such page)':>33}", f"{'–':>15}"
+        lines.append(f"{name:<22}{left} |{right} |{ratio}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=12_000, help="datasets")
+    parser.add_argument("--users", type=int, default=20, help="concurrent visitors")
+    parser.add_argument("--round-seconds", type=int, default=75)
+    parser.add_argument("--rounds", type=int, default=2, help="rounds per target, alternating")
+    parser.add_argument("--max-requests", type=int, default=20_000, help="per round")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--harvest-items", type=int, default=2000)
+    parser.add_argument(
+        "--locust", default=str(ROOT / ".stack/locust-venv/bin/locust"),
+        help="the load generator (make bench-portal: scripts/locust-venv.sh)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--reuse-site", action="store_true",
+        help="skip site, load and index: measure the site of the previous run again",
+    )  # fmt: skip
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    report: dict[str, Any] = {"datasets": args.n, "users": args.users, "workers": args.workers}
+    report["load_average_start"] = _load()
+
+    if args.reuse_site:
+        inis = dict(zip(TARGETS, (str(ROOT / ".stack/bench-portal.ini"),
+                                  str(ROOT / ".stack/bench-portal-plain.ini")), strict=True))  # fmt: skip
+    else:
+        _say("bench site: databases and Solr core of its own")
+        inis = make_site()
+        seconds, output = _timed(
+            f"bulk load of {args.n} datasets",
+            [PYTHON, "-m", "bench.portal", "--ini", inis["ours"], "-n", str(args.n),
+             "--sample", str(OUT / "sample.json")],
+            cwd=ROOT,
+        )  # fmt: skip
+        report["bulk_load"] = {"seconds": round(seconds, 1), **json.loads(output)}
+        seconds, _ = _timed(
+            "ckan search-index rebuild", [CKAN, "-c", inis["ours"], "search-index", "rebuild"]
+        )
+        report["search_index_rebuild"] = {
+            "seconds": round(seconds, 1), "datasets_per_second": round(args.n / seconds, 1),
+        }  # fmt: skip
+        seconds, output = _timed(
+            "ckan satudata freshness refresh",
+            [CKAN, "-c", inis["ours"], "satudata", "freshness", "refresh"],
+        )
+        report["freshness_refresh"] = {
+            "seconds": round(seconds, 1), "output": output.splitlines()[0] if output else "",
+        }  # fmt: skip
+    sample = json.loads((OUT / "sample.json").read_text())
+
+    servers = {target: Server(target, inis[target], args.workers) for target in TARGETS}
+    try:
+        for server in servers.values():
+            server.wait()
+        for server in servers.values():
+            _say(f"warm-up {server.target} (load {_load()})")
+            server.warm(sample, args.workers)
+        rounds: dict[str, list[dict[str, Any]]] = {target: [] for target in TARGETS}
+        for round_no in range(args.rounds):
+            for target in TARGETS:
+                _say(f"round {round_no + 1}: {target}, {args.users} users, "
+                     f"{args.round_seconds}s (load {_load()})")  # fmt: skip
+                rounds[target].append(run_locust(servers[target], args, round_no))
+    finally:
+        for server in servers.values():
+            server.stop()
+    summaries = {target: summarise(rounds[target]) for target in TARGETS}
+    report["pages"] = summaries
+    report["rounds_load"] = {t: [r["load"] for r in rounds[t]] for t in TARGETS}
+
+    if args.harvest_items:
+        seconds, output = _timed(
+            f"spreadsheet harvester, {args.harvest_items} items",
+            [PYTHON, str(ROOT / "bench/bench_spreadsheet.py"), "--ini", inis["ours"],
+             "-n", str(args.harvest_items)],
+        )  # fmt: skip
+        report["harvest"] = json.loads(output[output.index("{") :])
+    report["load_average_end"] = _load()
+    report["total_seconds"] = round(time.monotonic() - started, 1)
+    (OUT / "report.json").write_text(json.dumps(report, indent=2))
+
+    print(f"\nPortal benchmark: {args.n} datasets, {args.users} users, gunicorn "
+          f"{args.workers} workers each, {args.rounds}x{args.round_seconds}s per target")  # fmt: skip
+    print(f"load average (1/5/15 min): start {report['load_average_start']}, "
+          f"end {report['load_average_end']}; rounds {report['rounds_load']}")  # fmt: skip
+    print(table(summaries["ours"], summaries["plain"]))
+    for key in ("bulk_load", "search_index_rebuild", "freshness_refresh", "harvest"):
+        if key in report:
+            print(f"{key}: {json.dumps(report[key])}")
+    print(f"total: {report['total_seconds']} s; full report {OUT / 'report.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The portal benchmark's catalogue, bulk load and locust mix (bench/bench_portal.py)."""
