@@ -167,7 +167,7 @@ def _percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def summarise(rounds: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -209,7 +209,7 @@ def table(ours: dict[str, Any], plain: dict[str, Any]) -> str:
             )
             ratio = f"{a['p95'] / b['p95']:>14.2f}x" if b["p95"] else f"{'':>15}"
         else:
-            right, ratio = f"{'(no such page)':>33}", f"{'–':>15}"
+            right, ratio = f"{'(no such page)':>33}", f"{'-':>15}"
         lines.append(f"{name:<22}{left} |{right} |{ratio}")
     return "\n".join(lines)
 

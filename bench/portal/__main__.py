@@ -1,6 +1,6 @@
 """Bulk-load the benchmark catalogue into a site; prints what it wrote (JSON).
 
-    python -m bench.portal --ini .stack/bench-portal.ini -n 12000 --sample sample.json
+python -m bench.portal --ini .stack/bench-portal.ini -n 12000 --sample sample.json
 """
 
 from __future__ import annotations

@@ -195,8 +195,13 @@ def load_datastore(datasets: Iterable[catalog.Dataset]) -> int:
             ]
             backend.create(
                 {"user": contexts.site()["user"]},
-                {"resource_id": resource.id, "fields": DATASTORE_FIELDS, "records": records,
-                 "include_records": False, "method": "insert"},
+                {
+                    "resource_id": resource.id,
+                    "fields": DATASTORE_FIELDS,
+                    "records": records,
+                    "include_records": False,
+                    "method": "insert",
+                },
                 {},
             )
             count += 1
