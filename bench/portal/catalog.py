@@ -251,7 +251,7 @@ def datasets(count: int, seed: int = SEED) -> Iterator[Dataset]:
         topic = rng.choice(topics)
         opd = rng.choices(agencies, weights)[0]
         title = " ".join(
-            part for part in (indicator, disaggregation, f"di {place}", f"Tahun {start}–{end}")
+            part for part in (indicator, disaggregation, f"di {place}", f"Tahun {start}-{end}")
             if part
         )  # fmt: skip
         access = rng.choices(("terbuka", "terbatas"), (95, 5))[0]

@@ -20,11 +20,12 @@ import json
 import os
 import random
 import time
+from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, between, events, task
 
-SAMPLE: dict[str, Any] = json.loads(open(os.environ["BENCH_SAMPLE"], encoding="utf-8").read())
+SAMPLE: dict[str, Any] = json.loads(Path(os.environ["BENCH_SAMPLE"]).read_text("utf-8"))
 TARGET = os.environ.get("BENCH_TARGET", "ours")
 MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "100000"))
 RNG = random.Random(int(os.environ.get("BENCH_SEED", "6401")))
