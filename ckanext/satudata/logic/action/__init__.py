@@ -6,9 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.action import charts, dataset, gate, interop, planning, validation
+from ckanext.satudata.logic.action import (
+    charts,
+    dataset,
+    gate,
+    interop,
+    planning,
+    quality,
+    validation,
+)
 
-_MODULES = (charts, dataset, interop, planning, validation)
+_MODULES = (charts, dataset, interop, planning, quality, validation)
 
 
 def get_actions() -> dict[str, Any]:
