@@ -52,13 +52,14 @@ def test_a_complete_table_scores_every_dimension(opd: dict[str, Any]) -> None:
         assert score is not None and abs(100 - score - lost) < 0.2, (name, score, lost)
 
 
-def test_no_licence_moves_metadata_only(opd: dict[str, Any]) -> None:
+def test_no_licence_moves_metadata_only(app: Any, opd: dict[str, Any]) -> None:
     base = make_dataset(opd["id"], "berlisensi")
     add_table(base, sex_rows())
     other = make_dataset(opd["id"], "tanpa-lisensi", license_id="")
     add_table(other, sex_rows())
 
-    base_q, other_q = quality(base["id"]), quality(other["id"])
+    with app.flask_app.test_request_context("/"):  # messages in the default language
+        base_q, other_q = quality(base["id"]), quality(other["id"])
 
     only_moved(base_q, other_q, "metadata")
     licence = [d for d in other_q["deductions"] if d["code"] == "mqa-licence"]
@@ -67,7 +68,7 @@ def test_no_licence_moves_metadata_only(opd: dict[str, Any]) -> None:
     assert licence[0]["link"].endswith("#field-license_id")
 
 
-def test_missing_kecamatan_moves_completeness_only(opd: dict[str, Any]) -> None:
+def test_missing_kecamatan_moves_completeness_only(app: Any, opd: dict[str, Any]) -> None:
     base = make_dataset(opd["id"], "semua-kecamatan")
     add_table(base, sex_rows())
     other = make_dataset(opd["id"], "kurang-kecamatan")
@@ -75,7 +76,8 @@ def test_missing_kecamatan_moves_completeness_only(opd: dict[str, Any]) -> None:
         "64.01.01", "64.01.02", "64.01.03"))]  # fmt: skip
     add_table(other, rows)
 
-    base_q, other_q = quality(base["id"]), quality(other["id"])
+    with app.flask_app.test_request_context("/"):
+        base_q, other_q = quality(base["id"]), quality(other["id"])
 
     only_moved(base_q, other_q, "completeness")
     (missing,) = [d for d in other_q["deductions"] if d["code"] == "regions-missing"]

@@ -53,7 +53,8 @@ class QualityScore(tk.BaseModel):
 
 
 def get(package_id: str) -> QualityScore | None:
-    return model.Session.get(QualityScore, package_id)
+    # Rows are written with core statements (save, rescored): read afresh.
+    return model.Session.get(QualityScore, package_id, populate_existing=True)
 
 
 def save(

@@ -64,10 +64,11 @@ def deductions(dataset_name: str, stored: list[dict[str, Any]]) -> list[dict[str
     found = []
     for deduction in stored:
         cause, fix = messages.describe(deduction, tk._, field_label, _level_label)
+        label = messages.DIMENSION_LABELS[deduction["dimension"]]
         found.append(
             {
                 **deduction,
-                "dimension_label": tk._(messages.DIMENSION_LABELS[deduction["dimension"]]),
+                "dimension_label": tk._(label),
                 "cause": cause,
                 "fix": fix,
                 "link": _link(dataset_name, deduction),
