@@ -176,10 +176,11 @@ case "$cmd" in
       ckan harvester run || log "ckan harvester run failed; retrying in ${interval}s"
       now=$(date +%s)
       # Once a day, drop harvest log lines older than the retention period.
-      # and re-index datasets whose freshness state changed with the date.
+      # and re-index datasets whose freshness state or quality score changed with the date.
       if [ $((now - last_clean)) -ge 86400 ]; then
         ckan harvester clean-harvest-log || log "clean-harvest-log failed"
         ckan satudata freshness refresh || log "freshness refresh failed"
+        ckan satudata quality refresh || log "quality refresh failed"
         last_clean=$now
       fi
       sleep "$interval" &

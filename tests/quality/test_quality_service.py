@@ -95,7 +95,11 @@ def test_sort_and_facet_by_grade(make_opd: Any) -> None:
               for n in ("bagus", "kurang")}  # type: ignore[union-attr]  # fmt: skip
 
     found = call_action(
-        "package_search", {}, q="*:*", sort="quality_score desc", **{"facet.field": '["quality_grade"]'}
+        "package_search",
+        {},
+        q="*:*",
+        sort="quality_score desc",
+        **{"facet.field": '["quality_grade"]'},
     )
 
     assert [d["name"] for d in found["results"]] == ["bagus", "kurang"]
@@ -127,7 +131,7 @@ def test_the_nightly_refresh_rescores_time_and_reindexes(opd: dict[str, Any]) ->
 
 
 def test_the_evidence_export(app: Any, sysadmin: dict[str, Any], opd: dict[str, Any]) -> None:
-    dataset = make_dataset(opd["id"], "bukan-rumus", title="=HYPERLINK(\"x\")")
+    dataset = make_dataset(opd["id"], "bukan-rumus", title='=HYPERLINK("x")')
     add_table(dataset, sex_rows())
     headers = {"Authorization": sysadmin["token"]}
 
@@ -136,7 +140,7 @@ def test_the_evidence_export(app: Any, sysadmin: dict[str, Any], opd: dict[str, 
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:6] == ["Perangkat Daerah (OPD)", "Dataset", "Judul", "URL", "Skor", "Nilai"]
-    assert rows[1][2] == "'=HYPERLINK(\"x\")"  # neutralised, never a formula
+    assert rows[1][2] == '\'=HYPERLINK("x")'  # neutralised, never a formula
     xlsx = app.get("/kualitas/bukti.xlsx", headers=headers)
     workbook = load_workbook(io.BytesIO(xlsx.data))
     assert workbook.sheetnames == ["Kualitas", "Rincian", "OPD"]

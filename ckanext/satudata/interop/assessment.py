@@ -36,9 +36,7 @@ def _answers(url: str) -> bool:
     return True
 
 
-def reachability(
-    dataset: dict[str, Any], answers: mqa.Reachable | None = None
-) -> mqa.Reachable:
+def reachability(dataset: dict[str, Any], answers: mqa.Reachable | None = None) -> mqa.Reachable:
     """Whether a URL of ``dataset``'s record answers (our uploads: in storage;
     other URLs fetched, or asked of ``answers``)."""
     check = answers or _answers
@@ -60,9 +58,7 @@ def reachability(
     return reachable
 
 
-def assess_dataset(
-    dataset: dict[str, Any], answers: mqa.Reachable | None = None
-) -> mqa.Assessment:
+def assess_dataset(dataset: dict[str, Any], answers: mqa.Reachable | None = None) -> mqa.Assessment:
     """The MQA points of ``dataset`` (a package_show dict) as the catalogue
     exports it (the configured DCAT profiles); ``answers``: whether a URL
     that is not our stored file answers (default: fetch it)."""

@@ -149,7 +149,8 @@ def by_organization(include_private: bool) -> list[dict[str, Any]]:
                 "datasets": int(count),
                 "score": round(float(score), 1),
                 "dimensions": {
-                    d: None if m is None else round(float(m), 1) for d, m in zip(dims, means)
+                    d: None if m is None else round(float(m), 1)
+                    for d, m in zip(dims, means, strict=True)
                 },
                 "grades": counts.get(org, {}),
             }
@@ -170,4 +171,6 @@ def rows(
         query = query.filter(model.Package.private.is_(False))
     if organization_id:
         query = query.filter(QualityScore.organization_id == organization_id)
-    return query.order_by(QualityScore.score.desc(), model.Package.name).all()
+    return [
+        (row, pkg) for row, pkg in query.order_by(QualityScore.score.desc(), model.Package.name)
+    ]

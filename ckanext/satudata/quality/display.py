@@ -50,9 +50,7 @@ def dimensions(stored: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _link(dataset_name: str, deduction: dict[str, Any]) -> str | None:
     if deduction.get("resource_id"):
-        return tk.h.url_for(
-            "resource.read", id=dataset_name, resource_id=deduction["resource_id"]
-        )
+        return tk.h.url_for("resource.read", id=dataset_name, resource_id=deduction["resource_id"])
     if deduction.get("field") == "resources":
         return tk.h.url_for("dataset.resources", id=dataset_name)
     if deduction.get("field"):
@@ -122,9 +120,7 @@ def summary(include_private: bool, organization_id: str | None = None) -> dict[s
             for grade, count in opd["grades"].items():
                 grades[grade] = grades.get(grade, 0) + count
         portal.update(score=round(score, 1), grade=rules.grade_of(score), grades=grades)
-        portal["dimensions"] = {
-            name: _mean(organizations, name) for name in rules.DIMENSIONS
-        }
+        portal["dimensions"] = {name: _mean(organizations, name) for name in rules.DIMENSIONS}
     result: dict[str, Any] = {
         "portal": portal,
         "organizations": organizations,
@@ -132,7 +128,9 @@ def summary(include_private: bool, organization_id: str | None = None) -> dict[s
         "include_private": include_private,
     }
     if organization_id:
-        result["organizations"] = [o for o in organizations if o["organization_id"] == organization_id]
+        result["organizations"] = [
+            o for o in organizations if o["organization_id"] == organization_id
+        ]
         result["datasets"] = [
             {"id": pkg.id, "name": pkg.name, "title": pkg.title, "score": round(row.score, 1),
              "grade": row.grade, "dimensions": row.dimensions}

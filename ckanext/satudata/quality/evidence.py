@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 from ckanext.datastore.backend.postgres import get_read_engine
+from sqlalchemy.exc import DBAPIError
 
 from ckanext.satudata.catalog import freshness
 from ckanext.satudata.interop import assessment
@@ -118,7 +119,11 @@ def _report_counts(
 ) -> dict[str, Any]:
     """Errors of the report by the dimension they count in (rules.py)."""
     tasks = ((record.report or {}).get("frictionless") or {}).get("tasks") or []
-    errors = [e for e in (tasks[0].get("errors") or []) if e.get("type") != "personal-data"] if tasks else []
+    errors = (
+        [e for e in (tasks[0].get("errors") or []) if e.get("type") != "personal-data"]
+        if tasks
+        else []
+    )
     blank = duplicates = region = 0
     for error in errors:
         kind, note = error.get("type"), str(error.get("note") or "")
@@ -134,9 +139,7 @@ def _report_counts(
     scale = total / listed if listed else 1.0
     other = total - round((blank + duplicates + region) * scale)
     schema = registry.standard_descriptor(standard) if standard else {}
-    required = [
-        f for f in schema.get("fields", []) if (f.get("constraints") or {}).get("required")
-    ]
+    required = [f for f in schema.get("fields", []) if (f.get("constraints") or {}).get("required")]
     return {
         "blank_required": round(blank * scale),
         "required_cells": (record.row_count or 0) * len(required),
@@ -154,7 +157,7 @@ def _table_facts(resource_id: str, standard: str | None) -> dict[str, Any]:
     with engine.connect() as conn:
         try:
             columns = list(conn.execute(sa.text(f'SELECT * FROM "{resource_id}" LIMIT 0')).keys())
-        except sa.exc.DBAPIError:
+        except DBAPIError:
             return {}
         table = sa.table(resource_id, *(sa.column(c) for c in columns))
         facts: dict[str, Any] = {}

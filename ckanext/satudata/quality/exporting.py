@@ -111,7 +111,9 @@ def csv_bytes(table: Table) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def export(file_format: str, include_private: bool, organization_id: str | None) -> tuple[str, bytes]:
+def export(
+    file_format: str, include_private: bool, organization_id: str | None
+) -> tuple[str, bytes]:
     """(content type, bytes) of the evidence export in ``file_format``."""
     named = tables(include_private, organization_id)
     if file_format == "csv":

@@ -34,7 +34,9 @@ DIMENSION_DESCRIPTIONS = {
         "every year (30), every year of the declared coverage (30)."
     ),
     "uniqueness": N_("No duplicate keys (where a data standard defines a key)."),
-    "consistency": N_("The sums a data standard defines hold, e.g. laki_laki + perempuan = jumlah."),
+    "consistency": N_(
+        "The sums a data standard defines hold, e.g. laki_laki + perempuan = jumlah."
+    ),
     "timeliness": N_(
         "Updated as its schedule promises (70) and covering the last complete year (30)."
     ),

@@ -311,9 +311,7 @@ def expected_regions(dataset: Mapping[str, Any]) -> list[str]:
             expected.append(code)
             continue
         prefix = code + "."
-        expected.extend(
-            c for c, r in known.items() if c.startswith(prefix) and r.level in levels
-        )
+        expected.extend(c for c, r in known.items() if c.startswith(prefix) and r.level in levels)
     return sorted(set(expected))
 
 

@@ -51,7 +51,9 @@ def after_dataset_change(pkg_dict: dict[str, Any]) -> None:
     if pkg_dict.get("type", "dataset") != "dataset" or not pkg_dict.get("id"):
         return
     try:
-        recompute(pkg_dict["id"])
+        # A savepoint: a failure here rolls back the score only, not the dataset.
+        with model.Session.begin_nested():
+            recompute(pkg_dict["id"])
     except Exception:  # a score must never block saving a dataset
         log.exception("quality of %s not recomputed", pkg_dict.get("id"))
 
