@@ -188,3 +188,15 @@ def test_pages(app: Any, sysadmin: dict[str, Any], opd: dict[str, Any]) -> None:
     assert ranking.status_code == 200 and dataset["title"] in ranking.get_data(as_text=True)
     organization = app.get(f"/organization/{opd['name']}").get_data(as_text=True)
     assert "Kualitas data" in organization
+
+
+def test_the_refresh_command(cli: Any, opd: dict[str, Any]) -> None:
+    from ckan.cli.cli import ckan
+
+    dataset = make_dataset(opd["id"], "lewat-perintah")
+    add_table(dataset, sex_rows())
+
+    result = cli.invoke(ckan, ["satudata", "quality", "refresh", "--gather"])
+
+    assert result.exit_code == 0, result.output
+    assert "Scored 1 dataset(s)" in result.output
