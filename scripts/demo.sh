@@ -67,8 +67,11 @@ if [ ! -s "$STATE/dukcapil-token" ]; then
 fi
 export "$DUKCAPIL_TOKEN_ENV=$(cat "$STATE/dukcapil-token")"
 
-# Background workers: CKAN jobs (validation, DataStore loading) and the
-# harvest queue consumers. Restarted on every run.
+# Background workers: CKAN jobs (validation, DataStore loading), the harvest
+# queue consumers and the scheduler (harvest jobs run and the watchdog every
+# minute; daily maintenance), each under scripts/supervise.sh, which restarts
+# it when it exits (a consumer exits when Redis or PostgreSQL stays down), as
+# docker's restart policy does. Restarted on every run.
 start_background() {
   local name=$1; shift
   local pidfile="$STATE/run/$name.pid"
@@ -78,9 +81,14 @@ start_background() {
   setsid "$@" >"$STATE/log/$name.log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
 }
-start_background jobs-worker "$CKAN" -c "$INI" jobs worker
-start_background harvest-gather "$CKAN" -c "$INI" harvester gather-consumer
-start_background harvest-fetch "$CKAN" -c "$INI" harvester fetch-consumer
+supervised() {
+  local name=$1; shift
+  start_background "$name" "$ROOT/scripts/supervise.sh" "$name" "$@"
+}
+supervised jobs-worker "$CKAN" -c "$INI" jobs worker
+supervised harvest-gather "$CKAN" -c "$INI" satudata harvest gather-consumer
+supervised harvest-fetch "$CKAN" -c "$INI" satudata harvest fetch-consumer
+supervised scheduler "$CKAN" -c "$INI" satudata scheduler --interval 60
 
 # Sample external feeds on loopback, as the real ones would be on the network.
 DUKCAPIL_FEED="http://127.0.0.1:${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"

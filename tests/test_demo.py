@@ -107,3 +107,19 @@ def test_demo_plan_loads_the_daftar_data_2025_and_links_what_the_harvest_deliver
     assert tally["overdue"] == 18
     unscheduled = [view for view in views if view.progress.deadline == progress.UNSCHEDULED]
     assert len(unscheduled) == 4
+
+
+def test_demo_supervises_its_workers_and_runs_the_scheduler() -> None:
+    """`make demo` runs what production runs (docker/): the harvest consumers
+    that survive their services, the jobs worker, and the scheduler (harvest
+    jobs run and watchdog, daily maintenance), each restarted when it exits."""
+    script = (Path(__file__).resolve().parents[1] / "scripts" / "demo.sh").read_text()
+    for command in (
+        'supervised jobs-worker "$CKAN" -c "$INI" jobs worker',
+        'supervised harvest-gather "$CKAN" -c "$INI" satudata harvest gather-consumer',
+        'supervised harvest-fetch "$CKAN" -c "$INI" satudata harvest fetch-consumer',
+        'supervised scheduler "$CKAN" -c "$INI" satudata scheduler --interval 60',
+    ):
+        assert command in script, command
+    assert "scripts/supervise.sh" in script
+    assert "harvester gather-consumer" not in script

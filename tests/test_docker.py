@@ -122,9 +122,9 @@ def test_commands(config: dict) -> None:
     }
     entrypoint = (DOCKER / "ckan" / "entrypoint.sh").read_text()
     for wanted in (
-        "ckan harvester gather-consumer",
-        "ckan harvester fetch-consumer",
-        "ckan harvester run",
+        "ckan satudata harvest gather-consumer",
+        "ckan satudata harvest fetch-consumer",
+        "ckan satudata scheduler",
         "ckan jobs worker",
         "gunicorn",
         "ckan generate config",
@@ -136,6 +136,13 @@ def test_commands(config: dict) -> None:
         assert wanted in entrypoint, wanted
     for plugin in ("activity", "harvest", "satudata"):
         assert plugin in re.search(r"for plugin in ([a-z ]+); do", entrypoint).group(1)
+
+
+def test_workers_are_restarted_when_they_exit(config: dict) -> None:
+    """The consumers exit when their services stay down (ops/consumers.py):
+    the restart policy is their supervisor."""
+    for name in CKAN_SERVICES:
+        assert config["services"][name]["restart"] == "unless-stopped", name
 
 
 def test_healthchecks_and_startup_order(config: dict) -> None:

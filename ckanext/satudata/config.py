@@ -206,6 +206,33 @@ def quality_weights() -> dict[str, float]:
         raise CkanConfigurationException(f"{key}: {err}") from None
 
 
+# Recovery from infrastructure faults (ops/) ------------------------------------
+
+
+def recovery_attempts() -> int:
+    return max(1, int(tk.config.get("ckanext.satudata.recovery.attempts")))
+
+
+def recovery_backoff_seconds() -> int:
+    return max(0, int(tk.config.get("ckanext.satudata.recovery.backoff_seconds")))
+
+
+def recovery_backoff_max_seconds() -> int:
+    return max(1, int(tk.config.get("ckanext.satudata.recovery.backoff_max_seconds")))
+
+
+def recovery_lease_seconds() -> int:
+    return max(3, int(tk.config.get("ckanext.satudata.recovery.lease_seconds")))
+
+
+def recovery_grace_seconds() -> int:
+    return max(0, int(tk.config.get("ckanext.satudata.recovery.grace_seconds")))
+
+
+def recovery_poll_seconds() -> int:
+    return max(1, int(tk.config.get("ckanext.satudata.recovery.poll_seconds")))
+
+
 def check() -> None:
     """Refuse to start with a setting no reader accepts (IConfigurable)."""
     quality_weights()

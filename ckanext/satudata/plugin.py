@@ -13,10 +13,11 @@ from ckan.lib.plugins import DefaultTranslation
 from ckan.types import CKANApp, Context
 from flask import Flask
 
-from ckanext.satudata import compat, config, downloads, views
+from ckanext.satudata import compat, config, downloads, uploads, views
 from ckanext.satudata.catalog import freshness, search, topics
 from ckanext.satudata.charts import view as chart_view
 from ckanext.satudata.logic import action, auth
+from ckanext.satudata.ops import outage
 from ckanext.satudata.quality import service as quality
 from ckanext.satudata.validation import hooks, reports
 
@@ -36,6 +37,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IUploader, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ISignal)
 
@@ -51,13 +53,21 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def configure(self, config_: CKANConfig) -> None:
         compat.allow_blocking_harvest_queue_reads()
+        compat.leave_harvest_resubmission_to_the_watchdog()
         config.check()
 
-    # IMiddleware: downloads served on the Flask app (downloads/)
+    # IUploader: stored files follow the database (uploads.py)
+
+    def get_resource_uploader(self, data_dict: dict[str, Any]) -> Any:
+        return uploads.resource_uploader(data_dict)
+
+    # IMiddleware: downloads served on the Flask app (downloads/); a request
+    # that meets an outage gets a clear 503 (ops/outage.py)
 
     def make_middleware(self, app: CKANApp, config_: CKANConfig) -> CKANApp:
         if isinstance(app, Flask):
             downloads.install(app)
+            outage.register(app)
         return app
 
     # ISignal: a validation report or DataStore load re-scores its dataset

@@ -1,8 +1,8 @@
 """Both harvesters through ckanext-harvest's real Redis queue: the gather and
-fetch consumers run as separate `ckan harvester …-consumer` processes, jobs are
-queued and finished by `harvest_jobs_run` (what `ckan harvester run` and the
-scheduler call), exactly as `make demo` and production run them. Also the
-one-shot `ckan harvester run-test`."""
+fetch consumers run as separate `ckan satudata harvest …-consumer` processes
+(ops/consumers.py), jobs are queued and finished by `harvest_jobs_run` (what
+the scheduler calls), exactly as `make demo` and production run them. Also
+the one-shot `ckan harvester run-test`."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def consumers(request: pytest.FixtureRequest, servers: object) -> Iterator[None]
     ckan = str(Path(sys.executable).with_name("ckan"))
     procs = [
         subprocess.Popen(
-            [ckan, "-c", ini, "harvester", f"{stage}-consumer"],
+            [ckan, "-c", ini, "satudata", "harvest", f"{stage}-consumer"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -82,6 +82,24 @@ def _dataset_names(org: str) -> set[str]:
     return {d["name"] for d in result["results"]}
 
 
+def _read_from_one_service_with_layers(feed: FeedServer) -> None:
+    """The demo's Dukcapil source reads one service per region level (Dukcapil's
+    layout); switch it to the same releases as one service with a layer per level."""
+    config = dukcapil_feed.demo_source_config(feed.base_url)
+    config["releases"] = [
+        {"semester": release["semester"], "url": feed.service_url(release["semester"])}
+        for release in config["releases"]
+    ]
+    demo.upsert_harvest_source(
+        demo.DUKCAPIL_SOURCE,
+        "Dukcapil: Data Kependudukan Bersih Kabupaten Paser",
+        f"{feed.base_url}/arcgis/rest/services",
+        "satudata_dukcapil",
+        "disdukcapil-paser",
+        config,
+    )
+
+
 @pytest.mark.usefixtures("consumers")
 def test_harvest_through_the_redis_queue_then_rerun_unchanged(demo_sources, servers) -> None:
     first = {name: demo.run_harvest(name, timeout=300) for name in demo_sources}
@@ -98,6 +116,14 @@ def test_harvest_through_the_redis_queue_then_rerun_unchanged(demo_sources, serv
         for p in model.Session.query(model.Package).filter(model.Package.type == "dataset")
     }
 
+    # Both layouts of a Dukcapil release through the queue: read the other way,
+    # the same tables, so nothing is written.
+    assert {path.split("?")[0].split("/")[4] for path in servers[1].state.requests} == {
+        f"DKB_{level}_2024_S{half}" for level in ("KAB", "KEC", "DESA") for half in "12"
+    }
+    _read_from_one_service_with_layers(servers[1])
+    servers[1].state.requests.clear()
+
     second = {name: demo.run_harvest(name, timeout=300) for name in demo_sources}
 
     for name, job in second.items():
@@ -106,6 +132,10 @@ def test_harvest_through_the_redis_queue_then_rerun_unchanged(demo_sources, serv
         assert (stats["added"], stats["updated"], stats["errored"]) == (0, 0, 0), (name, stats)
         # Spreadsheet rows confirmed in gather are counted like any other.
         assert stats["not modified"] == first[name]["stats"]["added"], (name, stats)
+    assert {path.split("?")[0].split("/")[4] for path in servers[1].state.requests} == {
+        "DKB_2024_S1",
+        "DKB_2024_S2",
+    }
     model.Session.expire_all()
     assert {
         p.name: p.metadata_modified

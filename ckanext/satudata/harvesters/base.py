@@ -35,6 +35,9 @@ from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 from flask import has_request_context
 from sqlalchemy.orm import selectinload
 
+from ckanext.satudata import uploads
+from ckanext.satudata.harvesters import messages
+from ckanext.satudata.harvesters.messages import N_, Message, message
 from ckanext.satudata.harvesters.settings import (
     HarvestConfigError,
     Setting,
@@ -175,6 +178,11 @@ class PublishedRecord:
 
     def extra(self, key: str) -> str | None:
         return object_extra(self.harvest_object, key)
+
+
+def _english(stored: str) -> str:
+    """A stored report in English, for the worker's log."""
+    return messages.render_stored(stored)
 
 
 def object_extra(harvest_object: HarvestObject, key: str) -> str | None:
@@ -341,28 +349,42 @@ class SatudataHarvesterBase(HarvesterBase):
 
     # --- reporting -------------------------------------------------------------
 
-    def _object_error(self, harvest_object: HarvestObject, message: str, stage: str) -> bool:
+    # Reports are stored as harvest report messages (messages.py: an English
+    # msgid and its parameters), shown in the reader's language; plain text
+    # is stored as it is. Neither ever quotes a NIK/KK number.
+
+    def _object_error(
+        self, harvest_object: HarvestObject, problem: Message | str, stage: str
+    ) -> bool:
         """Record a per-object error (shown in the job report) and fail the object."""
-        log.warning("harvest object %s (%s): %s", harvest_object.guid, stage, message)
-        self._save_object_error(message, harvest_object, stage)
+        stored = messages.as_stored(problem)
+        log.warning("harvest object %s (%s): %s", harvest_object.guid, stage, _english(stored))
+        self._save_object_error(stored, harvest_object, stage)
         return False
 
-    def _gather_error(self, job: HarvestJob, message: str) -> list[str]:
+    def _gather_error(self, job: HarvestJob, problem: Message | str) -> list[str]:
         """Record a gather error; returning [] makes the job change nothing."""
-        log.warning("harvest job %s: %s", job.id, message)
-        self._save_gather_error(message, job)
+        stored = messages.as_stored(problem)
+        log.warning("harvest job %s: %s", job.id, _english(stored))
+        self._save_gather_error(stored, job)
         return []
 
     @staticmethod
-    def _shrink_refused(previous: int, new: int, max_share: float) -> str | None:
+    def _shrink_refused(previous: int, new: int, max_share: float) -> Message | None:
         """Why a listing that shrank too much is refused, or None if it is fine."""
         if previous == 0 or new >= previous:
             return None
         lost = (previous - new) / previous
         if lost > max_share:
-            return (
-                f"the source now lists {new} records against {previous} before "
-                f"({lost:.0%} fewer, more than the allowed {max_share:.0%}); nothing was changed"
+            return message(
+                N_(
+                    "the source now lists {new} records against {previous} before "
+                    "({lost} fewer, more than the allowed {allowed}); nothing was changed"
+                ),
+                new=new,
+                previous=previous,
+                lost=f"{lost:.0%}",
+                allowed=f"{max_share:.0%}",
             )
         return None
 
@@ -374,6 +396,7 @@ class SatudataHarvesterBase(HarvesterBase):
             return None
         return record.package_id
 
+    @uploads.undone_on_failure  # files stored for a write whose commit fails
     def _write_dataset(
         self,
         harvest_object: HarvestObject,

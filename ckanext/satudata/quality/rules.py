@@ -26,6 +26,9 @@ keys in Uniqueness, region codes and every other error in Conformity.
 - Timeliness: the freshness rule (catalog/freshness.py) 70, coverage
   reaching the last complete year 30.
 
+Why one module: the rule is written once; the six dimensions share their
+components, shares and weighting, and read best side by side.
+
 Pure Python: no CKAN import.
 """
 

@@ -10,13 +10,15 @@ from ckanext.satudata.logic.action import (
     charts,
     dataset,
     gate,
+    harvest,
+    harvest_reports,
     interop,
     planning,
     quality,
     validation,
 )
 
-_MODULES = (charts, dataset, interop, planning, quality, validation)
+_MODULES = (charts, dataset, harvest, harvest_reports, interop, planning, quality, validation)
 
 
 def get_actions() -> dict[str, Any]:
