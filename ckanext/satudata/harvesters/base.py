@@ -14,6 +14,8 @@ Bookkeeping rules (the same for all our harvesters):
   incremental gather; the job report counts it like any other.
 - A source whose listing fails, comes back empty or shrinks by more than the
   configured share is a gather error that changes nothing.
+
+Why one module: these rules are one bookkeeping, shared by every harvester.
 """
 
 from __future__ import annotations
