@@ -147,6 +147,17 @@ def test_the_evidence_export(app: Any, sysadmin: dict[str, Any], opd: dict[str, 
     details = list(workbook["Rincian"].iter_rows(values_only=True))
     assert len(details) > 1 and all(row[4] for row in details[1:])
     assert app.get("/kualitas/bukti.csv").status_code == 403
+    # The action serves the same file (base64), after the same auth.
+    import base64
+
+    with app.flask_app.test_request_context("/"):
+        found = call_action("satudata_quality_export", {"user": sysadmin["name"]}, format="csv")
+    assert found["filename"].endswith(".csv") and found["content_type"].startswith("text/csv")
+    assert "bukan-rumus" in base64.b64decode(found["content"]).decode("utf-8")
+    from ckan.plugins import toolkit as tk
+
+    with pytest.raises(tk.NotAuthorized):
+        call_action("satudata_quality_export", {"user": "", "ignore_auth": False}, format="csv")
 
 
 def test_auth_matrix(auth_roles: AuthRoles) -> None:

@@ -12,7 +12,6 @@ shows (logic/auth/quality.py)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from ckan import model
@@ -20,6 +19,7 @@ from ckan.plugins import toolkit as tk
 from flask import Blueprint, Response, request
 
 from ckanext.satudata import contexts
+from ckanext.satudata.logic.action import quality as quality_action
 from ckanext.satudata.logic.action.quality import sees_private
 from ckanext.satudata.quality import display, exporting
 
@@ -78,24 +78,18 @@ def ranking() -> str:
 def evidence_export(file_format: str) -> Response:
     if file_format not in exporting.FORMATS:
         tk.abort(404)
-    organization = request.args.get("organization") or None
-    organization_id = None
-    if organization:
-        group = model.Group.get(organization)
-        if group is None or not group.is_organization:
-            tk.abort(404, tk._("Organization not found"))
-        organization_id = group.id
-    if not _may("satudata_quality_export", {"organization": organization_id}):
+    try:
+        filename, content_type, body = quality_action.evidence_file(
+            contexts.current_user(), file_format, request.args.get("organization")
+        )
+    except tk.ObjectNotFound:
+        tk.abort(404, tk._("Organization not found"))
+    except tk.NotAuthorized:
         tk.abort(403, tk._("Not authorized to see this page"))
-    # A producer exports their own OPD's datasets, private ones included.
-    private = sees_private(_user()) or organization_id is not None
-    content_type, body = exporting.export(file_format, private, organization_id)
-    stamp = datetime.date.today().isoformat()
-    name = f"kualitas-data-{stamp}.{file_format}"
     return Response(
         body,
         content_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
