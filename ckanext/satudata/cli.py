@@ -14,6 +14,7 @@ from ckanext.satudata.demo import loader
 from ckanext.satudata.harvesters import docs
 from ckanext.satudata.model import region
 from ckanext.satudata.ops import backup, consumers, queues, scheduler, watchdog
+from ckanext.satudata.quality import service as quality_service
 from ckanext.satudata.reference import regions
 from ckanext.satudata.validation import recovery
 
@@ -255,3 +256,24 @@ def demo_plan() -> None:
 def _counts(results: dict[str, str]) -> str:
     created = sum(1 for r in results.values() if r == "created")
     return f"{created} created, {len(results) - created} updated"
+
+
+@satudata.group("quality")
+def quality_group() -> None:
+    """Data quality scores of datasets."""
+
+
+@quality_group.command("refresh")
+@click.option(
+    "--gather",
+    is_flag=True,
+    help="Gather every dataset's evidence again first (after an upgrade or a rule change).",
+)
+def quality_refresh(gather: bool) -> None:
+    """Re-score every dataset from its stored evidence for today (run nightly:
+    timeliness depends on the date) and re-index those whose score moved."""
+    result = quality_service.refresh(gather=gather)
+    click.echo(
+        f"Scored {result.datasets} dataset(s) in {result.seconds:.1f} s; "
+        f"{len(result.changed)} changed and re-indexed"
+    )

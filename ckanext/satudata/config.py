@@ -15,6 +15,7 @@ from ckan.exceptions import CkanConfigurationException
 from ckan.plugins import toolkit as tk
 
 from ckanext.satudata import net
+from ckanext.satudata.quality import rules as quality_rules
 from ckanext.satudata.validation.reader import Limits
 
 MB = 1024 * 1024
@@ -196,6 +197,15 @@ def xlsx_max_cells() -> int:
     return int(tk.config.get("ckanext.satudata.exports.xlsx_max_cells"))
 
 
+def quality_weights() -> dict[str, float]:
+    """{dimension: weight} of the quality score (quality/rules.py)."""
+    key = "ckanext.satudata.quality.weights"
+    try:
+        return quality_rules.parse_weights(str(tk.config.get(key)))
+    except ValueError as err:
+        raise CkanConfigurationException(f"{key}: {err}") from None
+
+
 # Recovery from infrastructure faults (ops/) ------------------------------------
 
 
@@ -225,6 +235,7 @@ def recovery_poll_seconds() -> int:
 
 def check() -> None:
     """Refuse to start with a setting no reader accepts (IConfigurable)."""
+    quality_weights()
     validation_mode()
     validation_on_failure()
     primary_color()

@@ -7,13 +7,16 @@ from typing import Any
 
 from ckan.plugins import toolkit as tk
 
-from ckanext.satudata import config
+from ckanext.satudata import config, contexts
 from ckanext.satudata.catalog import choices, freshness, stats
 from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.charts import settings as chart_settings
 from ckanext.satudata.harvesters import messages as harvest_messages
 from ckanext.satudata.harvesters.dukcapil.mapping import QUARANTINE_FIELD, semester_of_label
 from ckanext.satudata.i18n import N_, current_lang, formats
+from ckanext.satudata.logic.action import quality as quality_action
+from ckanext.satudata.model import quality_score
+from ckanext.satudata.quality import display as quality_display
 from ckanext.satudata.reference import regions, vocabularies
 from ckanext.satudata.standards import registry
 
@@ -30,6 +33,8 @@ __all__ = [
     "satudata_number",
     "satudata_opd_summary",
     "satudata_percent",
+    "satudata_quality",
+    "satudata_quality_of_opd",
     "satudata_quarantine_notes",
     "satudata_resource_reference",
     "satudata_search_datasets",
@@ -74,6 +79,26 @@ def satudata_home_stats() -> dict[str, Any]:
 
 def satudata_opd_summary(org_name: str) -> dict[str, Any]:
     return stats.opd_summary(org_name)
+
+
+def satudata_quality(pkg_dict: dict[str, Any]) -> dict[str, Any] | None:
+    """The dataset's stored quality breakdown (None when not scored yet)."""
+    row = quality_score.get(pkg_dict.get("id") or "")
+    return quality_display.of_dataset(pkg_dict, row) if row is not None else None
+
+
+def satudata_quality_of_opd(organization_id: str) -> dict[str, Any] | None:
+    """An OPD's quality and rank (private datasets counted for the walidata)."""
+    user = contexts.current_user().get("user") or None
+    summary = quality_display.summary(quality_action.sees_private(user), organization_id)
+    if not summary["organizations"]:
+        return None
+    datasets = sorted(summary["datasets"], key=lambda d: d["score"])
+    return {
+        **summary["organizations"][0],
+        "of": len(quality_display.summary(quality_action.sees_private(user))["organizations"]),
+        "weakest": datasets[:5],
+    }
 
 
 def satudata_search_datasets(**search: Any) -> list[dict[str, Any]]:

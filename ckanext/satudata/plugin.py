@@ -18,6 +18,7 @@ from ckanext.satudata.catalog import freshness, search, topics
 from ckanext.satudata.charts import view as chart_view
 from ckanext.satudata.logic import action, auth
 from ckanext.satudata.ops import outage
+from ckanext.satudata.quality import service as quality
 from ckanext.satudata.validation import hooks, reports
 
 
@@ -38,6 +39,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IUploader, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.ISignal)
 
     # IConfigurer
 
@@ -68,6 +70,11 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
             outage.register(app)
         return app
 
+    # ISignal: a validation report or DataStore load re-scores its dataset
+
+    def get_signal_subscriptions(self) -> dict[Any, Any]:
+        return {reports.evidence_changed: [quality.on_evidence_changed]}
+
     # IFacets
 
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
@@ -87,10 +94,12 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_create(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         topics.sync_topic_group(pkg_dict["id"], pkg_dict.get("theme"))
+        quality.after_dataset_change(pkg_dict)
 
     def after_dataset_update(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         topics.sync_topic_group(pkg_dict["id"], pkg_dict.get("theme"))
         reports.forget_removed(pkg_dict["id"])
+        quality.after_dataset_change(pkg_dict)
 
     def after_dataset_show(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         # Computed at every show (not stored), so the API never serves a stale

@@ -12,6 +12,7 @@ from ckanext.satudata.interop.schemes import schemes
 from ckanext.satudata.interop.views import pelita_api
 from ckanext.satudata.planning.views import planning
 from ckanext.satudata.population.views import population
+from ckanext.satudata.quality.views import quality
 from ckanext.satudata.standards.views import standards
 from ckanext.satudata.validation.views import validation_report
 
@@ -23,6 +24,7 @@ def get_blueprints() -> list[Blueprint]:
         pelita_api,
         planning,
         population,
+        quality,
         schemes,
         standards,
         spreadsheet_template,

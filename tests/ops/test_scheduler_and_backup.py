@@ -42,6 +42,7 @@ def test_every_task_runs_once(scheduler_log: pytest.LogCaptureFixture) -> None:
         "validation and DataStore watchdog",
         "harvest log clean-up",
         "freshness refresh",
+        "quality refresh",
         "index check",
     ]
     assert "0 dataset(s) checked: 0 missing from the index" in done[-1]

@@ -27,7 +27,7 @@ from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_langu
 from ckanext.satudata.catalog import choices, freshness, stats
 from ckanext.satudata.i18n import N_, current_lang
 from ckanext.satudata.interop import pelita
-from ckanext.satudata.model import region
+from ckanext.satudata.model import quality_score, region
 from ckanext.satudata.reference import regions, vocabularies
 
 
@@ -43,6 +43,11 @@ class Facet:
 URUSAN_FIELD = "vocab_urusan"
 # Region codes with their ancestors; items named by model/region.py.
 REGION_FACET = "vocab_kode_wilayah"
+# The stored quality score (quality/service.py): the grade as a facet, the
+# score as a sortable text (the schema's catch-all string field; zero-padded
+# so that text order is number order: sort=quality_score desc).
+QUALITY_GRADE_FIELD = "quality_grade"
+QUALITY_SCORE_FIELD = "quality_score"
 # Order is the order on the search page, after CKAN's own organization facet.
 FACETS: tuple[Facet, ...] = (
     Facet("theme", "theme", "topic"),
@@ -53,6 +58,7 @@ FACETS: tuple[Facet, ...] = (
     Facet("standar_data", "standar_data", "data_standard"),
     Facet("jenis", "jenis", "data_type"),
     Facet("freshness", "freshness", title=N_("Freshness")),
+    Facet(QUALITY_GRADE_FIELD, None, title=N_("Quality grade")),
 )
 _BY_INDEX_FIELD = {f.index_field: f for f in FACETS}
 
@@ -103,7 +109,19 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if pkg_dict.get("type") == "dataset":  # not harvest sources
         validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
         pkg_dict.update(freshness.of_dataset(validated).as_api_fields())
+        pkg_dict.update(quality_fields(pkg_dict.get("id")))
     return pkg_dict
+
+
+def quality_fields(package_id: str | None) -> dict[str, str]:
+    """The stored grade and score of a dataset as index fields."""
+    stored = quality_score.get(package_id) if package_id else None
+    if stored is None:
+        return {}
+    return {
+        QUALITY_GRADE_FIELD: stored.grade,
+        QUALITY_SCORE_FIELD: f"{round(stored.score * 10):04d}",
+    }
 
 
 def opd_urusan(organization_id: str | None) -> list[str]:

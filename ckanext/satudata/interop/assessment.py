@@ -36,8 +36,10 @@ def _answers(url: str) -> bool:
     return True
 
 
-def reachability(dataset: dict[str, Any]) -> mqa.Reachable:
-    """Whether a URL of ``dataset``'s record answers (our uploads: in storage)."""
+def reachability(dataset: dict[str, Any], answers: mqa.Reachable | None = None) -> mqa.Reachable:
+    """Whether a URL of ``dataset``'s record answers (our uploads: in storage;
+    other URLs fetched, or asked of ``answers``)."""
+    check = answers or _answers
     uploads = {
         url: resource
         for resource in dataset.get("resources", [])
@@ -45,20 +47,21 @@ def reachability(dataset: dict[str, Any]) -> mqa.Reachable:
         for url in (resource.get("url"), resource_uri(resource))
         if url
     }
-    seen: dict[str, bool] = {}
+    seen: dict[str, bool | None] = {}
 
     def reachable(url: str) -> bool | None:
         if url not in seen:
             upload = uploads.get(url)
-            seen[url] = _stored_file_exists(upload) if upload is not None else _answers(url)
+            seen[url] = _stored_file_exists(upload) if upload is not None else check(url)
         return seen[url]
 
     return reachable
 
 
-def assess_dataset(dataset: dict[str, Any]) -> mqa.Assessment:
+def assess_dataset(dataset: dict[str, Any], answers: mqa.Reachable | None = None) -> mqa.Assessment:
     """The MQA points of ``dataset`` (a package_show dict) as the catalogue
-    exports it (the configured DCAT profiles)."""
+    exports it (the configured DCAT profiles); ``answers``: whether a URL
+    that is not our stored file answers (default: fetch it)."""
     serializer = RDFSerializer()
     dataset_ref = serializer.graph_from_dataset(dataset)
-    return mqa.assess(serializer.g, reachability(dataset), dataset_ref)
+    return mqa.assess(serializer.g, reachability(dataset, answers), dataset_ref)

@@ -30,6 +30,23 @@ def dataset_reference(not_empty: Validator, unicode_safe: Validator) -> Schema:
 
 
 @validator_args
+def quality_summary(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
+    """``organization`` (an OPD's id or name, optional: the whole portal)."""
+    return {"organization": [ignore_missing, unicode_safe]}
+
+
+@validator_args
+def quality_export(
+    ignore_missing: Validator, unicode_safe: Validator, one_of: ValidatorFactory
+) -> Schema:
+    """``format`` (xlsx or csv) and ``organization`` (optional: every OPD)."""
+    return {
+        "format": [ignore_missing, unicode_safe, one_of(["xlsx", "csv"])],
+        "organization": [ignore_missing, unicode_safe],
+    }
+
+
+@validator_args
 def daftar_data_year(ignore_missing: Validator, int_validator: Validator) -> Schema:
     """``tahun`` of a plan (optional: the default plan year)."""
     return {"tahun": [ignore_missing, int_validator]}

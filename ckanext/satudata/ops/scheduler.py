@@ -6,7 +6,8 @@ Every ``interval`` seconds: ``harvest_jobs_run`` (starts due harvest jobs,
 closes finished ones, and runs the harvest watchdog, ops/watchdog.py) and
 the watchdog of validations and DataStore loads (validation/recovery.py).
 Once a day (and at start): the harvest log clean-up, the freshness re-index
-(catalog/search.py) and the index check with repair (catalog/index_check.py).
+(catalog/search.py), the quality re-scoring of the time-based dimensions
+(quality/service.py) and the index check with repair (catalog/index_check.py).
 
 A task that fails (an outage) is logged and tried again at its next turn;
 the scheduler itself keeps running, so it needs no supervisor to come back.
@@ -28,6 +29,7 @@ from ckanext.harvest import utils as harvest_utils
 
 from ckanext.satudata import contexts, faults
 from ckanext.satudata.catalog import index_check, search
+from ckanext.satudata.quality import service as quality
 from ckanext.satudata.validation import recovery
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,11 @@ def _freshness() -> str:
     return f"{len(search.refresh_freshness())} dataset(s) re-indexed"
 
 
+def _quality() -> str:
+    result = quality.refresh()
+    return f"{result.datasets} dataset(s) scored, {len(result.changed)} re-indexed"
+
+
 def _index_check() -> str:
     found = index_check.check()
     if not found.agrees:
@@ -76,6 +83,7 @@ def tasks(interval: int) -> list[Task]:
         Task("validation and DataStore watchdog", interval, _jobs_watchdog),
         Task("harvest log clean-up", DAY_SECONDS, _harvest_log_clean),
         Task("freshness refresh", DAY_SECONDS, _freshness),
+        Task("quality refresh", DAY_SECONDS, _quality),
         Task("index check", DAY_SECONDS, _index_check),
     ]
 

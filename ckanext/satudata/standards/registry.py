@@ -69,3 +69,18 @@ def is_known(name: str | None) -> bool:
 def standard_of(pkg_dict: dict[str, Any], resource: dict[str, Any] | None = None) -> str:
     """Name of the data standard that applies (the resource's overrides the dataset's)."""
     return str((resource or {}).get("standar_data") or pkg_dict.get("standar_data") or "")
+
+
+# Non-standard property: the sums a standard defines, each a column that is
+# the total of others ("sums": [{"total": "jumlah", "parts": [...]}]).
+SUMS_PROPERTY = "sums"
+
+
+def sum_rules(name: str | None) -> list[tuple[str, tuple[str, ...]]]:
+    """(total column, part columns) of every sum the standard ``name`` defines."""
+    if not is_known(name):
+        return []
+    return [
+        (str(rule["total"]), tuple(str(p) for p in rule["parts"]))
+        for rule in _descriptors()[str(name)].get(SUMS_PROPERTY) or []
+    ]

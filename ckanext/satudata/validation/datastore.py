@@ -25,7 +25,7 @@ from frictionless.resources import TableResource
 
 from ckanext.satudata import config, contexts, net
 from ckanext.satudata.model import validation_report
-from ckanext.satudata.validation import engine
+from ckanext.satudata.validation import engine, reports
 
 log = logging.getLogger(__name__)
 
@@ -170,4 +170,5 @@ def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
         },
     )
     log.info("DataStore: loaded %d rows into %s", count, resource_id)
+    reports.evidence_changed.send(resource["package_id"])
     return count

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ckan.plugins import toolkit as tk
+
 from ckanext.satudata.model import validation_report
 from ckanext.satudata.validation import engine
+
+# Sent (sender: the package id) when what the validation knows of a dataset's
+# data changed after the dataset was saved: a stored report, a DataStore load.
+# The quality score listens (plugin.py ISignal -> quality/service.py).
+evidence_changed = tk.signals.ckanext.signal("satudata_validation_evidence_changed")
 
 # Fields only the engine may set; whatever a user sends for them is dropped.
 READ_ONLY_FIELDS = ("validation_status", "validation_timestamp")
@@ -42,12 +49,14 @@ def save_result(resource: dict[str, Any], result: engine.ValidationResult, sourc
         summary=result.summary,
         report={"result": result.as_dict(), "frictionless": result.report},
     )
+    evidence_changed.send(resource["package_id"])
 
 
 def save_pending(resource_id: str, package_id: str, source: str, standard: str | None) -> None:
     validation_report.save(
         resource_id, package_id, status="pending", source=source, data_standard=standard
     )
+    evidence_changed.send(package_id)
 
 
 def add_to_resource(resource: dict[str, Any]) -> dict[str, Any]:

@@ -14,10 +14,11 @@ from ckanext.satudata.logic.action import (
     harvest_reports,
     interop,
     planning,
+    quality,
     validation,
 )
 
-_MODULES = (charts, dataset, harvest, harvest_reports, interop, planning, validation)
+_MODULES = (charts, dataset, harvest, harvest_reports, interop, planning, quality, validation)
 
 
 def get_actions() -> dict[str, Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.auth import charts, harvest, interop, planning, validation
+from ckanext.satudata.logic.auth import charts, harvest, interop, planning, quality, validation
 
-_MODULES = (charts, harvest, interop, planning, validation)
+_MODULES = (charts, harvest, interop, planning, quality, validation)
 
 
 def get_auth_functions() -> dict[str, Any]:
