@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import live_site
 import pytest
-from conftest import reset_portal, seed_portal, site_context
+from conftest import seed_portal, site_context
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -38,7 +39,7 @@ def seeded_portal() -> Iterator[dict[str, Any]]:
     plugins.load_all()
     feed = FeedServer(port=0).start()
     try:
-        reset_portal()
+        live_site.reset_portal()
         names = seed_portal()
         factories.Sysadmin(name="harvest")
         queue.get_harvester("satudata_dukcapil")._user_name = None
