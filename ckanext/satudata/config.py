@@ -54,6 +54,17 @@ def walidata_pendukung_users() -> frozenset[str]:
     return frozenset(tk.config.get("ckanext.satudata.walidata_pendukung_users"))
 
 
+# Review (pemeriksaan) ---------------------------------------------------------------
+
+
+def review_sla_days() -> int:
+    return int(tk.config.get("ckanext.satudata.review.sla_days"))
+
+
+def review_notify() -> bool:
+    return bool(tk.config.get("ckanext.satudata.review.notify"))
+
+
 # Validation --------------------------------------------------------------------
 
 

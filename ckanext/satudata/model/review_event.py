@@ -140,3 +140,18 @@ def last_decisions(package_ids: list[str]) -> dict[str, ReviewEvent]:
         ),
     )
     return {event.package_id: event for event in rows}
+
+
+def withdrawn_by_source(package_id: Any) -> Any:
+    """SQL: whether the dataset's last unpublishing was its harvester's (the
+    record left its source) rather than the walidata's; true for a dataset
+    flagged before the workflow (no unpublishing recorded)."""
+    last_origin = (
+        sa.select(ReviewEvent.origin)
+        .where(ReviewEvent.package_id == package_id)
+        .where(ReviewEvent.action == "unpublish")
+        .order_by(ReviewEvent.created.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(last_origin, "harvest") == "harvest"

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from ckan import model
-from ckan.lib import mail
+from ckan.lib import mailer
 from ckan.plugins import toolkit as tk
 from flask_babel import force_locale
 
@@ -49,12 +49,12 @@ def _compose(action: str, package: model.Package, event: dict[str, Any] | None) 
         "unpublish": tk._("[Satu Data] No longer published: {title}"),
     }
     openings = {
-        "submit": tk._("The dataset \"{title}\" of {opd} waits for the walidata's review."),
-        "withdraw": tk._("The producer withdrew the submission of \"{title}\" ({opd})."),
-        "approve": tk._("The walidata approved the dataset \"{title}\"."),
-        "reject": tk._("The walidata returned the dataset \"{title}\" for correction."),
-        "publish": tk._("The dataset \"{title}\" is now published on the portal."),
-        "unpublish": tk._("The dataset \"{title}\" is no longer published."),
+        "submit": tk._('The dataset "{title}" of {opd} waits for the walidata\'s review.'),
+        "withdraw": tk._('The producer withdrew the submission of "{title}" ({opd}).'),
+        "approve": tk._('The walidata approved the dataset "{title}".'),
+        "reject": tk._('The walidata returned the dataset "{title}" for correction.'),
+        "publish": tk._('The dataset "{title}" is now published on the portal.'),
+        "unpublish": tk._('The dataset "{title}" is no longer published.'),
     }
     opd = _organization_title(package)
     lines = [openings[action].format(title=title, opd=opd), ""]
@@ -109,7 +109,7 @@ def send(recipients: list[Recipient], subject: str, body: str) -> int:
     sent = 0
     for name, address in recipients:
         try:
-            mail.mail_recipient(name, address, subject, body)
+            mailer.mail_recipient(name, address, subject, body)
             sent += 1
         except Exception:  # the next recipient may still get theirs
             log.exception("review mail to %s not sent", address)

@@ -296,3 +296,16 @@ def discard(package_id: str) -> None:
         return
     shutil.rmtree(_staging_folder(package_id), ignore_errors=True)
     pending_change.delete(package_id)
+
+
+def show_for_edit(context: Context, pkg_dict: dict[str, Any]) -> None:
+    """The dataset form of a published dataset edits its pending change (the
+    form loads package_show with ``for_edit``): so a second edit keeps the
+    first."""
+    if not context.get("for_edit") or pkg_dict.get("type") != workflow.SDI_TYPE:
+        return
+    change = pending_change.get(str(pkg_dict.get("id") or ""))
+    package = model.Package.get(str(pkg_dict.get("id") or ""))
+    if change is None or package is None:
+        return
+    pkg_dict.update(as_shown(package, change))

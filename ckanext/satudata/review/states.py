@@ -93,3 +93,8 @@ def is_public(status: str | None, classification: str | None) -> bool:
 
 def label(state: str, lang: str = "id") -> str:
     return vocabularies.label("data_status", state, lang)
+
+
+# The order the producer's page lists states in: what needs them first.
+ORDER = (REJECTED, DRAFT, WITHDRAWN, SUBMITTED, APPROVED, UNPUBLISHED, PUBLISHED)
+TRANSITIONS_STATES = frozenset(ORDER)

@@ -31,7 +31,7 @@ from ckan.types import Context
 from ckanext.satudata import contexts
 from ckanext.satudata.i18n import current_lang
 from ckanext.satudata.logic import roles
-from ckanext.satudata.model import pending_change, review_event
+from ckanext.satudata.model import review_event
 from ckanext.satudata.review import notify, states
 
 SDI_TYPE = "dataset"
@@ -76,9 +76,14 @@ def _status_error(message: str) -> tk.ValidationError:
 
 
 def visibility_fields(data_dict: dict[str, Any], status: str) -> None:
-    """Set the status and the private flag that goes with it."""
+    """Set the status and the private flag that goes with it. A request to
+    make restricted or closed data public is left for the classification's
+    validator to refuse by name."""
     data_dict["status_data"] = status
-    data_dict["private"] = not states.is_public(status, data_dict.get("accessRights"))
+    if states.is_public(states.PUBLISHED, data_dict.get("accessRights")):
+        data_dict["private"] = not states.is_public(status, data_dict.get("accessRights"))
+    elif data_dict.get("private") in (None, ""):
+        data_dict["private"] = True
 
 
 # --- writes ----------------------------------------------------------------------
@@ -164,8 +169,7 @@ def before_update(
     elif not roles.is_walidata(_user_name(context)) and status not in states.EDITABLE:
         raise _status_error(
             tk._(
-                "This dataset is with the walidata ({state}); withdraw the submission to "
-                "change it"
+                "This dataset is with the walidata ({state}); withdraw the submission to change it"
             ).format(state=states.label(status, current_lang()))
         )
     visibility_fields(data_dict, new_status)
@@ -193,4 +197,3 @@ def after_update(context: Context, package_id: str, status: str | None) -> None:
         model.Session.commit()
     if status == states.SUBMITTED:
         notify.submitted(package_id)
-

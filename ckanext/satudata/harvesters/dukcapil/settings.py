@@ -12,10 +12,12 @@ from ckanext.satudata.harvesters.dukcapil import feed
 from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES, FAMILIES, Semester
 from ckanext.satudata.harvesters.settings import (
     FETCH_SETTINGS,
+    REVIEW_SETTINGS,
     HarvestConfigError,
     Setting,
     fetch_policy,
     number_setting,
+    trusted_setting,
 )
 from ckanext.satudata.reference import regions
 
@@ -31,6 +33,7 @@ class DukcapilSettings:
     families: tuple[str, ...]
     feed: feed.FeedSettings
     organization: str | None
+    trusted: bool = False
 
     SETTINGS: ClassVar[tuple[Setting, ...]] = (
         Setting(
@@ -79,6 +82,7 @@ class DukcapilSettings:
             {"token_env": "SATUDATA_HARVEST_DUKCAPIL_TOKEN"},
         ),
         *FETCH_SETTINGS,
+        *REVIEW_SETTINGS,
     )
 
     @classmethod
@@ -143,4 +147,5 @@ class DukcapilSettings:
             families=tuple(families),
             feed=feed_settings,
             organization=source_config.get("organization"),
+            trusted=trusted_setting(source_config),
         )

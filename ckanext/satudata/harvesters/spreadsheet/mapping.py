@@ -15,7 +15,6 @@ from ckan import model
 from ckan.lib.munge import munge_title_to_name
 from werkzeug.datastructures import FileStorage
 
-from ckanext.satudata.harvesters.base import WITHDRAWN_STATUS
 from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
 from ckanext.satudata.harvesters.spreadsheet.settings import DEFAULTABLE, SpreadsheetSettings
 from ckanext.satudata.reference import regions, vocabularies, years
@@ -23,7 +22,6 @@ from ckanext.satudata.reference import regions, vocabularies, years
 ROLE_KEY = "satudata_role"  # resource extra telling the clean CSV from the original
 ROLE_CLEAN, ROLE_ORIGINAL = "normalised", "original"
 HARVESTER_ROLES = (ROLE_CLEAN, ROLE_ORIGINAL)
-PUBLISHED_STATUS = "ditayangkan"
 # Columns of a data file that name the regions it covers.
 REGION_CODE_COLUMNS = ("kode_wilayah", "kode_kecamatan", "kode_desa", "kode_kelurahan")
 REGION_NAME_COLUMNS = (
@@ -143,9 +141,8 @@ def build_package(
 
     if existing is None:
         package["name"] = _dataset_name(title, content)
-    elif existing.get("status_data") == WITHDRAWN_STATUS:
-        # The row is back in the inventory: the dataset is published again.
-        package["status_data"] = PUBLISHED_STATUS
+    # A row back in the inventory is submitted again (or published, from a
+    # trusted source) by the review workflow, which owns status_data.
     return package
 
 

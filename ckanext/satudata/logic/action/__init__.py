@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.action import dataset, gate, validation
+from ckanext.satudata.logic.action import dataset, gate, review, validation
 
-_MODULES = (dataset, validation)
+_MODULES = (dataset, review, validation)
 
 
 def get_actions() -> dict[str, Any]:

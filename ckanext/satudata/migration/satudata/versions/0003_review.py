@@ -78,6 +78,7 @@ def upgrade() -> None:
         ).bindparams(published=PUBLISHED, withdrawn=WITHDRAWN)
     )
 
+
 def downgrade() -> None:
     op.drop_table("satudata_pending_change")
     op.drop_index("idx_satudata_review_event_package_created", "satudata_review_event")
