@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ckan import model
+from ckan.plugins import toolkit as tk
+
+from ckanext.satudata import contexts
 from ckanext.satudata.catalog import choices, freshness, stats
 from ckanext.satudata.i18n import current_lang
+from ckanext.satudata.logic import roles
+from ckanext.satudata.model import pending_change
 from ckanext.satudata.reference import vocabularies
+from ckanext.satudata.review import activity, states
 
 __all__ = [
     "satudata_choices",
@@ -16,6 +23,9 @@ __all__ = [
     "satudata_home_stats",
     "satudata_metadata_groups",
     "satudata_opd_summary",
+    "satudata_review_action_label",
+    "satudata_review_nav",
+    "satudata_review_status",
     "satudata_search_datasets",
     "satudata_standard_of",
     "satudata_vocabulary_label",
@@ -69,3 +79,41 @@ def satudata_metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
 def satudata_standard_of(pkg_dict: dict[str, Any], resource: dict[str, Any] | None = None) -> str:
     """Name of the data standard that applies (the resource's overrides the dataset's)."""
     return str((resource or {}).get("standar_data") or pkg_dict.get("standar_data") or "")
+
+
+def satudata_review_action_label(action: str) -> str:
+    return activity.action_label(action)
+
+
+def satudata_review_nav() -> list[dict[str, str]]:
+    """The review pages the current user has: the queue, their datasets."""
+    name = contexts.current_user()["user"]
+    links = []
+    if roles.is_walidata(name) or roles.is_walidata_pendukung(name):
+        links.append({"url": tk.url_for("satudata_review.dashboard"), "label": tk._("Review")})
+    if roles.producer_organizations(name):
+        links.append({"url": tk.url_for("satudata_review.mine"), "label": tk._("My datasets")})
+    return links
+
+
+def satudata_review_status(pkg_dict: dict[str, Any]) -> dict[str, Any] | None:
+    """The dataset's review status for its page, for those who see its
+    review (None for everyone else)."""
+    if pkg_dict.get("type") != "dataset":
+        return None
+    try:
+        tk.check_access("satudata_review_show", contexts.current_user(), {"id": pkg_dict["id"]})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    package = model.Package.get(pkg_dict["id"])
+    status = states.status_of(pkg_dict.get("status_data"))
+    change = pending_change.get(package.id) if package is not None else None
+    lang = current_lang()
+    return {
+        "status": status,
+        "label": states.label(status, lang),
+        "public": states.is_public(status, pkg_dict.get("accessRights")),
+        "revision_state": change.state if change is not None else None,
+        "revision_label": states.label(change.state, lang) if change is not None else None,
+        "url": tk.url_for("satudata_review.read", id=pkg_dict["name"]),
+    }

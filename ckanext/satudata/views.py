@@ -7,9 +7,10 @@ from flask import Blueprint
 
 from ckanext.satudata.catalog.views import portal
 from ckanext.satudata.harvesters.spreadsheet.views import spreadsheet_template
+from ckanext.satudata.review.views import review
 from ckanext.satudata.standards.views import standards
 from ckanext.satudata.validation.views import validation_report
 
 
 def get_blueprints() -> list[Blueprint]:
-    return [portal, standards, spreadsheet_template, validation_report]
+    return [portal, review, standards, spreadsheet_template, validation_report]
