@@ -1,7 +1,10 @@
-"""Review events in CKAN's activity stream: activity type ``satudata review``
-(rendered by templates/snippets/activities/satudata_review.html), seen by
-those who see the dataset's review (its OPD and the walidata), never by the
-public: the comments are the walidata's notes to the producer."""
+"""Review events in CKAN's activity stream: activity type ``satudata review
+package`` (rendered by templates/snippets/activities/
+satudata_review_package.html). Site-wide streams (OPD, user, dashboard,
+recent changes) show it to those who saw the dataset when it happened (its
+permission labels then); a dataset's own stream shows it to whoever sees the
+dataset. So it says what happened and to which state, never the
+walidata's comments: those stay on the review page."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from ckanext.satudata.review import visibility
 
 log = logging.getLogger(__name__)
 
-ACTIVITY_TYPE = "satudata review"
+ACTIVITY_TYPE = "satudata review package"
 
 # English msgids of each action (the UI translates them).
 ACTION_LABELS = {
@@ -67,9 +70,7 @@ def record(package: model.Package, event: ReviewEvent) -> None:
         user = model.User.get(contexts.site()["user"])
     if user is None:
         return
-    labels = [label for label in visibility.dataset_labels(package) if label != "public"]
-    if not labels:
-        labels = [f"member-{package.owner_org}", visibility.REVIEWER_LABEL]
+    labels = visibility.dataset_labels(package)
     context = {"user": user.name, "ignore_auth": True, "defer_commit": True, "schema": _schema()}
     try:
         tk.get_action("activity_create")(
@@ -86,7 +87,11 @@ def record(package: model.Package, event: ReviewEvent) -> None:
                         "title": package.title,
                         "type": package.type,
                     },
-                    "review": event.as_dict(),
+                    "review": {
+                        key: value
+                        for key, value in event.as_dict().items()
+                        if key not in ("comment", "items")
+                    },
                     "actor": user.name,
                 },
             },

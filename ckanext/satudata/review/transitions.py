@@ -115,23 +115,6 @@ def run(
     actor = str(context.get("user") or "") or None
     snapshot = reviewed_version(subject) if action in SNAPSHOT_ACTIONS else None
 
-    if subject.kind == "revision":
-        change = pending_change.get(package.id)
-        assert change is not None
-        if action == "publish":
-            pending.apply(context, package)
-        else:
-            change.state = transition.target
-    else:
-        write_context = contexts.with_flag(
-            {"user": actor or "", "ignore_auth": True}, workflow.TRANSITION_FLAG, True
-        )
-        write_context["defer_commit"] = True
-        tk.get_action("package_patch")(
-            write_context, {"id": package.id, "status_data": transition.target}
-        )
-        if action == "unpublish":
-            pending.discard(package.id)
     event = review_event.record(
         package.id,
         subject=subject.kind,
@@ -144,10 +127,30 @@ def run(
         items=cleaned,
         snapshot=snapshot,
     )
+    if subject.kind == "revision":
+        change = pending_change.get(package.id)
+        assert change is not None
+        if action == "publish":
+            pending.apply(context, package)  # commits the event with the dataset
+        else:
+            change.state = transition.target
+    else:
+        if action == "unpublish":
+            pending.discard(package.id)
+        _write_status(actor, package.id, transition.target)  # commits the event too
     activity.record(package, event)
     model.Session.commit()
     notify.after_transition(package.id, event.id)
     return event.as_dict()
+
+
+def _write_status(actor: str | None, package_id: str, status: str) -> None:
+    """Store a new status (package_patch: activity, search index, private
+    flag), committing what the session holds with it."""
+    write_context = contexts.with_flag(
+        {"user": actor or "", "ignore_auth": True}, workflow.TRANSITION_FLAG, True
+    )
+    tk.get_action("package_patch")(write_context, {"id": package_id, "status_data": status})
 
 
 def withdraw_by_source(context: Context, package_id: str, source: str) -> None:
@@ -157,16 +160,7 @@ def withdraw_by_source(context: Context, package_id: str, source: str) -> None:
     if package is None:
         return
     status = workflow.status_of(package)
-    if status != states.UNPUBLISHED:
-        write_context = contexts.with_flag(
-            {"user": str(context.get("user") or ""), "ignore_auth": True},
-            workflow.TRANSITION_FLAG,
-            True,
-        )
-        write_context["defer_commit"] = True
-        tk.get_action("package_patch")(
-            write_context, {"id": package_id, "status_data": states.UNPUBLISHED}
-        )
+    actor = str(context.get("user") or "") or None
     pending.discard(package_id)
     event = review_event.record(
         package_id,
@@ -174,9 +168,11 @@ def withdraw_by_source(context: Context, package_id: str, source: str) -> None:
         action="unpublish",
         from_state=status,
         to_state=states.UNPUBLISHED,
-        actor=str(context.get("user") or "") or None,
+        actor=actor,
         origin="harvest",
         comment=tk._("The record left its source ({source})").format(source=source),
     )
+    if status != states.UNPUBLISHED:
+        _write_status(actor, package_id, states.UNPUBLISHED)
     activity.record(package, event)
     model.Session.commit()
