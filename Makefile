@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test` (see README.md).
-.PHONY: demo test stop reset lint i18n venv bench bench-validation bench-spreadsheet bench-dukcapil
+.PHONY: demo test stop reset lint i18n venv bench bench-validation bench-spreadsheet bench-dukcapil bench-planning bench-charts
 
 demo:  ## run the portal with demo data on http://127.0.0.1:5000
 	bash scripts/demo.sh
@@ -29,7 +29,7 @@ i18n:  ## re-extract messages into the .pot and merge them into the id/en catalo
 venv:  ## the virtualenv with the pinned requirements and this package
 	bash scripts/bootstrap.sh
 
-bench: bench-validation bench-dukcapil bench-spreadsheet  ## every benchmark
+bench: bench-validation bench-dukcapil bench-spreadsheet bench-planning bench-charts  ## every benchmark
 
 bench-validation: venv  ## validation engine vs plain frictionless (100k-row CSV/XLSX, 1M-row CSV memory)
 	.venv/bin/python bench/bench_validation.py
@@ -37,5 +37,11 @@ bench-validation: venv  ## validation engine vs plain frictionless (100k-row CSV
 bench-spreadsheet: venv  ## harvest 200 generated OPD spreadsheets into the real stack, then re-run
 	.venv/bin/python bench/bench_spreadsheet.py --ini "$$(bash scripts/bench-site.sh)"
 
+bench-planning: venv  ## import, progress, export and page of a 1000-item Daftar Data on the real stack
+	.venv/bin/python bench/bench_planning.py --ini "$$(bash scripts/bench-site.sh)"
+
 bench-dukcapil: venv  ## national-scale Dukcapil semester through transform and checks
 	.venv/bin/python bench/bench_dukcapil.py
+
+bench-charts: venv  ## chart endpoint on a 100k-row DataStore table vs raw rows and ckanext-charts; Vega-Lite vs ECharts in Chromium
+	.venv/bin/python bench/bench_charts.py --ini "$$(bash scripts/bench-site.sh)"

@@ -16,8 +16,9 @@ if [ ! -f "$INI" ]; then
   "$CKAN" generate config "$INI" >/dev/null
 fi
 # Our settings are re-applied on every start so the file follows the code;
-# the generated secrets stay.
-plugins="activity satudata scheming_datasets scheming_organizations scheming_groups harvest"
+# the generated secrets stay. The portal's name, logo and colours are
+# ckanext.satudata.* options (Kabupaten Paser by default; ckan.site_title follows).
+plugins="activity satudata satudata_chart scheming_datasets scheming_organizations scheming_groups harvest"
 for extra in satudata_spreadsheet_harvester satudata_dukcapil_harvester; do
   if "$PY" -c "import sys, importlib.metadata as m; sys.exit(0 if any(e.name == '$extra' for e in m.entry_points(group='ckan.plugins')) else 1)"; then
     plugins="$plugins $extra"
@@ -31,10 +32,9 @@ plugins="$plugins dcat dcat_json_interface structured_data datastore datatables_
   "solr_url=http://127.0.0.1:$SOLR_PORT/solr/ckan" \
   "ckan.redis.url=redis://127.0.0.1:$REDIS_PORT/0" \
   "ckan.site_url=http://127.0.0.1:$CKAN_PORT" \
-  "ckan.site_title=Satu Data Kabupaten Paser" \
   "ckan.site_description=Portal data terbuka Pemerintah Kabupaten Paser" \
   "ckan.plugins=$plugins" \
-  "ckan.views.default_views=datatables_view" \
+  "ckan.views.default_views=datatables_view satudata_chart" \
   "scheming.dataset_schemas=ckanext.satudata:schemas/dataset.yaml" \
   "scheming.organization_schemas=ckanext.satudata:schemas/organization.yaml" \
   "scheming.group_schemas=ckanext.satudata:schemas/group.yaml" \
@@ -88,6 +88,9 @@ say "Loading demo content"
 
 say "Harvesting the demo sources through the harvest queue"
 "$CKAN" -c "$INI" satudata demo harvest
+
+say "Loading the Daftar Data 2025 (planning)"
+"$CKAN" -c "$INI" satudata demo plan
 
 say "Serving CKAN on http://127.0.0.1:$CKAN_PORT (Ctrl-C to stop; 'make stop' stops the services)"
 # No reloader or debugger: this is a demo, not a development server.

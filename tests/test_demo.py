@@ -1,15 +1,22 @@
-"""`ckan satudata demo load` (run by `make demo`) is idempotent."""
+"""`ckan satudata demo load` and `demo plan` (run by `make demo`) are idempotent."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
 from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests.helpers import call_action
+from sdi_data import sdi_dataset_dict
 
+from ckanext.satudata import contexts
+from ckanext.satudata.demo import build_opd, build_plan, opd_files
 from ckanext.satudata.demo import loader as demo
+from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES
+from ckanext.satudata.harvesters.spreadsheet import inventory
+from ckanext.satudata.planning import progress, service
 from ckanext.satudata.reference import vocabularies
 
 
@@ -36,3 +43,59 @@ def test_demo_load_twice_creates_nothing_twice(cli, tmp_path: Path) -> None:
     assert sorted(call_action("group_list")) == sorted(vocabularies.values("topic"))
     opd = call_action("organization_show", id="disdukcapil-paser")
     assert (opd["peran"], opd["urusan"]) == ("produsen_data", ["2.12"])
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_demo_plan_loads_the_daftar_data_2025_and_links_what_the_harvest_delivered(cli) -> None:
+    """`ckan satudata demo plan` (after the demo harvest): a realistic 2025 plan
+    of the five demo OPDs, some priority, some delivered, some late."""
+    demo.load_organizations()
+    sysadmin = {"user": contexts.site()["user"]}
+    # What the demo harvest publishes: the OPD inventories' datasets carry their
+    # row's ID DDD (the harvester's id_dds); the Dukcapil datasets are named
+    # by family and level.
+    inventories = {**build_opd.dinkes(), **build_opd.disdikbud(), **build_opd.distan()}
+    for organization, _title, path in opd_files.SAMPLE_SOURCES:
+        owner = call_action("organization_show", id=organization)["id"]
+        for row in inventory.read_inventory(inventories[path]).rows:
+            call_action(
+                "package_create",
+                context=dict(sysadmin),
+                **sdi_dataset_dict(
+                    owner, name=inventory.comparable(row.cells["nama_data"]).replace(" ", "-")[:90],
+                    title=row.cells["nama_data"], id_dds=row.cells["id_ddd"],
+                ),
+            )  # fmt: skip
+    dukcapil = call_action("organization_show", id=demo.DUKCAPIL_ORG)["id"]
+    for family, level, _status in demo.DUKCAPIL_DELIVERIES.values():
+        call_action(
+            "package_create",
+            context=dict(sysadmin),
+            **sdi_dataset_dict(
+                dukcapil, name=f"{FAMILIES[family].slug}-per-{level}-kabupaten-paser"
+            ),
+        )
+
+    first = cli.invoke(ckan_cli, ["satudata", "demo", "plan"])
+    assert first.exit_code == 0, first.output
+    assert "Daftar Data 2025: 31 items (31 created, 0 updated, 0 removed)" in first.output
+    assert "5 datasets linked by their ID DDD, 5 Dukcapil datasets linked by hand" in first.output
+    second = cli.invoke(ckan_cli, ["satudata", "demo", "plan"])
+    assert second.exit_code == 0, second.output
+    assert "31 items (0 created, 31 updated, 0 removed); 0 datasets linked" in second.output
+
+    items = call_action("satudata_daftar_data_list", tahun=2025)["items"]
+    assert len(items) == len(build_plan.ITEMS) == 31
+    assert {item["organization"]["name"] for item in items} == {
+        o["name"] for o in demo.demo_organizations()
+    }
+    assert sum(item["prioritas"] for item in items) == 14
+    assert sum(len(item["datasets"]) for item in items) == 10
+    # Against a fixed clock: mid-January 2026, the 2025 plan's dates have passed
+    # but for one release planned in March 2026.
+    views = service.year_views(2025, None, datetime.date(2026, 1, 15))
+    tally = progress.tally((view.progress, view.item.prioritas) for view in views).as_dict()
+    assert tally["stages"] == {"planned": 21, "collected": 1, "verified": 1, "published": 8}
+    assert tally["overdue"] == 18
+    unscheduled = [view for view in views if view.progress.deadline == progress.UNSCHEDULED]
+    assert len(unscheduled) == 4

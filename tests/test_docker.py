@@ -168,6 +168,7 @@ def test_ckan_environment(config: dict) -> None:
         plugins = env["CKAN_PLUGINS"].split()
         for plugin in (
             "satudata",
+            "satudata_chart",
             "scheming_datasets",
             "harvest",
             "dcat",

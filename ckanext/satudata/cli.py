@@ -107,6 +107,19 @@ def demo_harvest(sources: tuple[str, ...], timeout: float) -> None:
         click.echo(f"{source}: {summary or 'nothing to do'}")
 
 
+@demo_group.command("plan")
+def demo_plan() -> None:
+    """Load the demo Daftar Data 2025 and link what the demo harvest delivered
+    (run after `ckan satudata demo harvest`)."""
+    result = loader.load_plan()
+    click.echo(
+        f"Daftar Data {result['tahun']}: {result['items']} items ({result['created']} created, "
+        f"{result['updated']} updated, {result['removed']} removed); "
+        f"{result['linked']} datasets linked by their ID DDD, "
+        f"{result['linked_by_hand']} Dukcapil datasets linked by hand"
+    )
+
+
 def _counts(results: dict[str, str]) -> str:
     created = sum(1 for r in results.values() if r == "created")
     return f"{created} created, {len(results) - created} updated"

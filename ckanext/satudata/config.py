@@ -8,6 +8,7 @@ here and that no other module reads a ``ckanext.satudata.*`` key.
 
 from __future__ import annotations
 
+import re
 from typing import Literal, cast
 
 from ckan.exceptions import CkanConfigurationException
@@ -63,6 +64,71 @@ def review_sla_days() -> int:
 
 def review_notify() -> bool:
     return bool(tk.config.get("ckanext.satudata.review.notify"))
+
+
+# Portal look ---------------------------------------------------------------------
+
+_HEX_COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def _color(key: str) -> str:
+    value = str(tk.config.get(key)).strip()
+    if not _HEX_COLOR_RE.match(value):
+        raise CkanConfigurationException(f"{key} = {value!r} is not a colour like #0A5C36")
+    return value.upper()
+
+
+def portal_name() -> str:
+    return str(tk.config.get("ckanext.satudata.portal_name"))
+
+
+def logo() -> str:
+    return str(tk.config.get("ckanext.satudata.logo"))
+
+
+def favicon() -> str:
+    return str(tk.config.get("ckanext.satudata.favicon"))
+
+
+def social_image() -> str:
+    return str(tk.config.get("ckanext.satudata.social_image"))
+
+
+def core_look_settings() -> dict[str, str]:
+    """CKAN's own options that follow ours, so every core template (title, header
+    logo, favicon, "About ...") shows the tenant: ours are the one place to set them."""
+    return {"ckan.site_title": portal_name(), "ckan.site_logo": logo(), "ckan.favicon": favicon()}
+
+
+def primary_color() -> str:
+    return _color("ckanext.satudata.primary_color")
+
+
+def secondary_color() -> str:
+    return _color("ckanext.satudata.secondary_color")
+
+
+def walidata_address() -> str:
+    return str(tk.config.get("ckanext.satudata.walidata_address"))
+
+
+def walidata_email() -> str:
+    return str(tk.config.get("ckanext.satudata.walidata_email"))
+
+
+def walidata_phone() -> str:
+    return str(tk.config.get("ckanext.satudata.walidata_phone"))
+
+
+# Population dashboard ------------------------------------------------------------
+
+
+def population_organization() -> str:
+    return str(tk.config.get("ckanext.satudata.population.organization"))
+
+
+def population_cache_seconds() -> int:
+    return int(tk.config.get("ckanext.satudata.population.cache_seconds"))
 
 
 # Validation --------------------------------------------------------------------
@@ -121,3 +187,5 @@ def check() -> None:
     """Refuse to start with a setting no reader accepts (IConfigurable)."""
     validation_mode()
     validation_on_failure()
+    primary_color()
+    secondary_color()

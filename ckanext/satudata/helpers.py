@@ -8,26 +8,40 @@ from typing import Any
 from ckan import model
 from ckan.plugins import toolkit as tk
 
-from ckanext.satudata import contexts
+from ckanext.satudata import config, contexts
 from ckanext.satudata.catalog import choices, freshness, stats
-from ckanext.satudata.i18n import current_lang
+from ckanext.satudata.charts import service as chart_service
+from ckanext.satudata.charts import settings as chart_settings
+from ckanext.satudata.harvesters.dukcapil.mapping import semester_of_label
+from ckanext.satudata.i18n import N_, current_lang, formats
 from ckanext.satudata.logic import roles
 from ckanext.satudata.model import pending_change
-from ckanext.satudata.reference import vocabularies
+from ckanext.satudata.reference import regions, vocabularies
 from ckanext.satudata.review import activity, states
+from ckanext.satudata.standards import registry
 
 __all__ = [
+    "datatablesview_get_language_file_path",
+    "satudata_brand",
     "satudata_choices",
     "satudata_dataset_freshness",
+    "satudata_date",
     "satudata_freshness_label",
     "satudata_home_stats",
+    "satudata_measure_columns",
     "satudata_metadata_groups",
+    "satudata_number",
     "satudata_opd_summary",
+    "satudata_percent",
+    "satudata_resource_reference",
     "satudata_review_action_label",
     "satudata_review_nav",
     "satudata_review_status",
     "satudata_search_datasets",
+    "satudata_social_image",
     "satudata_standard_of",
+    "satudata_tenant_name",
+    "satudata_view_title",
     "satudata_vocabulary_label",
 ]
 
@@ -78,7 +92,7 @@ def satudata_metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
 
 def satudata_standard_of(pkg_dict: dict[str, Any], resource: dict[str, Any] | None = None) -> str:
     """Name of the data standard that applies (the resource's overrides the dataset's)."""
-    return str((resource or {}).get("standar_data") or pkg_dict.get("standar_data") or "")
+    return registry.standard_of(pkg_dict, resource)
 
 
 def satudata_review_action_label(action: str) -> str:
@@ -117,3 +131,92 @@ def satudata_review_status(pkg_dict: dict[str, Any]) -> dict[str, Any] | None:
         "revision_label": states.label(change.state, lang) if change is not None else None,
         "url": tk.url_for("satudata_review.read", id=pkg_dict["name"]),
     }
+
+
+def satudata_number(value: float | int | None, decimals: int | None = None) -> str:
+    """A figure in the UI language: ``309.667`` (id), ``309,667`` (en)."""
+    return formats.number(value, current_lang(), decimals)
+
+
+def satudata_percent(share: float | None, decimals: int = 1) -> str:
+    """A share (0.125) in the UI language: ``12,5%`` (id), ``12.5%`` (en)."""
+    return formats.percent(share, current_lang(), decimals)
+
+
+def satudata_date(value: Any) -> str:
+    """A date in the UI language: ``1 Desember 2026`` (id), ``December 1, 2026`` (en)."""
+    return formats.date_long(value, current_lang())
+
+
+def satudata_resource_reference(resource: dict[str, Any]) -> str:
+    """When a resource's figures stand: a DKB semester's reference date, else
+    its period label ("" when it has none)."""
+    period = resource.get("periode_data") or ""
+    semester = semester_of_label(period) if period else None
+    if semester is not None:
+        return f"{satudata_date(semester.reference_date)} ({period})"
+    return str(period)
+
+
+def satudata_brand() -> dict[str, str]:
+    """The portal's look: name, logo, favicon, colours, the Walidata's contact."""
+    return {
+        "name": config.portal_name(),
+        "logo": config.logo(),
+        "favicon": config.favicon(),
+        "social_image": config.social_image(),
+        "primary_color": config.primary_color(),
+        "secondary_color": config.secondary_color(),
+        "walidata": config.walidata(),
+        "address": config.walidata_address(),
+        "email": config.walidata_email(),
+        "phone": config.walidata_phone(),
+    }
+
+
+def satudata_social_image(pkg_dict: dict[str, Any]) -> str:
+    """Absolute URL of a dataset's social preview image: its first chart as
+    PNG (drawn on the server), else the portal's card."""
+    for resource in (pkg_dict.get("resources") or [])[:5]:
+        if not resource.get("datastore_active"):
+            continue
+        views = tk.get_action("resource_view_list")({}, {"id": resource["id"]})
+        for view in views:
+            if view["view_type"] == chart_service.VIEW_TYPE:
+                return tk.h.url_for(
+                    "satudata_charts.chart_file", view_id=view["id"], kind="png", qualified=True
+                )
+    return tk.h.url_for_static_or_external(config.social_image(), qualified=True)
+
+
+def satudata_tenant_name() -> str:
+    """The tenant's region, e.g. "Kabupaten Paser"."""
+    return regions.tenant_regions()[regions.tenant_root()].name
+
+
+# DataTables' Indonesian strings with Indonesian number separators (the file
+# datatables_view ships groups thousands with an apostrophe). Chained: needs
+# the datatables_view plugin, which every configuration of ours loads.
+DATATABLES_LANGUAGE_FILES = {"id": "/satudata/datatables/id.json"}
+
+
+@tk.chained_helper
+def datatablesview_get_language_file_path(next_helper: Any, lang: str) -> str:
+    if lang in DATATABLES_LANGUAGE_FILES:
+        return tk.h.url_for_static(DATATABLES_LANGUAGE_FILES[lang])
+    return next_helper(lang)
+
+
+def satudata_measure_columns(fields: list[dict[str, Any]]) -> list[str]:
+    """Columns of a DataStore table that count something (figures to format)."""
+    return chart_settings.measure_fields(fields)
+
+
+# Titles CKAN stores for the default views (written in the language of
+# whoever created them, often a background job): shown in the UI language.
+DEFAULT_VIEW_TITLES = {"Table": N_("Table"), "Chart": N_("Chart"), "Grafik": N_("Chart")}
+
+
+def satudata_view_title(view: dict[str, Any]) -> str:
+    title = str(view.get("title") or "")
+    return tk._(DEFAULT_VIEW_TITLES[title]) if title in DEFAULT_VIEW_TITLES else title

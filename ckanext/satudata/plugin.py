@@ -15,6 +15,7 @@ from ckan.types import Context
 
 from ckanext.satudata import compat, config, views
 from ckanext.satudata.catalog import freshness, search, topics
+from ckanext.satudata.charts import view as chart_view
 from ckanext.satudata.logic import action, auth
 from ckanext.satudata.review import pending, visibility
 from ckanext.satudata.validation import hooks, reports
@@ -42,6 +43,8 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config_: CKANConfig) -> None:
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
+        tk.add_resource("assets", "satudata")
+        config_.update(config.core_look_settings())
 
     # IConfigurable
 
@@ -73,8 +76,10 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
         topics.sync_topic_group(pkg_dict["id"], pkg_dict.get("theme"))
 
     def after_dataset_show(self, context: Context, pkg_dict: dict[str, Any]) -> None:
-        # Computed at every show (not stored), so the API never serves a stale state.
-        pkg_dict.update(freshness.of_dataset(pkg_dict).as_api_fields())
+        # Computed at every show (not stored), so the API never serves a stale
+        # state; datasets only (a harvest source is a package too).
+        if pkg_dict.get("type") == "dataset":
+            pkg_dict.update(freshness.of_dataset(pkg_dict).as_api_fields())
         pending.show_for_edit(context, pkg_dict)
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -115,3 +120,26 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_resource_delete(self, context: Context, resources: list[dict[str, Any]]) -> None:
         for resource in resources:
             reports.forget(resource.get("id"))
+
+
+class SatudataChartView(p.SingletonPlugin):
+    """The chart resource view (``satudata_chart``): charts/view.py."""
+
+    p.implements(p.IResourceView)
+
+    def info(self) -> dict[str, Any]:
+        return chart_view.info()
+
+    def can_view(self, data_dict: dict[str, Any]) -> bool:
+        return chart_view.can_view(data_dict)
+
+    def setup_template_variables(
+        self, context: Context, data_dict: dict[str, Any]
+    ) -> dict[str, Any]:
+        return chart_view.setup_template_variables(context, data_dict)
+
+    def view_template(self, context: Context, data_dict: dict[str, Any]) -> str:
+        return chart_view.view_template()
+
+    def form_template(self, context: Context, data_dict: dict[str, Any]) -> str:
+        return chart_view.form_template()

@@ -6,11 +6,23 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ckanext.satudata.catalog.views import portal
+from ckanext.satudata.charts.views import charts
 from ckanext.satudata.harvesters.spreadsheet.views import spreadsheet_template
+from ckanext.satudata.planning.views import planning
+from ckanext.satudata.population.views import population
 from ckanext.satudata.review.views import review
 from ckanext.satudata.standards.views import standards
 from ckanext.satudata.validation.views import validation_report
 
 
 def get_blueprints() -> list[Blueprint]:
-    return [portal, review, standards, spreadsheet_template, validation_report]
+    return [
+        portal,
+        charts,
+        planning,
+        population,
+        review,
+        standards,
+        spreadsheet_template,
+        validation_report,
+    ]

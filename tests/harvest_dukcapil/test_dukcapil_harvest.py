@@ -81,18 +81,19 @@ def test_first_harvest_of_two_semesters(harvests: Harvests) -> None:
         assert len(show(name)["resources"]) == 3
 
 
-def test_every_family_is_published_by_default(harvests: Harvests) -> None:
-    """Without ``families`` every family of the standard is published, each
-    valid against its data standard, its categories summing to the total."""
-    from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES
+def test_every_default_family_is_published_by_default(harvests: Harvests) -> None:
+    """Without ``families`` every default family is published (the opt-in
+    age-by-sex family only when asked for), each valid against its data
+    standard, its categories summing to the total."""
+    from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES, FAMILIES
 
     harvests.configure(url=harvests.feed.service_url("2024-S2"), semester="2024-S2", families=None)
 
     result = harvests.run()
 
     assert result.object_errors == []
-    assert sorted(result.statuses_by_guid().values()) == ["added"] * len(FAMILIES)
-    for family in FAMILIES.values():
+    assert sorted(result.statuses_by_guid().values()) == ["added"] * len(DEFAULT_FAMILIES)
+    for family in (FAMILIES[key] for key in DEFAULT_FAMILIES):
         dataset = show(f"{family.slug}-per-kecamatan-kabupaten-paser")
         assert dataset["standar_data"] == family.standard
         semester = by_period(dataset)["2024 Semester II"]
@@ -102,6 +103,31 @@ def test_every_family_is_published_by_default(harvests: Harvests) -> None:
         categories = [column for column, _ in family.columns]
         assert all(sum(int(r[c]) for c in categories) == int(r["jumlah"]) for r in rows)
         assert sum(int(r["jumlah"]) for r in rows) == 309_667
+
+
+def test_age_by_sex_family_is_published_when_asked_for(harvests: Harvests) -> None:
+    """The pyramid family (opt-in) follows its standard: every age band by sex,
+    the men's bands summing to the published laki-laki figure."""
+    from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES
+
+    family = FAMILIES["kelompok_umur_jenis_kelamin"]
+    harvests.configure(
+        url=harvests.feed.service_url("2024-S2"), semester="2024-S2", families=[family.key]
+    )
+
+    result = harvests.run()
+
+    assert result.gather_errors == [] and result.object_errors == []
+    dataset = show(f"{family.slug}-per-kecamatan-kabupaten-paser")
+    assert dataset["standar_data"] == "penduduk_kelompok_umur_jenis_kelamin"
+    semester = by_period(dataset)["2024 Semester II"]
+    assert semester["validation_status"] == "success"
+    rows = table(semester)
+    assert list(rows[0]) == list(family.table_columns)
+    male = [c for c, _ in family.columns if c.startswith("laki_laki_")]
+    assert len(male) == 16
+    assert sum(int(r[c]) for r in rows for c in male) == 160_276
+    assert sum(int(r["jumlah"]) for r in rows) == 309_667
 
 
 def harvest_s2(harvests: Harvests) -> dict[str, dict[str, Any]]:
@@ -365,3 +391,13 @@ def test_resources_added_by_hand_survive_a_revision(harvests: Harvests) -> None:
     kept = [r for r in resources if r["id"] == pdf["id"]]
     assert [(r["name"], r["format"]) for r in kept] == [("Metodologi DKB", "PDF")]
     assert "Riwayat revisi" in by_period(show(SEX_DATASET))["2024 Semester II"]["description"]
+
+
+def test_a_harvest_source_carries_no_dataset_freshness(harvests: Harvests) -> None:
+    """Freshness belongs to datasets: harvest_source_show and the source's
+    search entry say nothing of it."""
+    source = harvests.configure(semester="2024-S2")
+    shown = call_action("harvest_source_show", id=source["id"])
+    assert not {"freshness", "freshness_due", "freshness_last_update"} & set(shown)
+    found = call_action("package_search", fq="dataset_type:harvest", rows=5)["results"]
+    assert found and not any("freshness" in source for source in found)

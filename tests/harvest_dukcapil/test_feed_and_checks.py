@@ -294,3 +294,33 @@ def test_tables_are_valid_against_their_data_standard(
     schema = Schema.from_descriptor(json.loads(path.read_text("utf-8")))
     report = Resource(data=table, format="csv", schema=schema).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:5]
+
+
+def test_keys_of_families_not_harvested_may_be_absent() -> None:
+    """A feed without the age-by-sex keys still publishes the default families;
+    asking for the pyramid family then names each missing key."""
+    record = {k: v for k, v in desa_record().items() if not k.endswith(("_l", "_p"))}
+    assert not collect(record).data.issues
+    pyramid = RecordCollector(regions.tenant_regions(), ["kelompok_umur_jenis_kelamin"])
+    pyramid.add(record, "desa")
+    assert {issue.field for issue in pyramid.data.issues} >= {"u0_l", "u75_p"}
+
+
+def test_age_bands_by_sex_must_sum_to_the_sex_totals() -> None:
+    """Moving one man from the men's bands to the women's keeps every band and
+    the total right, and is still caught: the men's bands no longer sum to pria."""
+    release = sample.generate("2024-S2")
+    records = [dict(r) for r in sample.records(release, "desa")]
+    records[0]["u20_l"] -= 1
+    records[0]["u20_p"] += 1
+    families = ["kelompok_umur_jenis_kelamin"]
+    collector = RecordCollector(regions.tenant_regions(), families)
+    collector.add_records(records, "desa")
+    data = check(collector.data, regions.tenant_regions(), ROOT, levels=["desa"], families=families)
+    code = records[0]["kode_desa_spatial"]
+    dotted = f"{code[:2]}.{code[2:4]}.{code[4:6]}.{code[6:]}"
+    assert {(i.code, i.field, i.family) for i in data.issues} == {
+        (dotted, "laki_laki", "kelompok_umur_jenis_kelamin"),
+        (dotted, "perempuan", "kelompok_umur_jenis_kelamin"),
+    }
+    assert not data.semester_rejected

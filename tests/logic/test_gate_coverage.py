@@ -91,6 +91,7 @@ STORES_NO_CONTENT = {
     "harvest_sources_clear": "deletes",
     "job_cancel": "deletes", "job_clear": "deletes",
     "satudata_validation_run": "re-inspects stored content through the gate",
+    "satudata_daftar_data_link": "a relation", "satudata_daftar_data_unlink": "deletes",
     "tag_delete": "deletes", "task_status_delete": "deletes",
     "user_delete": "deletes", "vocabulary_delete": "deletes",
 }  # fmt: skip

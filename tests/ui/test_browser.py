@@ -74,7 +74,7 @@ def test_dataset_page_and_table_preview(
     )
     preview = page.frame_locator("iframe").first
     expect(preview.locator("table#dtprv")).to_contain_text("Tanah Grogot", timeout=30_000)
-    expect(preview.locator("table#dtprv")).to_contain_text("67777")
+    expect(preview.locator("table#dtprv")).to_contain_text("67.777")  # Indonesian grouping
     page.wait_for_timeout(500)  # let DataTables finish its layout before the picture
     screenshot("04-resource-preview")
 

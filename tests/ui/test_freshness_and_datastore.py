@@ -121,7 +121,9 @@ def test_datastore_load_uses_the_table_schema_types_and_replaces(
     assert result["records"][0]["kode_wilayah"] == "64.01.04"  # a code stays text
     assert call_action("resource_show", id=resource["id"])["datastore_active"] is True
     views = call_action("resource_view_list", id=resource["id"])
-    assert [v["view_type"] for v in views] == ["datatables_view"]
+    # The default views (test.ini): the table preview and, a measure column
+    # (persentase) being there, the chart.
+    assert [v["view_type"] for v in views] == ["datatables_view", "satudata_chart"]
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

@@ -108,8 +108,9 @@ def test_vocabulary_and_schema_labels_are_bilingual() -> None:
 VISIBLE_MESSAGES: dict[str, list[tuple[str, str]]] = {
     "home": [
         ("Log in", "Masuk"),
-        ("Powered by", "Didukung oleh"),
-        ("CKAN Association", "Asosiasi CKAN"),
+        # The footer (templates/footer.html): the Walidata's contact.
+        ("Telephone", "Telepon"),
+        ("Population dashboard", "Dasbor kependudukan"),
     ],
     "search": [
         ("Order by", "Urutkan menurut"),

@@ -11,6 +11,10 @@ schedule but no data file yet is "no_data".
 
 The last update of the data is the newest resource change (a new file is a
 new release); editing the metadata alone does not make data current.
+
+``deadline_state`` is the rule for any deadline (a dataset's next update
+here, a planned release of the Daftar Data in planning/progress.py): late
+the day after it, due soon in its warning window.
 Pure Python (no CKAN import) so it can be tested and reused anywhere.
 """
 
@@ -71,27 +75,43 @@ def last_update(resources: Iterable[Mapping[str, Any]]) -> datetime.date | None:
     return max(dates) if dates else None
 
 
+def period_days(frequency: str | None) -> int | None:
+    """Days a release of ``frequency`` (vocabulary value) stays current; None
+    for ad hoc or an unknown schedule."""
+    term = vocabularies.get("frequency", frequency)
+    days = term.extra.get("period_days") if term else None
+    return int(days) if days else None
+
+
+def is_late(due: datetime.date, today: datetime.date) -> bool:
+    """Late means the deadline day has passed (the due day itself is on time)."""
+    return today > due
+
+
+def deadline_state(due: datetime.date, today: datetime.date, period: int | None = None) -> str:
+    """OVERDUE, DUE_SOON or CURRENT for a deadline: due soon in the last tenth
+    of ``period`` days before it (at least one day, at most
+    DUE_SOON_MAX_DAYS; DUE_SOON_MAX_DAYS without a period)."""
+    warning_days = min(DUE_SOON_MAX_DAYS, max(1, period // 10)) if period else DUE_SOON_MAX_DAYS
+    if is_late(due, today):
+        return OVERDUE
+    if today > due - datetime.timedelta(days=warning_days):
+        return DUE_SOON
+    return CURRENT
+
+
 def evaluate(
     frequency: str | None,
     updated: datetime.date | None,
     today: datetime.date | None = None,
 ) -> Freshness:
-    term = vocabularies.get("frequency", frequency)
-    period_days = term.extra.get("period_days") if term else None
-    if not period_days:
+    period = period_days(frequency)
+    if not period:
         return Freshness(UNSCHEDULED, updated, None)
     if updated is None:
         return Freshness(NO_DATA, None, None)
-    today = today or datetime.date.today()
-    due = updated + datetime.timedelta(days=int(period_days))
-    warning_days = min(DUE_SOON_MAX_DAYS, max(1, int(period_days) // 10))
-    if today > due:
-        state = OVERDUE
-    elif today > due - datetime.timedelta(days=warning_days):
-        state = DUE_SOON
-    else:
-        state = CURRENT
-    return Freshness(state, updated, due)
+    due = updated + datetime.timedelta(days=period)
+    return Freshness(deadline_state(due, today or datetime.date.today(), period), updated, due)
 
 
 def of_dataset(pkg_dict: Mapping[str, Any], today: datetime.date | None = None) -> Freshness:

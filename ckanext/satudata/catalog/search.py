@@ -94,8 +94,9 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     # The indexed state goes stale as days pass without a change to the dataset:
     # `ckan satudata freshness refresh` (daily, refresh_freshness) re-indexes
     # what changed; package_show computes it afresh on every call.
-    validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
-    pkg_dict.update(freshness.of_dataset(validated).as_api_fields())
+    if pkg_dict.get("type") == "dataset":  # not harvest sources
+        validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+        pkg_dict.update(freshness.of_dataset(validated).as_api_fields())
     return pkg_dict
 
 

@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from openpyxl import Workbook
 
+from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES
 from ckanext.satudata.reference import regions
 
 SEED = 6401
@@ -103,10 +104,16 @@ def counts_for(total: int, male: int, rng: random.Random) -> dict[str, int]:
         (OCCUPATION_KEYS, OCCUPATION_WEIGHTS),
     ):
         counts.update(zip(keys, split(total, weights, rng), strict=True))
-    # Age bands by sex (the feed carries them too).
-    for key in AGE_KEYS:
-        males = counts[key] * male // total if total else 0
-        counts[f"{key}_l"], counts[f"{key}_p"] = males, counts[key] - males
+    # Age bands by sex (the feed carries them too): the men's bands sum to ``pria``.
+    males = [counts[key] * male // total if total else 0 for key in AGE_KEYS]
+    for index in range(male - sum(males)):
+        # Rounding remainder, one man per band from the largest, never above the band.
+        band = sorted(range(len(AGE_KEYS)), key=lambda i: -counts[AGE_KEYS[i]])[
+            index % len(AGE_KEYS)
+        ]
+        males[band] += 1
+    for key, band_males in zip(AGE_KEYS, males, strict=True):
+        counts[f"{key}_l"], counts[f"{key}_p"] = band_males, counts[key] - band_males
     counts["jml_lahir"] = total * 9 // 1000
     counts["jml_meninggal"] = total * 3 // 1000
     counts["perpindahan_pddk"] = total * 12 // 1000
@@ -429,9 +436,12 @@ def demo_source_config(base_url: str, organization: str = "disdukcapil-paser") -
     Add ``{"semester": "2025-S1", "url": <base>/arcgis/rest/services/DKB_2025_S1/MapServer}``
     to ``releases`` (or set ``"semester": "2025-S1"`` with that URL) to see a third
     semester arrive; ``/_control?revise=2024-S2`` serves a Dukcapil correction.
+    The sample feed carries the age bands by sex, so the demo also publishes the
+    opt-in pyramid family (the population dashboard's pyramid).
     """
     return {
         "organization": organization,
+        "families": [*DEFAULT_FAMILIES, "kelompok_umur_jenis_kelamin"],
         "releases": [
             {"semester": s, "url": f"{base_url}{path}"}
             for s, path in zip(

@@ -1,9 +1,11 @@
 """Demo content for `make demo`: the sysadmin, the OPDs of Kabupaten Paser,
-the national topic groups and the harvest sources of the sample servers.
+the national topic groups, the harvest sources of the sample servers and,
+once those are harvested, the Daftar Data 2025 (planning/).
 Idempotent: what exists is updated, never duplicated."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import secrets
@@ -16,10 +18,13 @@ import yaml
 from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.harvest.logic import HarvestJobExists
+from werkzeug.datastructures import FileStorage
 
 from ckanext.satudata import contexts
-from ckanext.satudata.demo import dukcapil_feed, opd_files
+from ckanext.satudata.demo import build_plan, dukcapil_feed, opd_files
 from ckanext.satudata.harvesters import dukcapil, spreadsheet
+from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES
+from ckanext.satudata.model import daftar_data
 from ckanext.satudata.reference import vocabularies
 
 ADMIN_NAME = "admin"
@@ -209,3 +214,69 @@ def run_harvest(source_name: str, timeout: float, poll: float = 2.0) -> dict[str
                 f"harvest of {source_name} still {job['status']} after {timeout:.0f} s"
             )
         time.sleep(poll)
+
+
+# --- the Daftar Data 2025 (planning/) --------------------------------------------
+
+PLAN_FILE = f"demo/plan/daftar_data_{build_plan.PLAN_YEAR}.xlsx"
+DUKCAPIL_ORG = "disdukcapil-paser"
+# Disdukcapil's items its harvested feed delivers. Dukcapil datasets carry no
+# ID DDD, so they are linked by hand, as the steward would; their review
+# status (set by the walidata's review, issue 12) shows every stage:
+# ID DDD -> (family, level, status_data; None: public without a status).
+DUKCAPIL_DELIVERIES: dict[str, tuple[str, str, str | None]] = {
+    "DDD-6401-DISDUKCAPIL-001": ("jenis_kelamin", "kecamatan", None),
+    "DDD-6401-DISDUKCAPIL-002": ("kelompok_umur", "kecamatan", "disetujui"),
+    "DDD-6401-DISDUKCAPIL-003": ("agama", "kecamatan", "menunggu_persetujuan"),
+    "DDD-6401-DISDUKCAPIL-004": ("pendidikan", "desa", "ditayangkan"),
+    "DDD-6401-DISDUKCAPIL-005": ("status_kawin", "kecamatan", "ditayangkan"),
+}
+
+
+def load_plan() -> dict[str, int]:
+    """Import the demo Daftar Data (its items delivered by the harvested OPD
+    inventories are linked by their ID DDD), then link Disdukcapil's."""
+    content = resources.files("ckanext.satudata").joinpath(PLAN_FILE).read_bytes()
+    result = tk.get_action("satudata_daftar_data_import")(
+        contexts.site(),
+        {
+            "tahun": build_plan.PLAN_YEAR,
+            "upload": FileStorage(io.BytesIO(content), filename=PLAN_FILE.rsplit("/", 1)[1]),
+        },
+    )
+    return {**result, "linked_by_hand": link_dukcapil_deliveries()}
+
+
+def _dukcapil_dataset(family: str, level: str) -> model.Package | None:
+    """The harvested dataset of a Dukcapil family at a level (dukcapil/mapping.py names it)."""
+    organization = model.Group.get(DUKCAPIL_ORG)
+    if organization is None:
+        return None
+    prefix = f"{FAMILIES[family].slug}-per-{level}-"
+    return (
+        model.Session.query(model.Package)
+        .filter(model.Package.owner_org == organization.id)
+        .filter(model.Package.state == "active")
+        .filter(model.Package.name.startswith(prefix))
+        .first()
+    )
+
+
+def link_dukcapil_deliveries() -> int:
+    """Link Disdukcapil's delivered items to its harvested datasets (those that
+    exist) and set their review status; returns how many are linked."""
+    items = {item.id_ddd: item for item in daftar_data.of_year(build_plan.PLAN_YEAR)}
+    linked = 0
+    for id_ddd, (family, level, status) in DUKCAPIL_DELIVERIES.items():
+        dataset = _dukcapil_dataset(family, level)
+        if dataset is None or id_ddd not in items:
+            continue
+        tk.get_action("satudata_daftar_data_link")(
+            contexts.site(), {"id": items[id_ddd].id, "package_id": dataset.id}
+        )
+        if status and (dataset.extras or {}).get("status_data") != status:
+            tk.get_action("package_patch")(
+                contexts.site(), {"id": dataset.id, "status_data": status}
+            )
+        linked += 1
+    return linked

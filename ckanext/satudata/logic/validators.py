@@ -6,6 +6,7 @@ translates them, so API errors come in the request's language.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any
@@ -15,6 +16,7 @@ from ckan.plugins import toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.satudata import config
+from ckanext.satudata.harvesters.spreadsheet import inventory
 from ckanext.satudata.model import region
 from ckanext.satudata.reference import regions, vocabularies, years
 
@@ -27,10 +29,12 @@ __all__ = [
     "satudata_default_author",
     "satudata_default_publisher_type",
     "satudata_default_walidata",
+    "satudata_one_of_view_or_resource",
     "satudata_opd_code",
     "satudata_period_fits_frequency",
     "satudata_phone",
     "satudata_region_codes",
+    "satudata_release_date",
     "satudata_subtopic_in_topic",
     "satudata_topic_group_name",
     "satudata_year",
@@ -65,6 +69,21 @@ def satudata_year(value: Any, context: Context) -> Any:
             )
         )
     return year
+
+
+def satudata_release_date(value: Any, context: Context) -> Any:
+    """A planned release date (Jadwal Rilis) written as the inventory reader
+    reads it (31/03/2025, 2025-03-31, Maret 2025) -> datetime.date; empty -> None."""
+    if isinstance(value, datetime.date):
+        return value
+    if _empty(value):
+        return None
+    try:
+        return inventory.parse_release_date(str(value))
+    except ValueError:
+        raise Invalid(
+            _("Must be a date such as 31/03/2025 or Maret 2025, not {value!r}").format(value=value)
+        ) from None
 
 
 def satudata_year_not_before_start(
@@ -235,3 +254,15 @@ def satudata_topic_group_name(value: Any, context: Context) -> Any:
             )
         )
     return value
+
+
+def satudata_one_of_view_or_resource(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """A chart names its view (``view_id``) or its resource (``resource_id``)."""
+    if _empty(data.get(key)) and _empty(data.get(("view_id",))):
+        errors[key].append(_("Give view_id or resource_id"))
+        raise tk.StopOnError
+    if _empty(data.get(key)):
+        data.pop(key, None)
+        raise tk.StopOnError

@@ -1,4 +1,4 @@
-"""Table satudata_pending_change (migration 0003_review): the proposed next
+"""Table satudata_pending_change (migration 0005_review): the proposed next
 version of a published dataset, kept apart from it so the public keeps the
 published version until the walidata publishes this one.
 

@@ -1,4 +1,4 @@
-"""Table satudata_review_event (migration 0003_review): the review history of
+"""Table satudata_review_event (migration 0005_review): the review history of
 a dataset, one row per transition or decision, never updated, so it
 survives every later edit. A decision keeps the walidata's comment per item
 and a snapshot of what was reviewed (the next review's diff starts there)."""

@@ -64,3 +64,8 @@ def names() -> list[str]:
 
 def is_known(name: str | None) -> bool:
     return bool(name) and name in _descriptors()
+
+
+def standard_of(pkg_dict: dict[str, Any], resource: dict[str, Any] | None = None) -> str:
+    """Name of the data standard that applies (the resource's overrides the dataset's)."""
+    return str((resource or {}).get("standar_data") or pkg_dict.get("standar_data") or "")

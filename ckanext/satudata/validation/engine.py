@@ -11,16 +11,25 @@ Pure Python: no CKAN import.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from frictionless import Checklist, Detector, Schema
+from frictionless import Checklist, Detector, Field, Schema
 from frictionless.resources import TableResource
 
 from ckanext.satudata.standards import registry
-from ckanext.satudata.validation import checks, guard, keys, messages, reader
+from ckanext.satudata.validation import (
+    checks,
+    fastpath,
+    guard,
+    inference,
+    keys,
+    messages,
+    reader,
+)
 from ckanext.satudata.validation.reader import FileRejected, Limits
 
 log = logging.getLogger(__name__)
@@ -36,7 +45,16 @@ INFERENCE_MIN_ROWS, INFERENCE_MAX_ROWS = 10, 100
 # files that are unsafe to keep or to parse again.
 # A kind the gate cannot read and the policy does not allow is refused too.
 ALWAYS_REFUSED = frozenset(
-    {"personal-data", "zip-bomb", "xml-entities", "too-large", "unreadable", "not-a-table"}
+    {
+        "personal-data",
+        "zip-bomb",
+        "xml-entities",
+        "too-large",
+        "unreadable",
+        "not-a-table",
+        "no-data-rows",
+        "one-long-line",
+    }
 )
 
 
@@ -59,6 +77,9 @@ class ValidationResult:
     # "table" (frictionless), "text" (its text scanned), "archive" (its
     # members), "unchecked" (a kind nothing reads, allowed by the policy).
     checked_as: str | None = None
+    # What the check found out besides errors (a detected or suggested data
+    # standard), with messages in both languages.
+    notes: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -84,6 +105,7 @@ class ValidationResult:
             "rejection": self.rejection,
             "file_hash": self.file_hash,
             "checked_as": self.checked_as,
+            "notes": self.notes,
             "seconds": round(self.seconds, 3),
         }
 
@@ -117,14 +139,22 @@ def rejected(fmt: str, standard: str | None, err: FileRejected) -> ValidationRes
 
 
 class _ScannedSource:
-    """Wraps a row source so the personal-data scanner sees every raw row,
-    and remembers whether frictionless read the source to its end."""
+    """Wraps a row source so the personal-data scanner (and, for a table
+    without a standard, the column profile) sees every raw row, and remembers
+    whether frictionless read the source to its end. ``labels`` replaces the
+    header frictionless gets (a detected standard's field names)."""
 
     def __init__(
-        self, source: Callable[[], Iterator[list[Any]]], scanner: guard.PersonalDataScanner
+        self,
+        source: Callable[[], Iterator[list[Any]]],
+        scanner: guard.PersonalDataScanner,
+        profile: inference.ColumnProfile | None = None,
+        labels: Sequence[str] | None = None,
     ):
         self.source = source
         self.scanner = scanner
+        self.profile = profile
+        self.labels = list(labels) if labels else None
         self.finished = False
 
     def __call__(self) -> Iterator[list[Any]]:
@@ -137,9 +167,22 @@ class _ScannedSource:
             self.scanner.start(header)
         # A header cell holding a NIK (a file without a header row) reaches
         # frictionless, and so every message and report, by position only.
-        yield self.scanner.safe_header(header)
-        # filter() keeps the per-row cost in C apart from the scanner itself.
-        yield from filter(self.scanner.feed_next, rows)
+        yield self.labels or self.scanner.safe_header(header)
+        # Frictionless reads the source again after inferring a schema from a
+        # sample: rows are numbered per pass, and only new ones are fed.
+        numbers = itertools.count(2)
+        scanner, profile = self.scanner, self.profile
+
+        def feed(cells: list[Any]) -> bool:
+            number = next(numbers)
+            if number > scanner.last_row:
+                scanner.feed(number, cells)
+                if profile is not None:
+                    profile.feed(cells)
+            return True
+
+        # filter() keeps the per-row cost in C apart from the feeders themselves.
+        yield from filter(feed, rows)
         self.finished = True
 
     def drain(self) -> None:
@@ -147,7 +190,10 @@ class _ScannedSource:
         rows = self.source()
         next(rows, None)
         for number, row in enumerate(rows, start=2):
-            self.scanner.feed(number, row)
+            if number > self.scanner.last_row:
+                self.scanner.feed(number, row)
+                if self.profile is not None:
+                    self.profile.feed(row)
         self.finished = True
 
 
@@ -155,10 +201,10 @@ def resolve_schema(standard: str | None) -> Schema | None:
     return registry.load_standard(standard) if standard else None
 
 
-def without_primary_key(schema: Schema | None) -> Schema | None:
+def without_primary_key(schema: Schema) -> Schema:
     """The schema frictionless gets: duplicate keys are keys.primary_key's job
     (frictionless would keep every key value in memory)."""
-    if schema is None or not schema.primary_key:
+    if not schema.primary_key:
         return schema
     lean = schema.to_copy()
     lean.primary_key = []
@@ -218,22 +264,45 @@ def validate_table(
     personal-data guard on every raw cell; ``source``: its rows, when the
     caller has opened the file (table_source). Raises FileRejected."""
     source = source or table_source(path, kind, limits)
+    notes: list[dict[str, str]] = []
+    header = next(source(), [])
+    if standard is None:
+        match = inference.match_standard(header)
+        if match.exact:
+            standard = match.exact
+            notes.append(_note("standard-detected", standard=standard))
+        elif match.close:
+            notes.append(_note("standard-suggested", standard=match.close))
     schema = resolve_schema(standard)
-    scanner = guard.PersonalDataScanner()
-    scanned = _ScannedSource(source, scanner)
-    lean_schema = without_primary_key(schema)
-    if lean_schema is not None:
-        resource = TableResource(data=scanned, format="inline", schema=lean_schema)
-    else:  # frictionless infers the schema, from a sample of bounded size
-        width = len(next(source(), []))
-        resource = TableResource(data=scanned, format="inline", detector=inference_detector(width))
-    report = resource.validate(build_checks(schema, scanner), limit_errors=error_limit)
-    if not scanned.finished:
-        scanned.drain()
+    # "Kode Wilayah" is the standard's kode_wilayah: labels that are its
+    # field names once normalised are given to frictionless as those names.
+    labels = inference.standard_labels(header, schema.field_names) if schema else ()
+    fast = (
+        fastpath.validate(
+            source, without_primary_key(schema), list(schema.primary_key), labels, error_limit,
+            typed=kind != "csv",
+        )
+        if schema is not None and fastpath.supports(schema)
+        else None
+    )  # fmt: skip
+    profile: inference.ColumnProfile | None = None
+    if fast is not None:
+        report, scanner = fast.report, fast.scanner
+    else:
+        scanner = guard.PersonalDataScanner()
+        profile = inference.ColumnProfile() if schema is None else None
+        scanned = _ScannedSource(source, scanner, profile, labels)
+        if schema is None:
+            schema = _inferred_schema(scanned, source)
+        resource = TableResource(data=scanned, format="inline", schema=without_primary_key(schema))
+        report = resource.validate(build_checks(schema, scanner), limit_errors=error_limit)
+        if not scanned.finished:
+            scanned.drain()
+    assert schema is not None  # the standard's, or the inferred one
 
     task = report.tasks[0]
     report_dict = report.to_descriptor()
-    field_types = {f.name: f.type for f in resource.schema.fields} if resource.schema else {}
+    field_types = {f.name: f.type for f in schema.fields}
     primary_key = list(schema.primary_key) if schema is not None else []
     summary: list[dict[str, Any]] = []
     error_count = 0
@@ -247,8 +316,13 @@ def validate_table(
         if len(summary) < SUMMARY_LIMIT:
             summary.append(_summary_entry(error, field_types, primary_key))
 
-    if schema is not None:
+    if standard:
         error_count += _explain_header(summary, schema, scanner.header)
+    if profile is not None:
+        for entry in _mostly_numeric_entries(profile, schema):
+            error_count += 1
+            if len(summary) < SUMMARY_LIMIT:
+                summary.append(entry)
     personal = [finding.as_dict() for finding in scanner.findings()]
     for finding in reversed(personal):
         summary.insert(0, personal_data_entry(finding))
@@ -259,6 +333,9 @@ def validate_table(
     row_count = task.stats.get("rows")
     if row_count is None or not task.valid:
         row_count = max(scanner.last_row - 1, 0)
+    problem = inference.shape_problem(scanner.header, row_count)
+    if problem and not personal:
+        raise FileRejected(problem)
     # An unreadable source is an "error" (not validated), unless personal data
     # was already seen: that must stay a refusal.
     status = SUCCESS if error_count == 0 else FAILURE
@@ -268,6 +345,7 @@ def validate_table(
         status=status,
         format=kind,
         checked_as="table",
+        notes=notes,
         standard=standard,
         row_count=row_count,
         error_count=error_count,
@@ -275,16 +353,62 @@ def validate_table(
         personal_data=personal,
         report=report_dict,
         table_schema=(
-            registry.standard_descriptor(standard)
-            if standard
-            else resource.schema.to_descriptor()
-            if resource.schema
-            else None
+            registry.standard_descriptor(standard) if standard else schema.to_descriptor()
         ),
     )
 
 
 _LABEL_ERRORS = frozenset({"missing-label", "extra-label", "incorrect-label"})
+
+
+def _note(code: str, **params: Any) -> dict[str, str]:
+    message_id, message_en = messages.note_message(code, params)
+    return {"type": code, **params, "message_id": message_id, "message_en": message_en}
+
+
+def _inferred_schema(scanned: _ScannedSource, source: Callable[[], Iterator[list[Any]]]) -> Schema:
+    """The schema frictionless infers from a bounded sample, with the region
+    code columns (by name or content) typed as text and checked as codes."""
+    header = next(source(), [])
+    sampler = TableResource(data=scanned, format="inline", detector=inference_detector(len(header)))
+    sampler.infer()
+    schema = sampler.schema
+    sample = list(itertools.islice(source(), 1, INFERENCE_MAX_ROWS + 1))
+    names = schema.field_names
+    for index in inference.region_columns(header, sample):
+        if index < len(names):
+            descriptor = schema.get_field(names[index]).to_descriptor()
+            descriptor.update({"type": "string", registry.REGION_CODE_PROPERTY: True})
+            schema.set_field(Field.from_descriptor(descriptor))
+    return schema
+
+
+def _mostly_numeric_entries(
+    profile: inference.ColumnProfile, schema: Schema
+) -> list[dict[str, Any]]:
+    """Errors of the text cells in a column of numbers (inference.py's rule)."""
+    entries = []
+    names = schema.field_names
+    for index, (count, rows) in sorted(profile.mostly_numeric().items()):
+        if index >= len(names):
+            continue
+        field_schema = schema.get_field(names[index])
+        if field_schema.type != "string" or field_schema.to_descriptor().get(
+            registry.REGION_CODE_PROPERTY
+        ):
+            continue  # typed a number: frictionless reports the text cells itself
+        message_id, message_en = messages.mostly_numeric_message(names[index], count, rows)
+        entries.append(
+            {
+                "type": "mostly-numeric",
+                "row": rows[0] if rows else None,
+                "rows": rows,
+                "column": names[index],
+                "message_id": message_id,
+                "message_en": message_en,
+            }
+        )
+    return entries
 
 
 def personal_data_entry(finding: dict[str, Any]) -> dict[str, Any]:

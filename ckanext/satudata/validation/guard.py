@@ -265,11 +265,6 @@ class PersonalDataScanner:
             if len(column.rows) < SAMPLE_ROWS:
                 column.rows.append(row_number)
 
-    def feed_next(self, cells: Sequence[Any]) -> bool:
-        """Feed the row after the last one seen; always True (a filter predicate)."""
-        self.feed(self.last_row + 1, cells)
-        return True
-
     def findings(self) -> list[ColumnFinding]:
         return [c for _, c in sorted(self.columns.items()) if c.flagged]
 

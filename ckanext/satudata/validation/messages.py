@@ -38,6 +38,19 @@ REJECTION_MESSAGES: dict[str, tuple[str, str]] = {
         "The file's content is not a table (detected content: {content}; told by the "
         "content, not by the file's name or format). Upload CSV, XLSX, XLS or ODS.",
     ),
+    "no-data-rows": (
+        "Bukan tabel (aturan no-data-rows): berkas hanya berisi baris judul kolom, tanpa baris "
+        "data.",
+        "Not a table (rule no-data-rows): the file holds a header row and no data rows.",
+    ),
+    "one-long-line": (
+        "Bukan tabel (aturan one-long-line): satu kolom saja, dengan judul berupa kalimat; "
+        "mungkin teks biasa atau pemisah kolom yang tidak dikenali. Simpan sebagai CSV dengan "
+        "koma atau titik koma.",
+        "Not a table (rule one-long-line): a single column whose header is a sentence; plain "
+        "text, or a column separator that was not recognised. Save it as CSV with commas or "
+        "semicolons.",
+    ),
     "unreadable": (
         "Isi berkas ({content}) tidak dapat diperiksa dan jenis ini tidak diizinkan tanpa "
         "pemeriksaan; unggah CSV, XLSX, ODS, PDF atau teks.",
@@ -81,6 +94,37 @@ REJECTION_MESSAGES: dict[str, tuple[str, str]] = {
         "Validation failed with an internal error.",
     ),
 }
+
+
+NOTE_MESSAGES: dict[str, tuple[str, str]] = {
+    "standard-detected": (
+        "Kolom berkas dikenali sebagai standar data {standard}; berkas divalidasi terhadap "
+        "standar itu. Tetapkan standar_data sumber daya ini agar tercatat.",
+        "The file's columns were recognised as data standard {standard}; the file was "
+        "validated against it. Set this resource's standar_data to record it.",
+    ),
+    "standard-suggested": (
+        "Kolom berkas mirip standar data {standard} (nama atau urutan kolom berbeda); "
+        "sesuaikan berkas dengan templat standar itu.",
+        "The file's columns resemble data standard {standard} (column names or order "
+        "differ); align the file with that standard's template.",
+    ),
+}
+
+
+def note_message(code: str, params: dict[str, Any]) -> tuple[str, str]:
+    id_text, en_text = NOTE_MESSAGES[code]
+    return id_text.format(**params), en_text.format(**params)
+
+
+def mostly_numeric_message(column: str, count: int, rows: list[int]) -> tuple[str, str]:
+    where = ", ".join(map(str, rows))
+    return (
+        f'Kolom "{column}" berisi angka, kecuali {count} sel teks (mis. baris {where}); '
+        'perbaiki sel itu atau kosongkan ("-" dianggap kosong).',
+        f'Column "{column}" holds numbers but for {count} text cell(s) (e.g. rows {where}); '
+        'correct them or leave them blank ("-" counts as blank).',
+    )
 
 
 def rejection_message(code: str, params: dict[str, Any]) -> tuple[str, str]:

@@ -73,3 +73,27 @@ def forget(resource_id: str | None) -> None:
 def summary_for_display(summary: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     key = "message_en" if lang == "en" else "message_id"
     return [{**entry, "message": entry.get(key) or entry.get("message_id")} for entry in summary]
+
+
+def _result(record: dict[str, Any]) -> dict[str, Any]:
+    result = (record.get("report") or {}).get("result") or {}
+    return result if isinstance(result, dict) else {}
+
+
+def checked_as(record: dict[str, Any]) -> str | None:
+    """How the gate checked the file: table, text, archive or unchecked."""
+    value = _result(record).get("checked_as")
+    return str(value) if value else None
+
+
+def notes_for_display(record: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """What the check found out besides errors (a recognised data standard …)."""
+    return summary_for_display(list(_result(record).get("notes") or []), lang)
+
+
+def adoptable_standard(record: dict[str, Any]) -> str | None:
+    """The data standard the report recognised or suggests for the resource."""
+    for note in _result(record).get("notes") or []:
+        if note.get("type") in ("standard-detected", "standard-suggested") and note.get("standard"):
+            return str(note["standard"])
+    return None

@@ -24,6 +24,11 @@ SOURCE_STATEMENT = "Dukcapil Kemendagri (DKB)"
 REVISION_HEADING = "Riwayat revisi:"
 
 
+def dataset_name(family: Family, level: str, region_name: str) -> str:
+    """Name of the dataset of ``family`` per ``level`` in a region ("... di Kabupaten Paser")."""
+    return f"{family.slug}-per-{level}-{munge_title_to_name(region_name)}"[:100]
+
+
 def filename(family: Family, level: str, semester: Semester | None) -> str:
     suffix = semester.key if semester else "semua-semester"
     return f"{family.slug}-per-{level}-{suffix}.csv".lower()
@@ -116,7 +121,7 @@ def package(
     region = regions.tenant_regions()[content["root"]]
     latest = semesters[-1]
     result: dict[str, Any] = {
-        "name": f"{family.slug}-per-{level}-{munge_title_to_name(region.name)}"[:100],
+        "name": dataset_name(family, level, region.name),
         "title": f"{family.title} per {LEVEL_TITLES[level]} di {region.name}",
         "notes": (
             f"{family.definition}, per {LEVEL_TITLES[level].lower()} di {region.name}. "

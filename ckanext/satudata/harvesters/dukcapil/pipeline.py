@@ -40,9 +40,10 @@ class ReleaseResult:
 def collect_pages(
     pages: Iterable[tuple[str | None, Sequence[Mapping[str, Any]]]],
     known: Mapping[str, Region],
+    families: Iterable[str],
 ) -> SemesterData:
     """Feed (level, records) pages through a collector."""
-    collector = RecordCollector(known)
+    collector = RecordCollector(known, families)
     for level, page in pages:
         collector.add_records(page, level)
     return collector.data
@@ -74,7 +75,7 @@ def process_release(
     families: Sequence[str],
     levels: Sequence[str],
 ) -> ReleaseResult:
-    data = collect_pages(pages, known)
+    data = collect_pages(pages, known, families)
     present = [level for level in CHECK_LEVELS if data.rows[level]]
     missing = [level for level in levels if level not in present]
     check(data, known, root, levels=sorted({*present, *missing}), families=families)

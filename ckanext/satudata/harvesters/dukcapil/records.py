@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ckanext.satudata.harvesters.dukcapil.standard import (
+    DEFAULT_FAMILIES,
     FAMILIES,
+    SEX_TOTAL_KEYS,
     TOTAL_KEY,
     VALUE_INDEX,
     VALUE_KEYS,
     Family,
+    required_keys,
 )
 from ckanext.satudata.reference.regions import Region, RegionCodeError, normalize_code
 from ckanext.satudata.validation import guard
@@ -179,9 +182,13 @@ def _record_name(record: Mapping[str, Any], level: str) -> str:
 class RecordCollector:
     """Reduces raw records into a SemesterData, reporting what it cannot use."""
 
-    def __init__(self, known: Mapping[str, Region]) -> None:
+    def __init__(
+        self, known: Mapping[str, Region], families: Iterable[str] = DEFAULT_FAMILIES
+    ) -> None:
         self.known = known
         self.data = SemesterData()
+        # Keys of families not harvested may be absent: they count 0, unreported.
+        self._required = required_keys(families)
         # Personal-data verdicts of field names: the same keys repeat per record.
         self._name_verdicts: dict[str, bool] = {}
 
@@ -211,7 +218,9 @@ class RecordCollector:
         for key in VALUE_KEYS:
             raw = record.get(key)
             count = _as_count(raw)
-            if count is None:
+            if count is None and key not in self._required:
+                count = 0
+            elif count is None:
                 data.add_issue(
                     Issue(code, key, "not an integer count", "an integer", repr(raw)[:40])
                 )
@@ -278,6 +287,19 @@ def check(
     male, female = VALUE_INDEX["pria"], VALUE_INDEX["wanita"]
     family_list: list[Family] = [FAMILIES[key] for key in families]
     family_indexes = [(f, [VALUE_INDEX[k] for k in f.source_keys]) for f in family_list]
+    # Breakdowns by sex (laki_laki_* columns) must also sum to that sex's total.
+    sex_indexes = [
+        (
+            family,
+            prefix,
+            VALUE_INDEX[total_key],
+            [VALUE_INDEX[k] for c, k in family.columns if c.startswith(prefix)],
+        )
+        for family in family_list
+        if family.key != "jenis_kelamin"
+        for prefix, total_key in SEX_TOTAL_KEYS.items()
+        if any(c.startswith(prefix) for c, _ in family.columns)
+    ]
 
     for level in levels:
         for row in data.rows[level].values():
@@ -304,6 +326,20 @@ def check(
                             f"sum of the {family.key} columns differs from jumlah",
                             _fmt(breakdown),
                             _fmt(values[total]),
+                            family=family.key,
+                        )
+                    )
+            for family, prefix, sex_total, indexes in sex_indexes:
+                breakdown = sum(values[i] for i in indexes)
+                if breakdown != values[sex_total]:
+                    data.add_issue(
+                        Issue(
+                            row.code,
+                            prefix.rstrip("_"),
+                            f"sum of the {family.key} {prefix}* columns differs from "
+                            f"{VALUE_KEYS[sex_total]}",
+                            _fmt(breakdown),
+                            _fmt(values[sex_total]),
                             family=family.key,
                         )
                     )

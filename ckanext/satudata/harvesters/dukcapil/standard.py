@@ -9,6 +9,7 @@ Dukcapil record key. Pure Python: no CKAN import.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ckanext.satudata.reference import years
@@ -86,6 +87,14 @@ _AGE_BANDS = tuple(
     (f"umur_{low}_{low + 4}" if low < 75 else "umur_75_keatas", f"u{low}")
     for low in range(0, 80, 5)
 )
+# Column prefix of a breakdown by sex -> the Dukcapil total it must sum to.
+SEX_TOTAL_KEYS = {"laki_laki_": "pria", "perempuan_": "wanita"}
+# Age bands by sex (the population pyramid): Dukcapil keys ``u0_l`` / ``u0_p``.
+_AGE_SEX_BANDS = tuple(
+    (f"{sex}_{column}", f"{key}_{suffix}")
+    for sex, suffix in (("laki_laki", "l"), ("perempuan", "p"))
+    for column, key in _AGE_BANDS
+)
 
 FAMILIES: dict[str, Family] = {
     family.key: family
@@ -112,6 +121,19 @@ FAMILIES: dict[str, Family] = {
             definition=(
                 "Jumlah penduduk terdaftar (de jure) menurut kelompok umur lima tahunan "
                 "(0-4 sampai 75 tahun ke atas), Data Kependudukan Bersih (DKB) "
+                "Ditjen Dukcapil Kemendagri"
+            ),
+        ),
+        Family(
+            key="kelompok_umur_jenis_kelamin",
+            standard="penduduk_kelompok_umur_jenis_kelamin",
+            title="Jumlah Penduduk menurut Kelompok Umur dan Jenis Kelamin",
+            slug="jumlah-penduduk-menurut-kelompok-umur-dan-jenis-kelamin",
+            columns=_AGE_SEX_BANDS,
+            klasifikasi="per kelompok umur lima tahunan dan jenis kelamin",
+            definition=(
+                "Jumlah penduduk terdaftar (de jure) menurut kelompok umur lima tahunan "
+                "dan jenis kelamin (piramida penduduk), Data Kependudukan Bersih (DKB) "
                 "Ditjen Dukcapil Kemendagri"
             ),
         ),
@@ -180,7 +202,11 @@ FAMILIES: dict[str, Family] = {
         ),
     )
 }
-DEFAULT_FAMILIES = tuple(FAMILIES)
+# Published only when a source asks for them: the age-by-sex keys are those of
+# the sample feed (demo/dukcapil_feed.py) and not yet confirmed in every public
+# Dukcapil service; a feed without them would otherwise fail every semester.
+OPT_IN_FAMILIES = frozenset({"kelompok_umur_jenis_kelamin"})
+DEFAULT_FAMILIES = tuple(key for key in FAMILIES if key not in OPT_IN_FAMILIES)
 
 # Dukcapil record keys the harvester reads (totals first, then each family's).
 VALUE_KEYS: tuple[str, ...] = tuple(
@@ -189,3 +215,11 @@ VALUE_KEYS: tuple[str, ...] = tuple(
     )
 )
 VALUE_INDEX = {key: index for index, key in enumerate(VALUE_KEYS)}
+
+
+def required_keys(families: Iterable[str]) -> frozenset[str]:
+    """Record keys a harvest of ``families`` needs: the totals and their breakdowns."""
+    keys = {TOTAL_KEY, "pria", "wanita"}
+    for family in families:
+        keys.update(FAMILIES[family].source_keys)
+    return frozenset(keys)

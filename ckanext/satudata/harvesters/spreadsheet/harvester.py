@@ -36,6 +36,8 @@ Stages:
   once it is; its description says what was normalised) and the original file. A refusal is an error of that row; the
   other rows go on. Datasets are indexed without a Solr commit, committed
   once the job has nothing left (base.commit_index).
+- a written dataset is then linked to its OPD's items of the year's Daftar
+  Data (planning/) with the row's ID DDD: the one step beyond the harvest.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from ckanext.satudata.harvesters.spreadsheet import SOURCE_TYPE, changes, mappin
 from ckanext.satudata.harvesters.spreadsheet import inventory as inv
 from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
 from ckanext.satudata.harvesters.spreadsheet.settings import SpreadsheetSettings
+from ckanext.satudata.model import daftar_data_link
 from ckanext.satudata.review import pending
 from ckanext.satudata.standards import registry
 from ckanext.satudata.validation import hooks, reports, service
@@ -328,8 +331,19 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
                 "Nothing was changed for this row.",
                 "Import",
             )
+        self._link_to_plan(package_id, content)
         log.info("spreadsheet row %s -> %s (%s)", content["row"], package_id, table.notes)
         return True
+
+    @staticmethod
+    def _link_to_plan(package_id: str, content: Mapping[str, Any]) -> None:
+        """The dataset fulfils its OPD's Daftar Data items (planning/) that
+        have the row's ID DDD, in every year's plan that lists it."""
+        id_ddd = content["cells"].get("id_ddd")
+        if id_ddd:
+            daftar_data_link.link_by_id_ddd(
+                package_id, content["organization"], id_ddd, daftar_data_link.HARVEST
+            )
 
     def _write(
         self,

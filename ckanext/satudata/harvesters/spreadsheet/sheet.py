@@ -107,7 +107,7 @@ def read_sheets(content: bytes, limits: Limits | None = None) -> list[Sheet]:
     try:
         return reader.read_grids(content, limits)
     except reader.FileRejected as err:
-        raise SheetError(messages.rejection_text(err)) from None
+        raise SheetError(messages.rejection_text(err)) from err
 
 
 # --- cells -------------------------------------------------------------------

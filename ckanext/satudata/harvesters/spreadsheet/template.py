@@ -42,6 +42,9 @@ EXAMPLE = {
     "tahun_mulai": "2024",
     "tingkat_wilayah": "Kecamatan",
     "kata_kunci": "puskesmas, kesehatan",
+    "data_prioritas": "Ya",
+    "kriteria_prioritas": "Indikator RPJMD (Standar Pelayanan Minimal kesehatan)",
+    "jadwal_rilis": "31/03/2025",
 }
 
 HELP = (
@@ -53,7 +56,11 @@ HELP = (
     "Kolom dengan daftar pilihan hanya menerima nilai dari lembar Kosakata.",
     "Berkas data dengan beberapa lembar: tambahkan #sheet=NAMA pada Link Portal Daerah.",
     "Baris yang dihapus dari daftar ini menarik datasetnya dari portal.",
+    "Daftar Data tahunan (perencanaan, diimpor walidata): ID DDD, Nama Data dan Produsen Data "
+    "wajib, Link Portal Daerah boleh kosong. Data Prioritas: Ya atau Tidak. Jadwal Rilis: "
+    "tanggal rencana rilis (31/03/2025) atau bulannya (Maret 2025).",
 )
+YES_NO = ("Ya", "Tidak")
 
 
 def _vocabulary_labels(vocabulary: str) -> list[str]:
@@ -79,6 +86,20 @@ def build_template() -> bytes:
         data.column_dimensions[get_column_letter(index)].width = max(14, len(column.label) + 4)
         data.cell(row=2, column=index, value=EXAMPLE.get(column.key, ""))
     data.freeze_panes = "A2"
+
+    for index, column in enumerate(COLUMNS, start=1):
+        if column.key == "data_prioritas":
+            choice = DataValidation(
+                type="list",
+                formula1=f'"{",".join(YES_NO)}"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=column.label,
+                error=f"{column.label}: {' atau '.join(YES_NO)}.",
+            )
+            target = get_column_letter(index)
+            choice.add(f"{target}2:{target}{VALIDATED_ROWS + 1}")
+            data.add_data_validation(choice)
 
     vocab_column = 0
     for index, column in enumerate(COLUMNS, start=1):

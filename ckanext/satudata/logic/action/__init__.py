@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.action import dataset, gate, review, validation
+from ckanext.satudata.logic.action import charts, dataset, gate, planning, review, validation
 
-_MODULES = (dataset, review, validation)
+_MODULES = (charts, dataset, planning, review, validation)
 
 
 def get_actions() -> dict[str, Any]:

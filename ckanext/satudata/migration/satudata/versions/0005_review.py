@@ -1,8 +1,8 @@
 """The walidata's review (pemeriksaan): its history and the pending changes
 of published datasets; datasets that exist before the workflow stay public.
 
-Revision ID: 0003_review
-Revises: 0002_region
+Revision ID: 0005_review
+Revises: 0004_daftar_data
 Create Date: 2026-12-01
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0003_review"
-down_revision = "0002_region"
+revision = "0005_review"
+down_revision = "0004_daftar_data"
 branch_labels = None
 depends_on = None
 

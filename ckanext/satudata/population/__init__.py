@@ -1,0 +1,1 @@
+"""The population dashboard (/kependudukan) from the harvested Dukcapil datasets."""
