@@ -58,6 +58,10 @@ def walidata_pendukung_users() -> frozenset[str]:
 # Review (pemeriksaan) ---------------------------------------------------------------
 
 
+def review_enabled() -> bool:
+    return bool(tk.config.get("ckanext.satudata.review.enabled"))
+
+
 def review_sla_days() -> int:
     return int(tk.config.get("ckanext.satudata.review.sla_days"))
 

@@ -102,7 +102,9 @@ def satudata_review_action_label(action: str) -> str:
 def satudata_review_nav() -> list[dict[str, str]]:
     """The review pages the current user has: the queue, their datasets."""
     name = contexts.current_user()["user"]
-    links = []
+    links: list[dict[str, str]] = []
+    if not config.review_enabled():
+        return links
     if roles.is_walidata(name) or roles.is_walidata_pendukung(name):
         links.append({"url": tk.url_for("satudata_review.dashboard"), "label": tk._("Review")})
     if roles.producer_organizations(name):
@@ -113,7 +115,7 @@ def satudata_review_nav() -> list[dict[str, str]]:
 def satudata_review_status(pkg_dict: dict[str, Any]) -> dict[str, Any] | None:
     """The dataset's review status for its page, for those who see its
     review (None for everyone else)."""
-    if pkg_dict.get("type") != "dataset":
+    if pkg_dict.get("type") != "dataset" or not config.review_enabled():
         return None
     try:
         tk.check_access("satudata_review_show", contexts.current_user(), {"id": pkg_dict["id"]})

@@ -1,21 +1,23 @@
 """E-mail about the review, through CKAN's mailer (``smtp.*`` options): the
 walidata hear of each submission, the OPD's producers of each decision, in
-the portal's default language with a link to the review page. Mails are
+the portal's default language (read from our catalog directly: the mail is
+written outside any request's locale) with a link to the review page. Mails are
 sent by a background job (``ckan jobs worker``) after the transition is
 committed; nothing here ever fails a transition: a mail that cannot be
 written, queued or sent is logged."""
 
 from __future__ import annotations
 
+import gettext
 import logging
+from pathlib import Path
 from typing import Any
 
 from ckan import model
 from ckan.lib import mailer
 from ckan.plugins import toolkit as tk
-from flask_babel import force_locale
 
-from ckanext.satudata import config
+from ckanext.satudata import config, i18n
 from ckanext.satudata.logic import roles
 from ckanext.satudata.model import review_event
 
@@ -37,35 +39,51 @@ def _organization_title(package: model.Package) -> str:
     return group.title if group is not None else ""
 
 
-def _compose(action: str, package: model.Package, event: dict[str, Any] | None) -> tuple[str, str]:
-    """Subject and body of a mail (in the current locale)."""
+CATALOG_DOMAIN = "ckanext-satudata"
+
+
+def _catalog(lang: str) -> gettext.NullTranslations:
+    """Our compiled catalog of ``lang`` (English msgids when there is none)."""
+    directory = str(Path(i18n.__file__).parent)
+    return gettext.translation(CATALOG_DOMAIN, directory, languages=[lang], fallback=True)
+
+
+def mail_lang() -> str:
+    return str(tk.config.get("ckan.locale_default") or "id")
+
+
+def _compose(
+    action: str, package: model.Package, event: dict[str, Any] | None, lang: str
+) -> tuple[str, str]:
+    """Subject and body of a mail in ``lang``."""
+    _ = _catalog(lang).gettext
     title = package.title or package.name
     subjects = {
-        "submit": tk._("[Satu Data] Waiting for review: {title}"),
-        "withdraw": tk._("[Satu Data] Submission withdrawn: {title}"),
-        "approve": tk._("[Satu Data] Approved: {title}"),
-        "reject": tk._("[Satu Data] Returned for correction: {title}"),
-        "publish": tk._("[Satu Data] Published: {title}"),
-        "unpublish": tk._("[Satu Data] No longer published: {title}"),
+        "submit": _("[Satu Data] Waiting for review: {title}"),
+        "withdraw": _("[Satu Data] Submission withdrawn: {title}"),
+        "approve": _("[Satu Data] Approved: {title}"),
+        "reject": _("[Satu Data] Returned for correction: {title}"),
+        "publish": _("[Satu Data] Published: {title}"),
+        "unpublish": _("[Satu Data] No longer published: {title}"),
     }
     openings = {
-        "submit": tk._('The dataset "{title}" of {opd} waits for the walidata\'s review.'),
-        "withdraw": tk._('The producer withdrew the submission of "{title}" ({opd}).'),
-        "approve": tk._('The walidata approved the dataset "{title}".'),
-        "reject": tk._('The walidata returned the dataset "{title}" for correction.'),
-        "publish": tk._('The dataset "{title}" is now published on the portal.'),
-        "unpublish": tk._('The dataset "{title}" is no longer published.'),
+        "submit": _('The dataset "{title}" of {opd} waits for the walidata\'s review.'),
+        "withdraw": _('The producer withdrew the submission of "{title}" ({opd}).'),
+        "approve": _('The walidata approved the dataset "{title}".'),
+        "reject": _('The walidata returned the dataset "{title}" for correction.'),
+        "publish": _('The dataset "{title}" is now published on the portal.'),
+        "unpublish": _('The dataset "{title}" is no longer published.'),
     }
     opd = _organization_title(package)
     lines = [openings[action].format(title=title, opd=opd), ""]
     items = [item for item in (event or {}).get("items", []) if not item.get("accepted", True)]
     if items:
-        lines.append(tk._("To correct:"))
+        lines.append(_("To correct:"))
         lines.extend(f"- {item['label']}: {item['comment']}" for item in items)
         lines.append("")
     if event and event.get("comment"):
-        lines.extend([tk._("Walidata's note: {comment}").format(comment=event["comment"]), ""])
-    lines.append(tk._("Open the review page: {url}").format(url=review_url(package)))
+        lines.extend([_("Walidata's note: {comment}").format(comment=event["comment"]), ""])
+    lines.append(_("Open the review page: {url}").format(url=review_url(package)))
     return subjects[action].format(title=title), "\n".join(lines) + "\n"
 
 
@@ -80,8 +98,7 @@ def _send_later(action: str, package_id: str, event_id: str | None, to: list[Rec
         found = model.Session.get(review_event.ReviewEvent, event_id)
         event = found.as_dict() if found is not None else None
     try:
-        with force_locale(tk.config.get("ckan.locale_default") or "id"):
-            subject, body = _compose(action, package, event)
+        subject, body = _compose(action, package, event, mail_lang())
         tk.enqueue_job(send, [to, subject, body], title=f"satudata review mail {action}")
     except Exception:  # a mail is never worth a failed transition
         log.exception("review mail (%s) of %s not queued", action, package_id)

@@ -9,7 +9,8 @@ and the activity streams all check.
 - Otherwise the members of its OPD see it (CKAN's ``member-<org>``), and so
   do the walidata and walidata pendukung (``satudata-walidata``): they review
   every OPD's data.
-- Other dataset types (harvest sources) keep CKAN's default labels.
+- Other dataset types (harvest sources) keep CKAN's default labels, and so
+  does every dataset while the workflow is off (workflow.enabled).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ckan import model
 from ckan.lib.plugins import DefaultPermissionLabels
 
 from ckanext.satudata.logic import roles
-from ckanext.satudata.review import states
+from ckanext.satudata.review import states, workflow
 
 REVIEWER_LABEL = "satudata-walidata"
 SDI_TYPE = "dataset"
@@ -27,7 +28,7 @@ _default = DefaultPermissionLabels()
 
 
 def dataset_labels(package: model.Package) -> list[str]:
-    if package.type != SDI_TYPE:
+    if package.type != SDI_TYPE or not workflow.enabled():
         return _default.get_dataset_labels(package)
     extras = package.extras or {}
     if (

@@ -17,6 +17,9 @@ package_patch, resource_create/update/delete and the harvesters all reach):
   written at once.
 - The producer may change an unpublished dataset while it is in their hands
   (states.EDITABLE); a harvest that changes one submits it again.
+
+With ``ckanext.satudata.review.enabled`` false none of this applies: the
+status is a plain field, as it was before the workflow (``enabled``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.types import Context
 
-from ckanext.satudata import contexts
+from ckanext.satudata import config, contexts
 from ckanext.satudata.i18n import current_lang
 from ckanext.satudata.logic import roles
 from ckanext.satudata.model import review_event
@@ -57,6 +60,10 @@ def harvest_context(context: Context, write: HarvestWrite) -> Context:
 def harvest_write(context: Context) -> HarvestWrite | None:
     write = contexts.flag(context, HARVEST_FLAG)
     return write if isinstance(write, HarvestWrite) else None
+
+
+def enabled() -> bool:
+    return config.review_enabled()
 
 
 def is_sdi(package: model.Package | None) -> bool:
@@ -92,7 +99,7 @@ def visibility_fields(data_dict: dict[str, Any], status: str) -> None:
 def before_create(context: Context, data_dict: dict[str, Any]) -> str | None:
     """The initial state of a new dataset (set in ``data_dict``); returns the
     event to record once it exists (``after_create``), or None."""
-    if data_dict.get("type") not in (None, "", SDI_TYPE):
+    if not enabled() or data_dict.get("type") not in (None, "", SDI_TYPE):
         return None
     asked = data_dict.get("status_data") or None
     harvest = harvest_write(context)
@@ -132,7 +139,7 @@ def after_create(context: Context, package_id: str, status: str | None) -> None:
 
 def defers(context: Context, package: model.Package | None) -> bool:
     """Whether a write to ``package`` becomes its pending change."""
-    if not is_sdi(package) or contexts.flag(context, TRANSITION_FLAG):
+    if not enabled() or not is_sdi(package) or contexts.flag(context, TRANSITION_FLAG):
         return False
     assert package is not None
     if status_of(package) != states.PUBLISHED:
@@ -149,6 +156,8 @@ def before_update(
     """Check a direct write (one ``defers`` said is not deferred) and set its
     status fields; returns the transition a harvest write makes, if any
     (recorded by ``after_update``)."""
+    if not enabled():
+        return None
     status = status_of(package)
     if contexts.flag(context, TRANSITION_FLAG):
         visibility_fields(data_dict, str(data_dict.get("status_data") or status))

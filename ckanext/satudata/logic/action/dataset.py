@@ -81,6 +81,10 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     return result
 
 
+def _under_review(package: model.Package) -> bool:
+    return workflow.enabled() and workflow.is_sdi(package)
+
+
 def _refuse_bulk(blocked: list[str], message: str) -> None:
     if blocked:
         raise tk.ValidationError({"datasets": [message.format(names=", ".join(blocked))]})
@@ -99,7 +103,7 @@ def bulk_update_public(original: Action, context: Context, data_dict: DataDict) 
             continue
         if package.extras.get("accessRights") in closed:
             restricted.append(package.name)
-        elif workflow.is_sdi(package) and workflow.status_of(package) != states.PUBLISHED:
+        elif _under_review(package) and workflow.status_of(package) != states.PUBLISHED:
             unpublished.append(package.name)
     _refuse_bulk(restricted, tk._("Restricted or closed datasets cannot be made public: {names}"))
     _refuse_bulk(
@@ -117,7 +121,7 @@ def bulk_update_private(original: Action, context: Context, data_dict: DataDict)
         package.name
         for package in (model.Package.get(i) for i in data_dict.get("datasets") or [])
         if package is not None
-        and workflow.is_sdi(package)
+        and _under_review(package)
         and workflow.status_of(package) == states.PUBLISHED
     ]
     _refuse_bulk(
@@ -137,7 +141,7 @@ def bulk_update_delete(original: Action, context: Context, data_dict: DataDict) 
             package.name
             for package in (model.Package.get(i) for i in data_dict.get("datasets") or [])
             if package is not None
-            and workflow.is_sdi(package)
+            and _under_review(package)
             and workflow.status_of(package) == states.PUBLISHED
         ]
         _refuse_bulk(

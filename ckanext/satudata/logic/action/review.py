@@ -48,6 +48,11 @@ def _dataset(data_dict: DataDict) -> model.Package:
 def _transition(action: str, context: Context, data_dict: DataDict) -> dict[str, Any]:
     package = _dataset(data_dict)
     tk.check_access(f"satudata_review_{action}", context, {"id": package.id})
+    if not workflow.enabled():
+        # The status would change but not what the public sees: refuse by name.
+        raise tk.ValidationError(
+            {"status_data": [tk._("The walidata's review is not enabled on this portal")]}
+        )
     return transitions.run(
         context,
         package,

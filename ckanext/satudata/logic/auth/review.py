@@ -117,6 +117,7 @@ def package_delete(next_auth: AuthFunction, context: Context, data_dict: DataDic
     package = _package(data_dict)
     if (
         package is not None
+        and workflow.enabled()
         and workflow.status_of(package) == states.PUBLISHED
         and not roles.is_walidata(_user(context))
     ):
