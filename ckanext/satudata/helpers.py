@@ -101,7 +101,7 @@ def satudata_review_action_label(action: str) -> str:
 
 def satudata_review_nav() -> list[dict[str, str]]:
     """The review pages the current user has: the queue, their datasets."""
-    name = contexts.current_user()["user"]
+    name = str(contexts.current_user().get("user") or "")
     links: list[dict[str, str]] = []
     if not config.review_enabled():
         return links

@@ -67,7 +67,7 @@ def record(package: model.Package, event: ReviewEvent) -> None:
     transaction); never fails the transition."""
     user = model.User.get(event.actor) if event.actor else None
     if user is None:
-        user = model.User.get(contexts.site()["user"])
+        user = model.User.get(str(contexts.site().get("user") or ""))
     if user is None:
         return
     labels = visibility.dataset_labels(package)

@@ -36,7 +36,7 @@ def _recipients(users: list[model.User]) -> list[Recipient]:
 
 def _organization_title(package: model.Package) -> str:
     group = model.Group.get(package.owner_org) if package.owner_org else None
-    return group.title if group is not None else ""
+    return str(group.title or "") if group is not None else ""
 
 
 CATALOG_DOMAIN = "ckanext-satudata"

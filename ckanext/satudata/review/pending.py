@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from ckan import model
 from ckan.lib import plugins as lib_plugins
@@ -119,13 +119,16 @@ def _validate(context: Context, package: model.Package, data: dict[str, Any]) ->
     """The dataset schema's validation, as package_update would run it."""
     plugin = lib_plugins.lookup_package_plugin(package.type)
     schema = plugin.update_package_schema()
-    validation_context: Context = {
-        "model": model,
-        "session": model.Session,
-        "user": str(context.get("user") or ""),
-        "package": package,
-        "ignore_auth": True,
-    }
+    validation_context = cast(
+        Context,
+        {
+            "model": model,
+            "session": model.Session,
+            "user": str(context.get("user") or ""),
+            "package": package,
+            "ignore_auth": True,
+        },
+    )
     _, errors = lib_plugins.plugin_validate(
         plugin, validation_context, copy.deepcopy(data), schema, "package_update"
     )

@@ -105,7 +105,7 @@ def _items_from_form() -> list[dict[str, Any]]:
 def transition(id: str, action: str) -> Response | Any:
     if action not in ACTIONS:
         return tk.abort(404, tk._("Not found"))
-    data = {"id": id, "comment": request.form.get("comment", "")}
+    data: dict[str, Any] = {"id": id, "comment": request.form.get("comment", "")}
     if action in ("approve", "reject"):
         data["items"] = _items_from_form()
     try:

@@ -49,7 +49,8 @@ def dataset_labels(package: model.Package) -> list[str]:
 
 def user_labels(user: model.User | None) -> list[str]:
     labels = _default.get_user_dataset_labels(user)  # type: ignore[arg-type]
-    reviewer = user is not None and not user.is_anonymous
-    if reviewer and (roles.is_walidata(user.name) or roles.is_walidata_pendukung(user.name)):
+    if user is None or user.is_anonymous:
+        return labels
+    if roles.is_walidata(user.name) or roles.is_walidata_pendukung(user.name):
         labels.append(REVIEWER_LABEL)
     return labels

@@ -113,8 +113,10 @@ def satudata_review_mine(context: Context, data_dict: DataDict) -> AuthResult:
 
 
 @tk.chained_auth_function
-def package_delete(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    package = _package(data_dict)
+def package_delete(
+    next_auth: AuthFunction, context: Context, data_dict: DataDict | None
+) -> AuthResult:
+    package = _package(data_dict or {})
     if (
         package is not None
         and workflow.enabled()
@@ -124,4 +126,4 @@ def package_delete(next_auth: AuthFunction, context: Context, data_dict: DataDic
         return _denied(
             tk._("A published dataset is deleted only by the walidata; ask them to unpublish it")
         )
-    return next_auth(context, data_dict)  # type: ignore[call-arg]
+    return next_auth(context, data_dict or {})
