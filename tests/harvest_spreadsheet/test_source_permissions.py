@@ -22,6 +22,9 @@ CASES = [
     ("satudata_dukcapil", {**DUKCAPIL, "organization": "dinas-lain"}, "organization"),
     ("satudata_dukcapil", {**DUKCAPIL, "auth": {"token_env": "CKAN_SECRET_KEY"}}, "token_env"),
     ("satudata_dukcapil", {**DUKCAPIL, "auth": {"token": "s3cret"}}, "auth.token"),
+    # Publishing without the walidata's review (review/workflow.py).
+    ("satudata_spreadsheet", {"trusted": True}, "trusted"),
+    ("satudata_dukcapil", {**DUKCAPIL, "trusted": True}, "trusted"),
 ]  # fmt: skip
 
 

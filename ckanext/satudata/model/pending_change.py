@@ -78,6 +78,9 @@ def save(
     change.author = author
     change.origin = origin
     change.modified = now
+    # CKAN's session does not autoflush: later reads in this transaction (a
+    # harvester's hold_validation before its commit) must find the row.
+    model.Session.flush()
     return change
 
 

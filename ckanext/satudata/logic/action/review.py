@@ -19,6 +19,7 @@ from ckan.plugins import toolkit as tk
 from ckan.types import Action, Context, DataDict
 
 from ckanext.satudata.logic import roles, schema
+from ckanext.satudata.logic.action.gate import calls_the_gate
 from ckanext.satudata.review import overview, pending, queues, transitions, workflow
 
 __all__ = [
@@ -62,6 +63,7 @@ def _transition(action: str, context: Context, data_dict: DataDict) -> dict[str,
     )
 
 
+@calls_the_gate  # comments and item notes: transitions.run
 @validate(schema.review_transition)
 def satudata_review_submit(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Submit a dataset (or the change of a published one) to the walidata.
@@ -73,6 +75,7 @@ def satudata_review_submit(context: Context, data_dict: DataDict) -> dict[str, A
     return _transition("submit", context, data_dict)
 
 
+@calls_the_gate  # comments and item notes: transitions.run
 @validate(schema.review_transition)
 def satudata_review_withdraw(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Withdraw a submission (dibatalkan): the producer may change it again.
@@ -84,6 +87,7 @@ def satudata_review_withdraw(context: Context, data_dict: DataDict) -> dict[str,
     return _transition("withdraw", context, data_dict)
 
 
+@calls_the_gate  # comments and item notes: transitions.run
 @validate(schema.review_transition)
 def satudata_review_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Approve a submitted dataset (disetujui), ready to be published.
@@ -97,6 +101,7 @@ def satudata_review_approve(context: Context, data_dict: DataDict) -> dict[str, 
     return _transition("approve", context, data_dict)
 
 
+@calls_the_gate  # comments and item notes: transitions.run
 @validate(schema.review_transition)
 def satudata_review_reject(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Return a dataset to its producer (ditolak) with what to correct: a
@@ -110,6 +115,7 @@ def satudata_review_reject(context: Context, data_dict: DataDict) -> dict[str, A
     return _transition("reject", context, data_dict)
 
 
+@calls_the_gate  # comments and item notes: transitions.run
 @validate(schema.review_transition)
 def satudata_review_publish(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Publish an approved dataset (ditayangkan), or the approved change of a
@@ -121,6 +127,7 @@ def satudata_review_publish(context: Context, data_dict: DataDict) -> dict[str, 
     return _transition("publish", context, data_dict)
 
 
+@calls_the_gate  # comments and item notes: transitions.run
 @validate(schema.review_transition)
 def satudata_review_unpublish(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Take a published dataset off the portal (tidak_ditayangkan).
