@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from auth_matrix import ROLES, AuthRoles, assert_matrix
-from review_support import act, headers
+from review_support import act, headers, producer_dataset, publish
 from sdi_data import sdi_dataset_dict
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_index")
@@ -66,3 +66,59 @@ def test_review_pages_matrix(app, auth_roles: AuthRoles, page: str) -> None:
             assert response.status_code == 200, (role, url, response.status_code)
         else:
             assert response.status_code in (302, 403, 404), (role, url, response.status_code)
+
+
+def test_unpublished_dataset_matrix(auth_roles: AuthRoles) -> None:
+    """Who reads a producer's dataset before and after the walidata publishes it."""
+    dataset = producer_dataset(auth_roles)
+    resource = {"id": dataset["resources"][0]["id"]}
+    datastore = {"resource_id": resource["id"]}
+    assert_matrix(auth_roles, "package_show", {"id": dataset["id"]}, allowed=READERS)
+    assert_matrix(auth_roles, "resource_show", resource, allowed=READERS)
+    assert_matrix(auth_roles, "datastore_search", datastore, allowed=READERS)
+    # Editing it stays CKAN's rule: the OPD's editors (and sysadmins).
+    assert_matrix(auth_roles, "package_update", {"id": dataset["id"]}, allowed=PRODUCER)
+
+    publish(auth_roles, dataset["id"])
+    assert_matrix(auth_roles, "package_show", {"id": dataset["id"]}, allowed=set(ROLES))
+    assert_matrix(auth_roles, "datastore_search", datastore, allowed=set(ROLES))
+
+
+# Each form's step, taken by the role named; every other role not allowed to
+# take it is refused first and changes nothing.
+FORM_STEPS = (
+    ("submit", "producer", PRODUCER, "menunggu_persetujuan"),
+    ("withdraw", "producer", PRODUCER, "dibatalkan"),
+    ("submit", "sysadmin", PRODUCER, "menunggu_persetujuan"),
+    ("reject", "walidata", WALIDATA, "ditolak"),
+    ("submit", "producer", PRODUCER, "menunggu_persetujuan"),
+    ("approve", "walidata", WALIDATA, "disetujui"),
+    ("publish", "sysadmin", WALIDATA, "ditayangkan"),
+    ("unpublish", "walidata", WALIDATA, "tidak_ditayangkan"),
+)
+
+
+def test_review_forms_matrix(app, auth_roles: AuthRoles) -> None:
+    dataset = act(auth_roles, "producer", "package_create", **_draft_fields(auth_roles))
+    sign_in = {role: headers(auth_roles, role) for role in ROLES}
+
+    def status() -> str:
+        return act(auth_roles, "sysadmin", "package_show", id=dataset["id"])["status_data"]
+
+    for action, actor, allowed, target in FORM_STEPS:
+        url = f"/pemeriksaan/{dataset['name']}/{action}"
+        form = {"comment": "Lengkapi sumber data."}
+        before = status()
+        for role in sorted(set(ROLES) - allowed):
+            response = app.post(url, data=form, headers=sign_in[role], status=None,
+                                follow_redirects=False)  # fmt: skip
+            if role == "anonymous":
+                assert response.status_code == 302 and "/user/login" in response.location
+            else:
+                assert response.status_code == 403, (action, role, response.status_code)
+            assert status() == before, (action, role)
+        response = app.post(url, data=form, headers=sign_in[actor], status=None,
+                            follow_redirects=False)  # fmt: skip
+        assert response.status_code == 302, (action, actor, response.status_code)
+        assert response.location.endswith(f"/pemeriksaan/{dataset['name']}")
+        assert status() == target, (action, actor)
