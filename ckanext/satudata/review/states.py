@@ -76,6 +76,29 @@ def check(action: str, state: str) -> Transition:
     return transition
 
 
+def path(source: str, target: str, actions: frozenset[str] | None = None) -> list[str]:
+    """The shortest list of transitions from ``source`` to ``target`` (of
+    ``actions`` only, if given); [] when already there. Raises
+    TransitionRefused when no path exists."""
+    if source == target:
+        return []
+    paths: dict[str, list[str]] = {source: []}
+    frontier = [source]
+    while frontier:
+        following = []
+        for state in frontier:
+            for transition in TRANSITIONS.values():
+                if actions is not None and transition.action not in actions:
+                    continue
+                if state in transition.sources and transition.target not in paths:
+                    paths[transition.target] = [*paths[state], transition.action]
+                    following.append(transition.target)
+        if target in paths:
+            return paths[target]
+        frontier = following
+    raise TransitionRefused(f"reach {target}", source)
+
+
 def status_of(value: str | None) -> str:
     """The state a stored ``status_data`` means. A dataset without one
     predates the workflow and stays published (turning the workflow on never
