@@ -172,3 +172,7 @@ def test_demo_review_makes_a_realistic_queue(app, tmp_path: Path) -> None:
     page = app.get("/pemeriksaan", headers={"Authorization": token})
     assert page.status_code == 200
     assert "disdikbud-paser-data-2" in page.get_data(as_text=True)
+    token = call_action("api_token_create", context={"user": "produsen-dinkes"},
+                        user="produsen-dinkes", name="demo")["token"]  # fmt: skip
+    page = app.get("/pemeriksaan/saya", headers={"Authorization": token})
+    assert comments[0] in page.get_data(as_text=True)  # the walidata's comments, listed

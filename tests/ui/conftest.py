@@ -237,9 +237,13 @@ def portal_url(
     url = f"http://127.0.0.1:{port}"
     base_ini = Path(request.config.getoption("ckan_ini")).resolve()
     ini = tmp_path_factory.mktemp("portal") / "browser.ini"
+    # A test module may set options of its own (PORTAL_SETTINGS = {key: value}).
+    extra = "".join(
+        f"{k} = {v}\n" for k, v in getattr(request.module, "PORTAL_SETTINGS", {}).items()
+    )
     ini.write_text(
         f"[app:main]\nuse = config:{base_ini}\nckan.site_url = {url}\n"
-        "ckan.search.solr_commit = true\n"
+        "ckan.search.solr_commit = true\n" + extra
     )
     log_path = SCREENSHOTS / "ckan-server.log"
     SCREENSHOTS.mkdir(exist_ok=True)
