@@ -15,13 +15,16 @@ from ckan import model
 from ckan.lib.munge import munge_title_to_name
 from werkzeug.datastructures import FileStorage
 
+from ckanext.satudata.harvesters.base import WITHDRAWN_STATUS
 from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
 from ckanext.satudata.harvesters.spreadsheet.settings import DEFAULTABLE, SpreadsheetSettings
 from ckanext.satudata.reference import regions, vocabularies, years
+from ckanext.satudata.review import workflow
 
 ROLE_KEY = "satudata_role"  # resource extra telling the clean CSV from the original
 ROLE_CLEAN, ROLE_ORIGINAL = "normalised", "original"
 HARVESTER_ROLES = (ROLE_CLEAN, ROLE_ORIGINAL)
+PUBLISHED_STATUS = "ditayangkan"
 # Columns of a data file that name the regions it covers.
 REGION_CODE_COLUMNS = ("kode_wilayah", "kode_kecamatan", "kode_desa", "kode_kelurahan")
 REGION_NAME_COLUMNS = (
@@ -141,8 +144,11 @@ def build_package(
 
     if existing is None:
         package["name"] = _dataset_name(title, content)
-    # A row back in the inventory is submitted again (or published, from a
-    # trusted source) by the review workflow, which owns status_data.
+    elif existing.get("status_data") == WITHDRAWN_STATUS and not workflow.enabled():
+        # The row is back in the inventory: the dataset is published again.
+        # (With the walidata's review on, the workflow owns status_data: it
+        # submits the dataset again, or publishes it from a trusted source.)
+        package["status_data"] = PUBLISHED_STATUS
     return package
 
 
