@@ -244,3 +244,26 @@ def test_a_sysadmin_edits_a_published_dataset_directly(auth_roles: AuthRoles) ->
     assert tk.get_action("package_show")({"user": ""}, {"id": dataset["id"]})["title"] == (
         "Dikoreksi walidata"
     )
+
+
+def test_turning_the_review_on_keeps_what_was_public(
+    auth_roles: AuthRoles, ckan_config: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Datasets written while the review was off stay as they were once it is
+    on (a dataset without a status is published), and new ones wait."""
+    from ckan.lib.search import rebuild
+    from sdi_data import sdi_dataset_dict
+
+    monkeypatch.setitem(ckan_config, "ckanext.satudata.review.enabled", False)
+    before = act(auth_roles, "producer", "package_create",
+                 **sdi_dataset_dict(owner_org=auth_roles.owner["id"], name="sebelum"))  # fmt: skip
+    assert anonymous_sees(before["id"]) and anonymous_finds("sebelum")
+    with pytest.raises(tk.ValidationError, match="not enabled"):
+        act(auth_roles, "walidata", "satudata_review_unpublish", id=before["id"])
+
+    monkeypatch.setitem(ckan_config, "ckanext.satudata.review.enabled", True)
+    rebuild()  # as `ckan search-index rebuild` after the upgrade
+    assert anonymous_sees(before["id"]) and anonymous_finds("sebelum")
+    after = act(auth_roles, "producer", "package_create",
+                **sdi_dataset_dict(owner_org=auth_roles.owner["id"], name="sesudah"))  # fmt: skip
+    assert after["status_data"] == "draft" and not anonymous_sees(after["id"])
