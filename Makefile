@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test` (see README.md).
-.PHONY: demo test stop reset lint i18n venv bench bench-validation bench-spreadsheet bench-dukcapil bench-planning bench-charts
+.PHONY: demo test faults stop reset backup restore lint i18n venv bench bench-validation bench-spreadsheet bench-dukcapil bench-planning bench-charts
 
 demo:  ## run the portal with demo data on http://127.0.0.1:5000
 	bash scripts/demo.sh
@@ -7,11 +7,21 @@ demo:  ## run the portal with demo data on http://127.0.0.1:5000
 test:  ## run the whole test-suite against the real stack
 	bash scripts/test.sh
 
+faults:  ## every fault-injection scenario and the backup/restore drill, on a private stack (a few minutes)
+	SATUDATA_FAULTS=all .venv/bin/pytest tests/faults -s --durations=0
+
 stop:  ## stop the demo workers and the services
 	bash scripts/stop.sh
 
 reset:  ## stop everything and delete all local data
 	bash scripts/reset.sh
+
+backup:  ## back up the demo site (databases, uploads, config without secrets) into .stack/backups/
+	bash scripts/backup.sh $(DIR)
+
+restore:  ## restore BACKUP=<dir> into the (empty) demo site and rebuild the index
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=.stack/backups/<date-time>"; exit 2; }
+	bash scripts/restore.sh "$(BACKUP)"
 
 lint:  ## ruff and pyright
 	.venv/bin/ruff check ckanext tests bench

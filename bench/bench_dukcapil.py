@@ -28,7 +28,8 @@ from pathlib import Path
 
 from ckanext.satudata.demo.dukcapil_feed import add_counts, counts_for
 from ckanext.satudata.harvesters.dukcapil import feed, pipeline, transform
-from ckanext.satudata.harvesters.dukcapil.records import RecordCollector, check
+from ckanext.satudata.harvesters.dukcapil.consistency import check
+from ckanext.satudata.harvesters.dukcapil.records import RecordCollector
 from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES, Semester
 from ckanext.satudata.reference.regions import Region
 

@@ -39,7 +39,7 @@ plugins="$plugins dcat dcat_json_interface structured_data datastore datatables_
   "scheming.organization_schemas=ckanext.satudata:schemas/organization.yaml" \
   "scheming.group_schemas=ckanext.satudata:schemas/group.yaml" \
   "scheming.presets=ckanext.scheming:presets.json ckanext.satudata:schemas/presets.yaml" \
-  "ckanext.dcat.rdf.profiles=euro_dcat_ap_2 satudata_sdi" \
+  "ckanext.dcat.rdf.profiles=euro_dcat_ap_3 satudata_sdi" \
   "ckan.locale_default=id" \
   "ckan.locales_offered=id en" \
   "ckan.storage_path=$STATE/storage" \
@@ -57,8 +57,21 @@ for plugin in activity harvest satudata; do
 done
 "$ROOT/scripts/db.sh" permissions "$INI"
 
-# Background workers: CKAN jobs (validation, DataStore loading) and the
-# harvest queue consumers. Restarted on every run.
+# The sample Dukcapil feed asks for an ArcGIS token, as a secured service
+# does. Harvest secrets are environment variables of the workers, each bound
+# to the OPD owning the source: SATUDATA_HARVEST_<OPD>_<NAME> (see
+# docs/harvest-sources.md); this one is Disdukcapil's.
+DUKCAPIL_TOKEN_ENV=SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN
+if [ ! -s "$STATE/dukcapil-token" ]; then
+  (umask 077; "$PY" -c 'import secrets; print(secrets.token_hex(16))' > "$STATE/dukcapil-token")
+fi
+export "$DUKCAPIL_TOKEN_ENV=$(cat "$STATE/dukcapil-token")"
+
+# Background workers: CKAN jobs (validation, DataStore loading), the harvest
+# queue consumers and the scheduler (harvest jobs run and the watchdog every
+# minute; daily maintenance), each under scripts/supervise.sh, which restarts
+# it when it exits (a consumer exits when Redis or PostgreSQL stays down), as
+# docker's restart policy does. Restarted on every run.
 start_background() {
   local name=$1; shift
   local pidfile="$STATE/run/$name.pid"
@@ -68,14 +81,19 @@ start_background() {
   setsid "$@" >"$STATE/log/$name.log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
 }
-start_background jobs-worker "$CKAN" -c "$INI" jobs worker
-start_background harvest-gather "$CKAN" -c "$INI" harvester gather-consumer
-start_background harvest-fetch "$CKAN" -c "$INI" harvester fetch-consumer
+supervised() {
+  local name=$1; shift
+  start_background "$name" "$ROOT/scripts/supervise.sh" "$name" "$@"
+}
+supervised jobs-worker "$CKAN" -c "$INI" jobs worker
+supervised harvest-gather "$CKAN" -c "$INI" satudata harvest gather-consumer
+supervised harvest-fetch "$CKAN" -c "$INI" satudata harvest fetch-consumer
+supervised scheduler "$CKAN" -c "$INI" satudata scheduler --interval 60
 
 # Sample external feeds on loopback, as the real ones would be on the network.
 DUKCAPIL_FEED="http://127.0.0.1:${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"
 start_background dukcapil-feed "$PY" -m ckanext.satudata.demo.dukcapil_feed \
-  --port "${SATUDATA_DUKCAPIL_FEED_PORT:-8765}"
+  --port "${SATUDATA_DUKCAPIL_FEED_PORT:-8765}" --token-env "$DUKCAPIL_TOKEN_ENV"
 OPD_FILES="http://127.0.0.1:${SATUDATA_OPD_FILES_PORT:-8766}"
 start_background opd-files "$PY" -m ckanext.satudata.demo.opd_files \
   --port "${SATUDATA_OPD_FILES_PORT:-8766}"
@@ -94,6 +112,9 @@ say "The walidata's review queue (pemeriksaan)"
 
 say "Loading the Daftar Data 2025 (planning)"
 "$CKAN" -c "$INI" satudata demo plan
+
+say "DCAT-AP 3 catalogue: http://127.0.0.1:$CKAN_PORT/catalog.ttl"
+say "Portal Pelita API:   http://127.0.0.1:$CKAN_PORT/api/pelita/v1.3/dataset (OpenAPI: /api/pelita/v1.3/openapi.json)"
 
 say "Serving CKAN on http://127.0.0.1:$CKAN_PORT (Ctrl-C to stop; 'make stop' stops the services)"
 # No reloader or debugger: this is a demo, not a development server.

@@ -3,12 +3,19 @@ Redis started by scripts/services.sh, CKAN configured by test.ini."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 # Tables of the plugins whose migrations are not part of CKAN core.
 PLUGIN_MIGRATIONS = ("activity", "harvest", "satudata")
+# The validation tests' sample files (validation/validation_files.py), importable
+# by their bare name from every test folder.
+VALIDATION_TESTS = str(Path(__file__).resolve().parent / "validation")
+if VALIDATION_TESTS not in sys.path:
+    sys.path.append(VALIDATION_TESTS)
 
 
 @pytest.fixture

@@ -34,6 +34,8 @@ def run_job(user: str, source_id: str, source_type: str) -> JobResult:
     from ckanext.harvest import queue
     from ckanext.harvest.model import HarvestJob, HarvestObject
 
+    from ckanext.satudata.harvesters.messages import render_stored
+
     job_dict = call_action(
         "harvest_job_create", context={"user": user}, source_id=source_id, run=False
     )
@@ -47,13 +49,14 @@ def run_job(user: str, source_id: str, source_type: str) -> JobResult:
     for object_id in queued:
         queue.fetch_and_import_stages(harvester, HarvestObject.get(object_id))
     call_action("harvest_jobs_run", context={"ignore_auth": True})
-    gather_errors = [error.message for error in HarvestJob.get(job_id).gather_errors]
+    # Reports as stored, rendered in English (harvesters/messages.py).
+    gather_errors = [render_stored(e.message) for e in HarvestJob.get(job_id).gather_errors]
     objects = [
         {
             "guid": harvest_object.guid,
             "state": harvest_object.state,
             "report_status": harvest_object.report_status,
-            "errors": [error.message for error in harvest_object.errors],
+            "errors": [render_stored(error.message) for error in harvest_object.errors],
             "package_id": harvest_object.package_id,
         }
         for harvest_object in HarvestObject.filter(harvest_job_id=job_id).order_by(

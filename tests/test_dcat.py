@@ -8,7 +8,7 @@ import pytest
 import rdflib
 from ckan.tests.helpers import call_action
 from ckanext.dcat.processors import RDFParser
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ckanext.satudata.catalog.dcat import EU_ACCESS_RIGHT, EU_FREQUENCY, SDI, _sdi_fields
 
@@ -42,17 +42,33 @@ def test_dataset_rdf_carries_every_sdi_field(app, dataset) -> None:
         str(graph.value(loc, DCTERMS.identifier)) for loc in graph.objects(ref, DCTERMS.spatial)
     }
     assert spatial == {"64.01.04", "64.01.05"}
-    labels = {
-        str(graph.value(loc, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")))
-        for loc in graph.objects(ref, DCTERMS.spatial)
-    }
+    labels = {str(graph.value(loc, SKOS.prefLabel)) for loc in graph.objects(ref, DCTERMS.spatial)}
     assert labels == {"Tanah Grogot", "Kuaro"}
+    assert {str(loc) for loc in graph.objects(ref, DCTERMS.spatial)} == {
+        "http://test.ckan.net/skema/wilayah/64.01.04",
+        "http://test.ckan.net/skema/wilayah/64.01.05",
+    }
     (period,) = graph.objects(ref, DCTERMS.temporal)
     assert (str(graph.value(period, DCAT.startDate)), str(graph.value(period, DCAT.endDate))) == (
         "2023",
         "2024",
     )
-    assert str(graph.value(ref, DCAT.theme)).endswith("/group/pemerintahan-umum")
+    assert set(graph.objects(ref, DCAT.theme)) == {
+        rdflib.URIRef("http://test.ckan.net/skema/topik/pemerintahan-umum"),
+        rdflib.URIRef("http://test.ckan.net/skema/topik/kependudukan"),
+        rdflib.URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE"),
+    }
+    topic = rdflib.URIRef("http://test.ckan.net/skema/topik/pemerintahan-umum")
+    assert (topic, RDF.type, SKOS.Concept) in graph
+    assert {str(label) for label in graph.objects(topic, SKOS.prefLabel)} == {
+        "Pemerintahan Umum",
+        "General Government",
+    }
+    licence = graph.value(ref, DCTERMS.license)
+    assert licence == rdflib.URIRef(
+        "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+    )
+    assert (licence, RDF.type, DCTERMS.LicenseDocument) in graph
 
     sdi_values = {
         str(p).removeprefix(str(SDI)): str(o)
@@ -64,9 +80,20 @@ def test_dataset_rdf_carries_every_sdi_field(app, dataset) -> None:
             assert sdi_values.get(field) == str(dataset[field]), field
 
 
-def test_round_trip_through_the_dcat_parser(app, dataset) -> None:
+def test_round_trip_through_the_dcat_parser(app, sysadmin, dataset) -> None:
+    resource = call_action(
+        "resource_create",
+        context={"user": sysadmin["name"]},
+        package_id=dataset["id"],
+        url="https://example.org/penduduk-2024.csv",
+        format="CSV",
+        name="Penduduk 2024 Semester II",
+        standar_data="penduduk_jenis_kelamin",
+        periode_data="2024 Semester II",
+        tahun=2024,
+    )
     body = app.get(f"/dataset/{dataset['id']}.ttl").body
-    parser = RDFParser(profiles=["euro_dcat_ap_2", "satudata_sdi"])
+    parser = RDFParser(profiles=["euro_dcat_ap_3", "satudata_sdi"])
     parser.parse(body, _format="turtle")
     (parsed,) = list(parser.datasets())
 
@@ -76,6 +103,36 @@ def test_round_trip_through_the_dcat_parser(app, dataset) -> None:
     for field in ("accrualPeriodicity", "accessRights", "theme", *_sdi_fields()):
         if dataset.get(field) not in (None, "", []):
             assert parsed[field] == str(dataset[field]), field
+    assert parsed["license_id"] == "cc-by"
+    (parsed_resource,) = parsed["resources"]
+    for field in ("standar_data", "periode_data", "tahun", "format", "name"):
+        assert parsed_resource[field] == resource[field], field
+
+
+def test_a_plain_dcat_ap_3_parser_keeps_the_licence(app, sysadmin, dataset) -> None:
+    """A CKAN without our profile matches a distribution's licence by its title."""
+    call_action(
+        "resource_create",
+        context={"user": sysadmin["name"]},
+        package_id=dataset["id"],
+        url="https://example.org/penduduk-2024.csv",
+        format="CSV",
+    )
+    parser = RDFParser(profiles=["euro_dcat_ap_3"])
+    parser.parse(app.get(f"/dataset/{dataset['id']}.ttl").body, _format="turtle")
+    (parsed,) = list(parser.datasets())
+    assert parsed["license_id"] == "cc-by"
+
+
+def test_dcat_ap_2_profiles_stay_available(app, dataset) -> None:
+    body = app.get(f"/dataset/{dataset['id']}.ttl?profiles=euro_dcat_ap_2,satudata_sdi_2").body
+    graph = _graph(body, "turtle")
+    (ref,) = graph.subjects(RDF.type, DCAT.Dataset)
+    assert (ref, DCTERMS.accrualPeriodicity, EU_FREQUENCY.ANNUAL_2) in graph
+    parser = RDFParser(profiles=["euro_dcat_ap_2", "satudata_sdi_2"])
+    parser.parse(body, _format="turtle")
+    (parsed,) = list(parser.datasets())
+    assert parsed["kode_wilayah"] == sorted(dataset["kode_wilayah"])
 
 
 def test_catalog_jsonld_lists_the_dataset(app, dataset) -> None:

@@ -50,6 +50,14 @@ def test_demo_load_twice_creates_nothing_twice(cli, tmp_path: Path) -> None:
     assert (opd["peran"], opd["urusan"]) == ("produsen_data", ["2.12"])
 
 
+def test_demo_serves_dcat_ap_3_and_names_the_pelita_api() -> None:
+    """`make demo` configures DCAT-AP 3 and says where the catalogue and the
+    Pelita API are (tests/interop serves and checks both on the demo content)."""
+    script = (Path(__file__).parents[1] / "scripts" / "demo.sh").read_text()
+    assert '"ckanext.dcat.rdf.profiles=euro_dcat_ap_3 satudata_sdi"' in script
+    assert "/catalog.ttl" in script and "/api/pelita/v1.3/dataset" in script
+
+
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 @pytest.mark.parametrize(
     "review",
@@ -176,3 +184,19 @@ def test_demo_review_makes_a_realistic_queue(app, tmp_path: Path) -> None:
                         user="produsen-dinkes", name="demo")["token"]  # fmt: skip
     page = app.get("/pemeriksaan/saya", headers={"Authorization": token})
     assert comments[0] in page.get_data(as_text=True)  # the walidata's comments, listed
+
+
+def test_demo_supervises_its_workers_and_runs_the_scheduler() -> None:
+    """`make demo` runs what production runs (docker/): the harvest consumers
+    that survive their services, the jobs worker, and the scheduler (harvest
+    jobs run and watchdog, daily maintenance), each restarted when it exits."""
+    script = (Path(__file__).resolve().parents[1] / "scripts" / "demo.sh").read_text()
+    for command in (
+        'supervised jobs-worker "$CKAN" -c "$INI" jobs worker',
+        'supervised harvest-gather "$CKAN" -c "$INI" satudata harvest gather-consumer',
+        'supervised harvest-fetch "$CKAN" -c "$INI" satudata harvest fetch-consumer',
+        'supervised scheduler "$CKAN" -c "$INI" satudata scheduler --interval 60',
+    ):
+        assert command in script, command
+    assert "scripts/supervise.sh" in script
+    assert "harvester gather-consumer" not in script

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ckanext.satudata.harvesters.settings import SECRET_ENV_PREFIX, secret_env_owner_key
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCKER = ROOT / "docker"
 COMPOSE = DOCKER / "docker-compose.yml"
@@ -120,9 +122,9 @@ def test_commands(config: dict) -> None:
     }
     entrypoint = (DOCKER / "ckan" / "entrypoint.sh").read_text()
     for wanted in (
-        "ckan harvester gather-consumer",
-        "ckan harvester fetch-consumer",
-        "ckan harvester run",
+        "ckan satudata harvest gather-consumer",
+        "ckan satudata harvest fetch-consumer",
+        "ckan satudata scheduler",
         "ckan jobs worker",
         "gunicorn",
         "ckan generate config",
@@ -134,6 +136,13 @@ def test_commands(config: dict) -> None:
         assert wanted in entrypoint, wanted
     for plugin in ("activity", "harvest", "satudata"):
         assert plugin in re.search(r"for plugin in ([a-z ]+); do", entrypoint).group(1)
+
+
+def test_workers_are_restarted_when_they_exit(config: dict) -> None:
+    """The consumers exit when their services stay down (ops/consumers.py):
+    the restart policy is their supervisor."""
+    for name in CKAN_SERVICES:
+        assert config["services"][name]["restart"] == "unless-stopped", name
 
 
 def test_healthchecks_and_startup_order(config: dict) -> None:
@@ -178,7 +187,18 @@ def test_ckan_environment(config: dict) -> None:
         ):
             assert plugin in plugins, (name, plugin)
         assert env["SCHEMING_DATASET_SCHEMAS"] == "ckanext.satudata:schemas/dataset.yaml"
-        assert env["CKANEXT_DCAT_RDF_PROFILES"] == "euro_dcat_ap_2 satudata_sdi"
+        assert env["CKANEXT_DCAT_RDF_PROFILES"] == "euro_dcat_ap_3 satudata_sdi"
+
+
+def test_harvest_secrets_reach_only_the_gather_container(config: dict) -> None:
+    """Named by the owner rule (harvesters/settings.py), given to the one
+    container that reads the feeds."""
+    documented = [name for name in _documented() if name.startswith(SECRET_ENV_PREFIX)]
+    assert documented
+    assert all(secret_env_owner_key(name) for name in documented)
+    for name, service in config["services"].items():
+        secrets = {k for k in service.get("environment", {}) if k.startswith(SECRET_ENV_PREFIX)}
+        assert secrets == (set(documented) if name == "harvest_gather" else set()), name
 
 
 def test_every_variable_is_documented() -> None:

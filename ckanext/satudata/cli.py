@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 
 import click
+from ckan.plugins import toolkit as tk
 
-from ckanext.satudata.catalog import search
+from ckanext.satudata.catalog import index_check, search
 from ckanext.satudata.demo import loader
 from ckanext.satudata.demo import review as review_demo
 from ckanext.satudata.harvesters import docs
 from ckanext.satudata.model import region
+from ckanext.satudata.ops import backup, consumers, queues, scheduler, watchdog
 from ckanext.satudata.reference import regions
+from ckanext.satudata.validation import recovery
 
 __all__ = ["satudata"]
 
@@ -65,6 +70,133 @@ def harvest_group() -> None:
 def harvest_settings() -> None:
     """Print the reference of every harvest source setting (Markdown)."""
     click.echo(docs.reference(), nl=False)
+
+
+def _consume(stage: queues.Stage) -> None:
+    if not queues.uses_redis():
+        raise click.ClickException(
+            "these consumers read ckanext-harvest's Redis queues (ckan.harvest.mq.type = redis)"
+        )
+    raise SystemExit(consumers.Consumer(stage).run())
+
+
+@harvest_group.command("gather-consumer")
+def gather_consumer() -> None:
+    """Consume the gather queue (in place of `ckan harvester gather-consumer`):
+    infrastructure errors are tried again with backoff, duplicates dropped;
+    exits with status 75 when Redis or PostgreSQL stays unreachable, for a
+    supervisor to restart it."""
+    _consume(queues.GATHER)
+
+
+@harvest_group.command("fetch-consumer")
+def fetch_consumer() -> None:
+    """Consume the fetch queue (in place of `ckan harvester fetch-consumer`),
+    as gather-consumer does."""
+    _consume(queues.FETCH)
+
+
+@satudata.command("watchdog")
+def watchdog_command() -> None:
+    """Take up work a fault left behind, once: harvest jobs and objects that
+    are neither queued nor being processed, validations and DataStore loads
+    that were lost (the scheduler runs this every few minutes)."""
+    lines = watchdog.recover_harvests() + recovery.recover()
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} finding(s)")
+
+
+@satudata.command("scheduler")
+@click.option("--interval", default=300, show_default=True, help="Seconds between runs.")
+@click.option("--once", is_flag=True, help="Run every task once and exit.")
+def scheduler_command(interval: int, once: bool) -> None:
+    """Periodic work: harvest jobs run and the watchdog every INTERVAL
+    seconds; harvest log clean-up, freshness refresh and the index check
+    with repair once a day."""
+    scheduler.Scheduler(interval).run(once=once)
+
+
+@satudata.group("index")
+def index_group() -> None:
+    """The search index (Solr) against the database."""
+
+
+@index_group.command("check")
+@click.option("--repair", is_flag=True, help="Re-index what differs, drop what is extra.")
+def index_check_command(repair: bool) -> None:
+    """Compare the datasets of the database and of Solr (ids and
+    metadata_modified). Exit status 1 when they differ and --repair was not given."""
+    found = index_check.check()
+    click.echo(found.summary())
+    for label, ids in (("missing", found.missing), ("stale", found.stale), ("extra", found.extra)):
+        for package_id in ids[:20]:
+            click.echo(f"  {label}: {package_id}")
+        if len(ids) > 20:
+            click.echo(f"  … and {len(ids) - 20} more {label}")
+    if found.agrees:
+        return
+    if not repair:
+        raise SystemExit(1)
+    index_check.repair(found)
+    again = index_check.check()
+    click.echo(f"after repair: {again.summary()}")
+    if not again.agrees:
+        raise SystemExit(1)
+
+
+@satudata.group("backup")
+def backup_group() -> None:
+    """Backups of the site (make backup / make restore) and the restore drill."""
+
+
+@backup_group.command("create")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+def backup_create(target: Path) -> None:
+    """Back up both databases, the uploaded files and the configuration
+    (secrets masked) into TARGET, an empty or new directory."""
+    try:
+        manifest = backup.create(target, Path(tk.config["__file__"]))
+    except backup.BackupError as err:
+        raise click.ClickException(str(err)) from None
+    size = sum(f["bytes"] for f in manifest["files"].values())
+    click.echo(f"Backup written to {target}: {size:,} bytes in {manifest['seconds']} s")
+    for name, info in manifest["files"].items():
+        click.echo(f"  {name}: {info['bytes']:,} bytes")
+
+
+@backup_group.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a site that already holds datasets.")
+def backup_restore(source: Path, force: bool) -> None:
+    """Restore a backup into this (empty) site: databases, files, the search
+    index rebuilt; then compare the site with the backup's fingerprint and
+    the index with the database (exit status 1 if anything differs). The
+    DataStore permissions are set apart (scripts/restore.sh)."""
+    started = time.monotonic()
+    try:
+        manifest = backup.restore(source, force=force)
+    except backup.BackupError as err:
+        raise click.ClickException(str(err)) from None
+    found = backup.differences(manifest["fingerprint"], backup.fingerprint())
+    checked = index_check.check()
+    click.echo(
+        f"Restored the backup of {manifest['created']} from {source} "
+        f"in {time.monotonic() - started:.1f} s"
+    )
+    click.echo(f"index: {checked.summary()}")
+    for line in found:
+        click.echo(f"  differs: {line}")
+    if found or not checked.agrees:
+        raise SystemExit(1)
+    click.echo("datasets, resources, files, validation reports, activities, harvest objects "
+               "and DataStore rows: identical")  # fmt: skip
+
+
+@backup_group.command("fingerprint")
+def backup_fingerprint() -> None:
+    """Print what a restore must reproduce (counts and digests), as JSON."""
+    click.echo(json.dumps(backup.fingerprint(), indent=1, sort_keys=True))
 
 
 @satudata.group("demo")

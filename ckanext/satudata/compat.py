@@ -9,7 +9,20 @@ consumers wait for work with a blocking ``BLPOP`` without a timeout, so
 ``redis.exceptions.TimeoutError`` five seconds after they start, whenever the
 queue is empty (tests/test_compat.py shows it). The shim gives the harvest
 queue's connections no socket read timeout, which is what a blocking consumer
-needs; connect timeouts stay.
+needs; connect timeouts stay. (Our own consumers, ops/consumers.py, bound
+their reads instead: ops/queues.py.)
+
+ckanext-harvest 1.6.3 re-sends queue items it takes for lost
+------------------------------------------------------------
+``harvest_jobs_run`` ends with ``resubmit_jobs()`` and ``resubmit_objects()``.
+The latter reads the WAITING objects from the database, then the fetch queue,
+and re-sends every WAITING object not in the queue, including one a consumer
+popped in between and is about to process: it was processed twice (the
+demo's Dukcapil object reported "not modified" after being written). The
+former re-sends an object whose consumer has worked on it for 3 minutes, as
+if it were lost. The shim makes both no-ops; our harvest_jobs_run runs the
+watchdog instead (ops/watchdog.py), which re-sends only work that is neither
+queued nor leased by a consumer.
 """
 
 from __future__ import annotations
@@ -39,3 +52,19 @@ def allow_blocking_harvest_queue_reads() -> None:
     setattr(get_connection_redis, _PATCHED, True)
     # get_connection() looks the function up in the module at call time.
     queue.get_connection_redis = get_connection_redis
+
+
+def leave_harvest_resubmission_to_the_watchdog() -> None:
+    # Lazy, as above.
+    from ckanext.harvest.logic.action import update
+
+    if getattr(update.resubmit_objects, _PATCHED, False):
+        return
+
+    def no_resubmission() -> None:
+        """Replaced by ops/watchdog.py (see the module docstring)."""
+
+    setattr(no_resubmission, _PATCHED, True)
+    # harvest_jobs_run calls the names imported into its module.
+    update.resubmit_jobs = no_resubmission
+    update.resubmit_objects = no_resubmission

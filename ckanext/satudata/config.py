@@ -47,6 +47,10 @@ def home_stats_cache_seconds() -> int:
     return int(tk.config.get("ckanext.satudata.home_stats_cache_seconds"))
 
 
+def catalog_licence() -> str:
+    return str(tk.config.get("ckanext.satudata.catalog_licence"))
+
+
 def walidata_users() -> frozenset[str]:
     return frozenset(tk.config.get("ckanext.satudata.walidata_users"))
 
@@ -135,6 +139,14 @@ def population_cache_seconds() -> int:
     return int(tk.config.get("ckanext.satudata.population.cache_seconds"))
 
 
+# Interoperability --------------------------------------------------------------
+
+
+def pelita_token() -> str:
+    """The Bearer token Portal Pelita callers must send; empty: the API is open."""
+    return str(tk.config.get("ckanext.satudata.pelita.token") or "")
+
+
 # Validation --------------------------------------------------------------------
 
 
@@ -185,6 +197,45 @@ def validation_fetch_policy() -> net.FetchPolicy:
 
 def validation_queue() -> str:
     return str(tk.config.get("ckanext.satudata.validation.queue"))
+
+
+# Downloads ---------------------------------------------------------------------
+
+
+def neutralise_formulas() -> bool:
+    """Whether exports.py neutralises formula-like cells of spreadsheet downloads."""
+    return tk.asbool(tk.config.get("ckanext.satudata.exports.neutralise_formulas"))
+
+
+def xlsx_max_cells() -> int:
+    return int(tk.config.get("ckanext.satudata.exports.xlsx_max_cells"))
+
+
+# Recovery from infrastructure faults (ops/) ------------------------------------
+
+
+def recovery_attempts() -> int:
+    return max(1, int(tk.config.get("ckanext.satudata.recovery.attempts")))
+
+
+def recovery_backoff_seconds() -> int:
+    return max(0, int(tk.config.get("ckanext.satudata.recovery.backoff_seconds")))
+
+
+def recovery_backoff_max_seconds() -> int:
+    return max(1, int(tk.config.get("ckanext.satudata.recovery.backoff_max_seconds")))
+
+
+def recovery_lease_seconds() -> int:
+    return max(3, int(tk.config.get("ckanext.satudata.recovery.lease_seconds")))
+
+
+def recovery_grace_seconds() -> int:
+    return max(0, int(tk.config.get("ckanext.satudata.recovery.grace_seconds")))
+
+
+def recovery_poll_seconds() -> int:
+    return max(1, int(tk.config.get("ckanext.satudata.recovery.poll_seconds")))
 
 
 def check() -> None:

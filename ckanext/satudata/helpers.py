@@ -12,7 +12,8 @@ from ckanext.satudata import config, contexts
 from ckanext.satudata.catalog import choices, freshness, stats
 from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.charts import settings as chart_settings
-from ckanext.satudata.harvesters.dukcapil.mapping import semester_of_label
+from ckanext.satudata.harvesters import messages as harvest_messages
+from ckanext.satudata.harvesters.dukcapil.mapping import QUARANTINE_FIELD, semester_of_label
 from ckanext.satudata.i18n import N_, current_lang, formats
 from ckanext.satudata.logic import roles
 from ckanext.satudata.model import pending_change
@@ -33,6 +34,7 @@ __all__ = [
     "satudata_number",
     "satudata_opd_summary",
     "satudata_percent",
+    "satudata_quarantine_notes",
     "satudata_resource_reference",
     "satudata_review_action_label",
     "satudata_review_nav",
@@ -179,15 +181,12 @@ def satudata_brand() -> dict[str, str]:
 def satudata_social_image(pkg_dict: dict[str, Any]) -> str:
     """Absolute URL of a dataset's social preview image: its first chart as
     PNG (drawn on the server), else the portal's card."""
-    for resource in (pkg_dict.get("resources") or [])[:5]:
-        if not resource.get("datastore_active"):
-            continue
-        views = tk.get_action("resource_view_list")({}, {"id": resource["id"]})
-        for view in views:
-            if view["view_type"] == chart_service.VIEW_TYPE:
-                return tk.h.url_for(
-                    "satudata_charts.chart_file", view_id=view["id"], kind="png", qualified=True
-                )
+    tables = [r["id"] for r in pkg_dict.get("resources") or [] if r.get("datastore_active")]
+    view_id = chart_service.first_chart_view_id(tables)
+    if view_id:
+        return tk.h.url_for(
+            "satudata_charts.chart_file", view_id=view_id, kind="png", qualified=True
+        )
     return tk.h.url_for_static_or_external(config.social_image(), qualified=True)
 
 
@@ -222,3 +221,21 @@ DEFAULT_VIEW_TITLES = {"Table": N_("Table"), "Chart": N_("Chart"), "Grafik": N_(
 def satudata_view_title(view: dict[str, Any]) -> str:
     title = str(view.get("title") or "")
     return tk._(DEFAULT_VIEW_TITLES[title]) if title in DEFAULT_VIEW_TITLES else title
+
+
+def satudata_quarantine_notes(pkg_dict: dict[str, Any]) -> list[dict[str, str]]:
+    """The records a Dukcapil source's quarantine policy left out of each
+    semester's table (resource field catatan_karantina), in the UI language:
+    [{"period", "resource_id", "text"}], newest semester first as listed."""
+    notes = []
+    for resource in pkg_dict.get("resources") or []:
+        stored = resource.get(QUARANTINE_FIELD)
+        if stored:
+            notes.append(
+                {
+                    "period": str(resource.get("periode_data") or resource.get("name") or ""),
+                    "resource_id": str(resource.get("id") or ""),
+                    "text": harvest_messages.render_stored(stored, tk._, current_lang()),
+                }
+            )
+    return notes

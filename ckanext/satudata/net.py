@@ -7,6 +7,11 @@ unless the caller's policy allows it (local tests and demo feeds do), every
 redirect re-checked, connect/read timeouts, a byte cap enforced while
 streaming, and bounded retries with exponential backoff on 5xx and timeouts.
 
+Credentials (basic auth, an Authorization header, the query parameters the
+caller names as secrets) go only to the origin (scheme, host, port) of the
+URL asked for: a redirect anywhere else drops them for the rest of the chain,
+as ``requests`` does for headers when it follows redirects itself.
+
 The address check runs when a connection is opened, on the very addresses it
 connects to (``GuardedSession``): a DNS answer that changes between a check
 and the connection (DNS rebinding) cannot slip through. Environment proxies
@@ -15,6 +20,10 @@ are not used, since a proxy would hide the real peer from the check.
 Sessions keep connections alive, so many files from one server (a harvest)
 cost one TCP connection; ``fetch_all`` fetches many URLs concurrently and
 ``Validators`` make conditional requests (``304 Not Modified``).
+Why one module: every request the portal sends outside goes through the one
+redirect loop here, where the address check, the credential rule and the
+byte cap are applied together; split, a caller could take one without the
+others.
 Pure Python: no CKAN import.
 """
 
@@ -32,7 +41,7 @@ from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -44,6 +53,10 @@ from urllib3.util import connection as urllib3_connection
 
 USER_AGENT = "ckanext-satudata (+https://github.com/satudata/ckanext-satudata)"
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# Request headers that carry credentials; cookies of the session's own jar
+# are scoped by domain already.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 
 
 @dataclass(frozen=True)
@@ -298,6 +311,31 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of ``url``, the port filled in from the scheme."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(scheme)
+
+
+def same_origin(first: str, second: str) -> bool:
+    """Whether two URLs have one scheme, host and port (an http to https
+    upgrade is another origin too: credentials meant for one are not sent to
+    the other)."""
+    return origin(first) == origin(second)
+
+
+def without_query_keys(url: str, keys: Iterable[str]) -> str:
+    """``url`` without the query parameters named ``keys``."""
+    drop = frozenset(keys)
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if not any(key in drop for key, _ in pairs):
+        return url
+    kept = urlencode([(key, value) for key, value in pairs if key not in drop])
+    return urlunsplit(parts._replace(query=kept))
+
+
 def check_url(url: str, policy: FetchPolicy) -> None:
     """Raise BlockedURLError if ``url`` itself may not be fetched under
     ``policy`` (scheme, host, port). Its addresses are checked by the
@@ -321,8 +359,13 @@ def fetch(
     headers: Mapping[str, str] | None = None,
     auth: Any = None,
     session: GuardedSession | None = None,
+    secret_params: Iterable[str] = (),
 ) -> FetchResult:
     """GET ``url`` under ``policy``; retries 5xx and timeouts when the policy says so.
+
+    ``auth``, credential ``headers`` and the query parameters named in
+    ``secret_params`` are sent to the origin of ``url`` only (see the module
+    docstring).
 
     ``session`` (one of ``GuardedSession(AddressRules.of(policy))``) keeps
     connections alive between calls; without one, the call has its own.
@@ -339,7 +382,9 @@ def fetch(
     try:
         while True:
             try:
-                return _fetch_once(url, policy, params, headers, auth, http)
+                return _fetch_once(
+                    url, policy, params, headers, auth, http, frozenset(secret_params)
+                )
             except (FetchTimeoutError, HTTPStatusError) as err:
                 retriable = isinstance(err, FetchTimeoutError) or err.status in RETRY_STATUSES
                 if not retriable or attempt >= policy.retries:
@@ -398,9 +443,12 @@ def _fetch_once(
     headers: Mapping[str, str] | None,
     auth: Any,
     http: GuardedSession,
+    secret_params: frozenset[str],
 ) -> FetchResult:
     request_headers = {"User-Agent": USER_AGENT, **(headers or {})}
     current = url
+    # The URL whose origin the credentials are for; None once they are dropped.
+    trusted: str | None = url
     for _ in range(policy.max_redirects + 1):
         check_url(current, policy)
         try:
@@ -427,6 +475,13 @@ def _fetch_once(
                 location = response.headers.get("Location", "")
                 try:
                     current = urljoin(current, location)
+                    if trusted is not None and not same_origin(trusted, current):
+                        # Once the chain leaves the origin the credentials
+                        # were meant for, none are sent again, even back there.
+                        trusted, auth = None, None
+                        request_headers = _without_credentials(request_headers)
+                    if trusted is None:
+                        current = without_query_keys(current, secret_params)
                 except ValueError as err:
                     raise BlockedURLError(location, f"invalid redirect: {err}") from None
                 params = None  # already part of the redirected URL
@@ -436,6 +491,10 @@ def _fetch_once(
             content = _read_capped(response, current, policy)
             return FetchResult(current, response.status_code, dict(response.headers), content)
     raise FetchError(url, f"more than {policy.max_redirects} redirects")
+
+
+def _without_credentials(headers: Mapping[str, str]) -> dict[str, str]:
+    return {key: value for key, value in headers.items() if key.lower() not in CREDENTIAL_HEADERS}
 
 
 def _read_capped(response: requests.Response, url: str, policy: FetchPolicy) -> bytes:

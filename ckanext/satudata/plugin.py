@@ -11,12 +11,14 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
-from ckan.types import Context
+from ckan.types import CKANApp, Context
+from flask import Flask
 
-from ckanext.satudata import compat, config, views
+from ckanext.satudata import compat, config, downloads, uploads, views
 from ckanext.satudata.catalog import freshness, search, topics
 from ckanext.satudata.charts import view as chart_view
 from ckanext.satudata.logic import action, auth
+from ckanext.satudata.ops import outage
 from ckanext.satudata.review import pending, visibility
 from ckanext.satudata.validation import hooks, reports
 
@@ -37,6 +39,8 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IUploader, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
 
@@ -50,7 +54,22 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def configure(self, config_: CKANConfig) -> None:
         compat.allow_blocking_harvest_queue_reads()
+        compat.leave_harvest_resubmission_to_the_watchdog()
         config.check()
+
+    # IUploader: stored files follow the database (uploads.py)
+
+    def get_resource_uploader(self, data_dict: dict[str, Any]) -> Any:
+        return uploads.resource_uploader(data_dict)
+
+    # IMiddleware: downloads served on the Flask app (downloads/); a request
+    # that meets an outage gets a clear 503 (ops/outage.py)
+
+    def make_middleware(self, app: CKANApp, config_: CKANConfig) -> CKANApp:
+        if isinstance(app, Flask):
+            downloads.install(app)
+            outage.register(app)
+        return app
 
     # IFacets
 
@@ -74,6 +93,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_update(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         topics.sync_topic_group(pkg_dict["id"], pkg_dict.get("theme"))
+        reports.forget_removed(pkg_dict["id"])
 
     def after_dataset_show(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         # Computed at every show (not stored), so the API never serves a stale
@@ -116,10 +136,6 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_resource_show(self, resource_dict: dict[str, Any]) -> dict[str, Any]:
         return reports.add_to_resource(resource_dict)
-
-    def after_resource_delete(self, context: Context, resources: list[dict[str, Any]]) -> None:
-        for resource in resources:
-            reports.forget(resource.get("id"))
 
 
 class SatudataChartView(p.SingletonPlugin):

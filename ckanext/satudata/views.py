@@ -8,6 +8,8 @@ from flask import Blueprint
 from ckanext.satudata.catalog.views import portal
 from ckanext.satudata.charts.views import charts
 from ckanext.satudata.harvesters.spreadsheet.views import spreadsheet_template
+from ckanext.satudata.interop.schemes import schemes
+from ckanext.satudata.interop.views import pelita_api
 from ckanext.satudata.planning.views import planning
 from ckanext.satudata.population.views import population
 from ckanext.satudata.review.views import review
@@ -19,9 +21,11 @@ def get_blueprints() -> list[Blueprint]:
     return [
         portal,
         charts,
+        pelita_api,
         planning,
         population,
         review,
+        schemes,
         standards,
         spreadsheet_template,
         validation_report,

@@ -10,10 +10,15 @@
 #   5. execs the command:
 #        web                gunicorn serving CKAN on :5000
 #        init               steps 1-4, then exit (upgrades, one-off runs)
-#        harvest-gather     ckan harvester gather-consumer
-#        harvest-fetch      ckan harvester fetch-consumer
-#        harvest-scheduler  ckan harvester run every $HARVEST_RUN_INTERVAL seconds
+#        harvest-gather     ckan satudata harvest gather-consumer
+#        harvest-fetch      ckan satudata harvest fetch-consumer
+#        harvest-scheduler  ckan satudata scheduler: every $HARVEST_RUN_INTERVAL
+#                           seconds the harvest jobs run and the watchdog; daily
+#                           the harvest log clean-up, freshness re-index and
+#                           index check with repair
 #        jobs-worker        ckan jobs worker
+#      The consumers exit with status 75 when Redis or PostgreSQL stays
+#      unreachable; compose's restart policy brings them back.
 #        anything else      run as given (e.g. `ckan search-index rebuild`, `bash`)
 set -euo pipefail
 
@@ -102,7 +107,7 @@ ckan config-tool "$CKAN_INI" \
   "scheming.group_schemas=${SCHEMING_GROUP_SCHEMAS:-ckanext.satudata:schemas/group.yaml}" \
   "scheming.presets=${SCHEMING_PRESETS:-ckanext.scheming:presets.json ckanext.satudata:schemas/presets.yaml}" \
   "scheming.dataset_fallback=false" \
-  "ckanext.dcat.rdf.profiles=${CKANEXT_DCAT_RDF_PROFILES:-euro_dcat_ap_2 satudata_sdi}" \
+  "ckanext.dcat.rdf.profiles=${CKANEXT_DCAT_RDF_PROFILES:-euro_dcat_ap_3 satudata_sdi}" \
   "ckan.locale_default=${CKAN_LOCALE_DEFAULT:-id}" \
   "ckan.locales_offered=${CKAN_LOCALES_OFFERED:-id en}" \
   "ckan.storage_path=$CKAN_STORAGE_PATH" \
@@ -165,26 +170,12 @@ case "$cmd" in
   init)
     log "initialisation done"
     ;;
-  harvest-gather) exec ckan harvester gather-consumer ;;
-  harvest-fetch) exec ckan harvester fetch-consumer ;;
+  harvest-gather) exec ckan satudata harvest gather-consumer ;;
+  harvest-fetch) exec ckan satudata harvest fetch-consumer ;;
   harvest-scheduler)
     interval=${HARVEST_RUN_INTERVAL:-300}
-    log "running 'ckan harvester run' every ${interval}s"
-    last_clean=0
-    trap 'log "stopping the scheduler"; exit 0' TERM INT
-    while true; do
-      ckan harvester run || log "ckan harvester run failed; retrying in ${interval}s"
-      now=$(date +%s)
-      # Once a day, drop harvest log lines older than the retention period.
-      # and re-index datasets whose freshness state changed with the date.
-      if [ $((now - last_clean)) -ge 86400 ]; then
-        ckan harvester clean-harvest-log || log "clean-harvest-log failed"
-        ckan satudata freshness refresh || log "freshness refresh failed"
-        last_clean=$now
-      fi
-      sleep "$interval" &
-      wait $!
-    done
+    log "scheduler: harvest jobs run and watchdog every ${interval}s, daily maintenance"
+    exec ckan satudata scheduler --interval "$interval"
     ;;
   jobs-worker) exec ckan jobs worker ;;
   *) exec "$@" ;;

@@ -26,6 +26,7 @@ def feed(feed_server: FeedServer) -> Iterator[FeedServer]:
     feed_server.state.requests.clear()
     yield feed_server
     feed_server.state.faults.reset()
+    feed_server.state.token = None
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ from ckanext.satudata import net
 from ckanext.satudata.demo import dukcapil_feed as sample
 from ckanext.satudata.demo.dukcapil_feed import FeedServer
 from ckanext.satudata.harvesters.dukcapil import feed, pipeline, transform
-from ckanext.satudata.harvesters.dukcapil.records import RecordCollector, check
+from ckanext.satudata.harvesters.dukcapil.consistency import check
+from ckanext.satudata.harvesters.dukcapil.records import QUARANTINE as QUARANTINE_MODE
+from ckanext.satudata.harvesters.dukcapil.records import RecordCollector, RecordPolicy
 from ckanext.satudata.harvesters.dukcapil.standard import (
     DEFAULT_FAMILIES,
     FAMILIES,
@@ -39,7 +41,10 @@ def settings(**overrides: Any) -> feed.FeedSettings:
 def run(server: FeedServer, semester: str = "2024-S2", **overrides: Any) -> pipeline.ReleaseResult:
     return pipeline.process_release(
         Semester.parse(semester),
-        pipeline.arcgis_pages(server.service_url(semester), settings(**overrides)),
+        pipeline.arcgis_pages(
+            feed.single_service(server.service_url(semester), feed.DEFAULT_LAYERS),
+            settings(**overrides),
+        ),
         regions.tenant_regions(),
         ROOT,
         DEFAULT_FAMILIES,
@@ -116,9 +121,15 @@ def test_token_is_sent_but_never_in_errors(feed_server: FeedServer) -> None:
 
 
 def test_auth_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SATUDATA_HARVEST_DUKCAPIL_PASSWORD", "rahasia")
+    monkeypatch.setenv("SATUDATA_HARVEST_DISDUKCAPIL_PASER_PASSWORD", "rahasia")
     auth = feed.FeedAuth.from_config(
-        {"auth": {"username": "paser", "password_env": "SATUDATA_HARVEST_DUKCAPIL_PASSWORD"}}
+        {
+            "auth": {
+                "username": "paser",
+                "password_env": "SATUDATA_HARVEST_DISDUKCAPIL_PASER_PASSWORD",
+            }
+        },
+        owner="disdukcapil-paser",
     )
     assert auth.basic == ("paser", "rahasia")
 
@@ -141,7 +152,7 @@ def test_auth_only_from_satudata_harvest_variables(
     of the worker's environment."""
     monkeypatch.setenv("CKAN_SECRET_KEY", "not-for-feeds")
     with pytest.raises(ValueError, match=named.replace(".", r"\.")) as raised:
-        feed.FeedAuth.from_config({"auth": auth})
+        feed.FeedAuth.from_config({"auth": auth}, owner="disdukcapil-paser")
     assert "not-for-feeds" not in str(raised.value)
 
 
@@ -324,3 +335,77 @@ def test_age_bands_by_sex_must_sum_to_the_sex_totals() -> None:
         (dotted, "perempuan", "kelompok_umur_jenis_kelamin"),
     }
     assert not data.semester_rejected
+
+
+QUARANTINE = RecordPolicy(QUARANTINE_MODE, 0.5)
+
+
+def quarantine_collect(*records: dict[str, Any]) -> RecordCollector:
+    collector = RecordCollector(regions.tenant_regions(), DEFAULT_FAMILIES, QUARANTINE)
+    collector.add_records(records, "desa")
+    return collector
+
+
+def test_quarantine_leaves_out_both_records_of_a_conflict() -> None:
+    """Two records of one region with other figures: neither is trusted."""
+    record = desa_record()
+    data = quarantine_collect(record, {**record, "objectid": 999, "pria": record["pria"] + 1}).data
+    assert data.issue_count == 0
+    assert [q.label for q in data.quarantined] == ["64.01.01.2009"] * 2
+    assert "64.01.01.2009" not in data.rows["desa"]
+    third = quarantine_collect(record, {**record, "objectid": 998, "wanita": 0}, record).data
+    assert len(third.quarantined) == 3  # a later copy of the first is no more trusted
+
+
+def test_quarantine_never_covers_personal_data() -> None:
+    data = quarantine_collect(desa_record(nik="6401044512900001")).data
+    assert data.semester_rejected and data.quarantined == []
+
+
+def test_a_quarantined_record_without_numbers_leaves_its_parent_unchecked() -> None:
+    release = sample.generate("2024-S2")
+    desa = [dict(r) for r in sample.records(release, "desa")]
+    desa[0]["pria"] = "banyak"
+    collector = RecordCollector(regions.tenant_regions(), DEFAULT_FAMILIES, QUARANTINE)
+    collector.add_records(desa, "desa")
+    collector.add_records(sample.records(release, "kecamatan"), "kecamatan")
+    data = check(collector.data, regions.tenant_regions(), ROOT, ["kecamatan", "desa"])
+    assert data.issue_count == 0, data.report()
+    assert [m.render() for m in data.unchecked] == [
+        "64.01.01: 1 count(s) not compared with its desa: a quarantined record does not "
+        "carry them as numbers"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("services", "layers"),
+    [
+        (
+            {
+                "desa": "DKB_DESA/MapServer",
+                "kecamatan": "https://x.example/s/DKB_KEC/FeatureServer/2",
+            },
+            [
+                ("kecamatan", "https://x.example/s/DKB_KEC/FeatureServer/2"),
+                ("desa", "https://x.example/arcgis/rest/services/DKB_DESA/MapServer/0"),
+            ],
+        ),
+    ],
+)
+def test_per_level_services(services: dict[str, str], layers: list[tuple[str, str]]) -> None:
+    source = feed.per_level_services(services, "https://x.example/arcgis/rest/services")
+    assert list(source.layers) == layers
+    assert source.service_url("kecamatan") == "https://x.example/s/DKB_KEC/FeatureServer"
+
+
+def test_a_service_url_that_is_no_arcgis_service_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"services\.desa: .* is not an ArcGIS service URL"):
+        feed.per_level_services({"desa": "https://x.example/dkb.json"}, "https://x.example/")
+
+
+def test_arcgis_error_with_a_server_code_is_transient() -> None:
+    with pytest.raises(feed.TransientFeedError):
+        feed.parse_page(b'{"error": {"code": 500, "message": "Error performing query"}}', "p")
+    with pytest.raises(feed.FeedError) as raised:
+        feed.parse_page(b'{"error": {"code": 400, "message": "Invalid query"}}', "p")
+    assert not isinstance(raised.value, feed.TransientFeedError)

@@ -1,8 +1,8 @@
 """Both harvesters through ckanext-harvest's real Redis queue: the gather and
-fetch consumers run as separate `ckan harvester …-consumer` processes, jobs are
-queued and finished by `harvest_jobs_run` (what `ckan harvester run` and the
-scheduler call), exactly as `make demo` and production run them. Also the
-one-shot `ckan harvester run-test`."""
+fetch consumers run as separate `ckan satudata harvest …-consumer` processes
+(ops/consumers.py), jobs are queued and finished by `harvest_jobs_run` (what
+the scheduler calls), exactly as `make demo` and production run them. Also
+the one-shot `ckan harvester run-test`."""
 
 from __future__ import annotations
 
@@ -17,28 +17,37 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests.helpers import call_action
 from file_server import FileServer
 
+from ckanext.satudata.demo import dukcapil_feed
 from ckanext.satudata.demo import loader as demo
 from ckanext.satudata.demo.dukcapil_feed import FeedServer
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
+DEMO_TOKEN = "token-demo-disdukcapil"
+
+
 @pytest.fixture
-def servers() -> Iterator[tuple[FileServer, FeedServer]]:
+def servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FileServer, FeedServer]]:
+    """The sample servers as `make demo` runs them: the Dukcapil feed asks for
+    its token, which the workers read from Disdukcapil's own variable."""
+    monkeypatch.setenv(dukcapil_feed.demo_token_env(), DEMO_TOKEN)
     files, feed = FileServer(port=0).start(), FeedServer(port=0).start()
+    feed.state.token = DEMO_TOKEN
     yield files, feed
     files.stop()
     feed.shutdown()
 
 
 @pytest.fixture
-def consumers(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Real consumer processes on the test configuration (its Redis database)."""
+def consumers(request: pytest.FixtureRequest, servers: object) -> Iterator[None]:
+    """Real consumer processes on the test configuration (its Redis database),
+    with the environment of the servers fixture (the demo feed's token)."""
     ini = str(Path(request.config.getoption("--ckan-ini")).resolve())
     ckan = str(Path(sys.executable).with_name("ckan"))
     procs = [
         subprocess.Popen(
-            [ckan, "-c", ini, "harvester", f"{stage}-consumer"],
+            [ckan, "-c", ini, "satudata", "harvest", f"{stage}-consumer"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -73,9 +82,29 @@ def _dataset_names(org: str) -> set[str]:
     return {d["name"] for d in result["results"]}
 
 
+def _read_from_one_service_with_layers(feed: FeedServer) -> None:
+    """The demo's Dukcapil source reads one service per region level (Dukcapil's
+    layout); switch it to the same releases as one service with a layer per level."""
+    config = dukcapil_feed.demo_source_config(feed.base_url)
+    config["releases"] = [
+        {"semester": release["semester"], "url": feed.service_url(release["semester"])}
+        for release in config["releases"]
+    ]
+    demo.upsert_harvest_source(
+        demo.DUKCAPIL_SOURCE,
+        "Dukcapil: Data Kependudukan Bersih Kabupaten Paser",
+        f"{feed.base_url}/arcgis/rest/services",
+        "satudata_dukcapil",
+        "disdukcapil-paser",
+        config,
+    )
+
+
 @pytest.mark.usefixtures("consumers")
-def test_harvest_through_the_redis_queue_then_rerun_unchanged(demo_sources) -> None:
+def test_harvest_through_the_redis_queue_then_rerun_unchanged(demo_sources, servers) -> None:
     first = {name: demo.run_harvest(name, timeout=300) for name in demo_sources}
+    queries = [r for r in servers[1].state.requests if "/query?" in r]
+    assert queries and all(f"token={DEMO_TOKEN}" in r for r in queries)
 
     for name, job in first.items():
         assert job["status"] == "Finished", name
@@ -87,6 +116,14 @@ def test_harvest_through_the_redis_queue_then_rerun_unchanged(demo_sources) -> N
         for p in model.Session.query(model.Package).filter(model.Package.type == "dataset")
     }
 
+    # Both layouts of a Dukcapil release through the queue: read the other way,
+    # the same tables, so nothing is written.
+    assert {path.split("?")[0].split("/")[4] for path in servers[1].state.requests} == {
+        f"DKB_{level}_2024_S{half}" for level in ("KAB", "KEC", "DESA") for half in "12"
+    }
+    _read_from_one_service_with_layers(servers[1])
+    servers[1].state.requests.clear()
+
     second = {name: demo.run_harvest(name, timeout=300) for name in demo_sources}
 
     for name, job in second.items():
@@ -95,6 +132,10 @@ def test_harvest_through_the_redis_queue_then_rerun_unchanged(demo_sources) -> N
         assert (stats["added"], stats["updated"], stats["errored"]) == (0, 0, 0), (name, stats)
         # Spreadsheet rows confirmed in gather are counted like any other.
         assert stats["not modified"] == first[name]["stats"]["added"], (name, stats)
+    assert {path.split("?")[0].split("/")[4] for path in servers[1].state.requests} == {
+        "DKB_2024_S1",
+        "DKB_2024_S2",
+    }
     model.Session.expire_all()
     assert {
         p.name: p.metadata_modified

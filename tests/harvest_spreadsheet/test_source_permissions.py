@@ -25,7 +25,13 @@ CASES = [
     # Publishing without the walidata's review (review/workflow.py).
     ("satudata_spreadsheet", {"trusted": True}, "trusted"),
     ("satudata_dukcapil", {**DUKCAPIL, "trusted": True}, "trusted"),
+    # The record policy: publishing a feed with dirty records left out is a
+    # sysadmin's decision (issue 13).
+    ("satudata_dukcapil", {**DUKCAPIL, "dirty_records": "quarantine"}, "dirty_records"),
+    ("satudata_dukcapil", {**DUKCAPIL, "quarantine_limit": 0.5}, "quarantine_limit"),
 ]  # fmt: skip
+# What a sysadmin may set (the secrets of CASES[5:7] nobody may).
+SYSADMIN_CASES = [*CASES[:5], *CASES[7:]]
 
 
 @pytest.fixture
@@ -74,12 +80,12 @@ def test_editor_cannot_use_privileged_settings(
 def test_editor_may_name_own_organization(app: Any, orgs: dict[str, Any], source_type: str) -> None:
     config = {"organization": "dinkes-paser"}
     if source_type == "satudata_dukcapil":
-        config.update(DUKCAPIL, auth={"token_env": "SATUDATA_HARVEST_DUKCAPIL_TOKEN"})
+        config.update(DUKCAPIL, auth={"token_env": "SATUDATA_HARVEST_DINKES_PASER_TOKEN"})
     response = _create(app, orgs["token"], orgs["own"], source_type, config, 200)
     assert response["success"]
 
 
-@pytest.mark.parametrize(("source_type", "config", "named"), CASES[:5])
+@pytest.mark.parametrize(("source_type", "config", "named"), SYSADMIN_CASES)
 def test_sysadmin_may_use_privileged_settings(
     app: Any, orgs: dict[str, Any], sysadmin: dict, source_type: str, config: dict, named: str
 ) -> None:

@@ -370,6 +370,21 @@ def test_empty_or_broken_inventory_changes_nothing(
         assert now["state"] == "active" and now["metadata_modified"] == dataset["metadata_modified"]
 
 
+def test_reports_speak_indonesian_and_english_under_en(harvests: Harvests, app: Any) -> None:
+    """The harvester's own report texts go through the catalog (harvesters/messages.py)."""
+    harvests.configure()
+    harvests.server.put("opd/daftar_data.csv", inventory())
+    job_id = harvests.run().job["id"]
+    token = {"Authorization": harvests.sysadmin["token"]}
+
+    report = app.get(f"/api/action/harvest_job_report?id={job_id}", headers=token).json
+    assert report["result"]["gather_errors"][0]["message"] == (
+        "daftar data tidak mencantumkan dataset; tidak ada yang diubah"
+    )
+    page = app.get(f"/en/harvest/{harvests.source_name}/job/{job_id}", headers=token).body
+    assert "the inventory lists no datasets; nothing was changed" in page
+
+
 def test_inventory_shrinking_too_much_changes_nothing(harvests: Harvests) -> None:
     before = first_harvest(harvests, max_shrink=0.5)
     harvests.server.put("opd/daftar_data.csv", inventory(SAMPLE_ROWS[0]))

@@ -26,7 +26,7 @@ HARVESTERS: dict[str, tuple[Any, Parser, dict[str, Any]]] = {
     "spreadsheet": (SpreadsheetSettings, SpreadsheetSettings.parse, {}),
     "dukcapil": (
         DukcapilSettings,
-        lambda config: DukcapilSettings.parse(config, SOURCE_URL),
+        lambda config: DukcapilSettings.parse(config, SOURCE_URL, owner="disdukcapil-paser"),
         {"semester": "2024-S1"},
     ),
 }
@@ -37,7 +37,7 @@ HARVESTERS: dict[str, tuple[Any, Parser, dict[str, Any]]] = {
 def test_every_described_setting_is_read(harvester: str, monkeypatch: pytest.MonkeyPatch) -> None:
     settings_class, parse, base = HARVESTERS[harvester]
     # The example auth names this variable; its value is what the setting reads.
-    monkeypatch.setenv("SATUDATA_HARVEST_DUKCAPIL_TOKEN", "rahasia")
+    monkeypatch.setenv("SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN", "rahasia")
     default = parse(base)
     unread = []
     for setting in settings_class.SETTINGS:

@@ -7,16 +7,11 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import live_site
 import pytest
 from sdi_data import opd_fields, sdi_dataset_dict
 
@@ -65,28 +60,6 @@ def upload(text: str, filename: str) -> Any:
     from werkzeug.datastructures import FileStorage
 
     return FileStorage(io.BytesIO(text.encode("utf-8")), filename=filename)
-
-
-def reset_portal() -> None:
-    """Empty database, search index, DataStore and job queues, then migrate."""
-    from ckan.cli.db import _run_migrations
-    from ckan.lib import search
-    from ckan.tests import helpers
-    from ckanext.datastore.tests import helpers as datastore_helpers
-
-    helpers.reset_db()
-    import rq
-    from ckan.lib.redis import connect_to_redis
-
-    for queue in rq.Queue.all(connection=connect_to_redis()):
-        queue.empty()
-    for plugin in ("activity", "harvest", "satudata"):
-        _run_migrations(plugin, "head", True)
-    search.clear_all()
-    engine = datastore_helpers.db.get_write_engine()
-    datastore_helpers.rebuild_all_dbs(
-        datastore_helpers.orm.scoped_session(datastore_helpers.orm.sessionmaker(bind=engine))
-    )
 
 
 def sdi_dataset(owner_org: str, name: str, title: str, **overrides: Any) -> dict[str, Any]:
@@ -201,30 +174,10 @@ def seeded_portal() -> Iterator[dict[str, Any]]:
 
     plugins.load_all()
     try:
-        reset_portal()
+        live_site.reset_portal()
         yield seed_portal()
     finally:
         plugins.unload_all()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"CKAN server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"CKAN server not up at {url}")
 
 
 @pytest.fixture(scope="module")
@@ -233,42 +186,14 @@ def portal_url(
 ) -> Iterator[str]:
     """A real CKAN web server (`ckan run`) on the test configuration, with
     site_url pointing at it so every link the pages print works."""
-    port = _free_port()
+    port = live_site.free_port()
     url = f"http://127.0.0.1:{port}"
     base_ini = Path(request.config.getoption("ckan_ini")).resolve()
-    ini = tmp_path_factory.mktemp("portal") / "browser.ini"
     # A test module may set options of its own (PORTAL_SETTINGS = {key: value}).
-    extra = "".join(
-        f"{k} = {v}\n" for k, v in getattr(request.module, "PORTAL_SETTINGS", {}).items()
-    )
-    ini.write_text(
-        f"[app:main]\nuse = config:{base_ini}\nckan.site_url = {url}\n"
-        "ckan.search.solr_commit = true\n" + extra
-    )
-    log_path = SCREENSHOTS / "ckan-server.log"
-    SCREENSHOTS.mkdir(exist_ok=True)
-    ckan = str(Path(sys.executable).with_name("ckan"))
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [ckan, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port),
-             "--disable-reloader", "--disable-debugger", "--threaded"],
-            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )  # fmt: skip
-        # The background job worker: validation and DataStore loading run there.
-        worker = subprocess.Popen(
-            [ckan, "-c", str(ini), "jobs", "worker"],
-            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )  # fmt: skip
-        try:
-            _wait_until_up(f"{url}/api/3/action/status_show", process)
-            yield url
-        finally:
-            worker.terminate()
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    settings = {"ckan.search.solr_commit": "true", **getattr(request.module, "PORTAL_SETTINGS", {})}
+    ini = live_site.site_ini(base_ini, tmp_path_factory.mktemp("portal"), url, **settings)
+    with live_site.serve(ini, port):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -57,11 +57,15 @@ def _report(path: str, fmt: str) -> dict[str, Any]:
     }
 
 
+@pytest.mark.parametrize("chunk_rows", [fastpath.CHUNK_ROWS, 3])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("case", sorted(CORPUS))
 def test_the_fast_path_finds_what_frictionless_finds(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str, fmt: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str, fmt: str, chunk_rows: int
 ) -> None:
+    """Also in chunks of 3 rows: what a value was found to be in one chunk
+    (failing, suspect, a key already seen) holds in the next."""
+    monkeypatch.setattr(fastpath, "CHUNK_ROWS", chunk_rows)
     rows = CORPUS[case]
     path = tmp_path / f"data.{fmt}"
     path.write_bytes(csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows))

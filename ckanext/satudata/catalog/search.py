@@ -17,15 +17,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from ckan import model
-from ckan.lib.search import rebuild
+from ckan.lib.search import commit, rebuild
 from ckan.lib.search.common import make_connection
 from ckan.plugins import toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
 
-from ckanext.satudata import contexts
 from ckanext.satudata.catalog import choices, freshness, stats
 from ckanext.satudata.i18n import N_, current_lang
+from ckanext.satudata.interop import pelita
 from ckanext.satudata.model import region
 from ckanext.satudata.reference import regions, vocabularies
 
@@ -38,6 +39,8 @@ class Facet:
     title: str | None = None  # English msgid (N_), for facets that are not schema fields
 
 
+# The dataset's bidang urusan (interop/pelita.py bidang_urusan): Portal Pelita's filter.
+URUSAN_FIELD = "vocab_urusan"
 # Region codes with their ancestors; items named by model/region.py.
 REGION_FACET = "vocab_kode_wilayah"
 # Order is the order on the search page, after CKAN's own organization facet.
@@ -91,6 +94,9 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     years = _years(pkg_dict.get("tahun_mulai"), pkg_dict.get("tahun_akhir"))
     if years:
         pkg_dict["vocab_tahun"] = years
+    bidang = pelita.bidang_urusan(pkg_dict.get("subtopik"), opd_urusan(pkg_dict.get("owner_org")))
+    if bidang:
+        pkg_dict[URUSAN_FIELD] = [bidang]
     # The indexed state goes stale as days pass without a change to the dataset:
     # `ckan satudata freshness refresh` (daily, refresh_freshness) re-indexes
     # what changed; package_show computes it afresh on every call.
@@ -98,6 +104,16 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
         pkg_dict.update(freshness.of_dataset(validated).as_api_fields())
     return pkg_dict
+
+
+def opd_urusan(organization_id: str | None) -> list[str]:
+    """The government affairs (bidang urusan codes) an OPD handles."""
+    if not organization_id:
+        return []
+    extras = model.Session.execute(
+        sa.select(model.group_table.c.extras).where(model.group_table.c.id == organization_id)
+    ).scalar()
+    return [str(code) for code in _loads_list((extras or {}).get("urusan")) if code]
 
 
 def add_facets(facets_dict: dict[str, Any], package_type: str = "dataset") -> dict[str, Any]:
@@ -176,19 +192,43 @@ def _indexed_freshness() -> dict[str, str]:
     return indexed
 
 
+def _freshness_now(today: datetime.date | None = None) -> dict[str, str]:
+    """{dataset id: freshness state today} of every active dataset, from the
+    database in one query: freshness.of_dataset's rule (the frequency and the
+    newest change of an active resource), without a package_show each."""
+    package, resource = model.package_table, model.resource_table
+    frequency = package.c.extras["accrualPeriodicity"].astext
+    newest = sa.func.max(sa.func.coalesce(resource.c.last_modified, resource.c.created))
+    query = (
+        sa.select(package.c.id, frequency, newest)
+        .select_from(
+            package.outerjoin(
+                resource,
+                sa.and_(resource.c.package_id == package.c.id, resource.c.state == "active"),
+            )
+        )
+        .where(package.c.state == "active")
+        .group_by(package.c.id, frequency)
+    )
+    return {
+        package_id: freshness.evaluate(period, last.date() if last else None, today).state
+        for package_id, period, last in model.Session.execute(query)
+    }
+
+
 def refresh_freshness() -> list[str]:
     """Re-index the datasets whose freshness changed since they were indexed
     (compared with the state computed now); returns their names."""
     indexed = _indexed_freshness()
-    changed = []
-    for package_id, state in indexed.items():
+    now = _freshness_now()
+    changed = [
+        package_id for package_id, state in indexed.items() if now.get(package_id, state) != state
+    ]
+    names = []
+    for package_id in changed:
+        rebuild(package_id, defer_commit=True)
         package = model.Package.get(package_id)
-        if package is None or package.state != "active":
-            continue
-        context = contexts.site()
-        context["use_cache"] = False  # from the database, not Solr
-        shown = tk.get_action("package_show")(context, {"id": package_id})
-        if shown.get("freshness") != state:
-            rebuild(package_id)
-            changed.append(package.name)
-    return changed
+        names.append(package.name if package else package_id)
+    if changed:
+        commit()
+    return names

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.types import Context
 
@@ -71,6 +72,25 @@ def chart_of_resource(
     labels = rules.column_labels(fields, standard)
     data = query.aggregate(resource["id"], fields, chosen, labels)
     return Chart(resource, package, chosen, data, fields, configured=configured)
+
+
+def first_chart_view_id(resource_ids: list[str]) -> str | None:
+    """The first chart view of the first of ``resource_ids`` that has one,
+    in one query (the dataset page's social card: the page already
+    authorised the dataset, and a view is only an id here)."""
+    if not resource_ids:
+        return None
+    found = (
+        model.Session.query(model.ResourceView.resource_id, model.ResourceView.id)
+        .filter(model.ResourceView.resource_id.in_(resource_ids))
+        .filter(model.ResourceView.view_type == VIEW_TYPE)
+        .order_by(model.ResourceView.order)
+        .all()
+    )
+    first: dict[str, str] = {}
+    for resource_id, view_id in found:
+        first.setdefault(resource_id, view_id)
+    return next((first[r] for r in resource_ids if r in first), None)
 
 
 def chart_of_view(context: Context, view_id: str) -> tuple[dict[str, Any], Chart]:

@@ -1,5 +1,8 @@
 """Sample Dukcapil DKB feed: ArcGIS-style REST layers for Kabupaten Paser.
 
+Why one module: the generated release, both service layouts, the spreadsheet
+and the fault switches the tests flip are one server, run as one command.
+
 Generated deterministically (seeded) from the tenant region list, so nothing
 large is committed. Every semester is internally consistent (desa sum to
 kecamatan, kecamatan to kabupaten, every breakdown to its total) and Semester
@@ -7,13 +10,25 @@ II 2024 matches the published figure (309,667: L 160,276 / P 149,391).
 
 Serves, on 127.0.0.1::
 
-    /arcgis/rest/services/DKB_<YYYY>_S<n>/MapServer/<layer>/query?where=..&resultOffset=..
-        layers 1 kabupaten, 2 kecamatan, 3 desa/kelurahan; 2024-S1, 2024-S2, 2025-S1
+    /arcgis/rest/services/DKB_<LEVEL>_<YYYY>_S<n>/MapServer/0/query?where=..&resultOffset=..
+        one service per region level, as Dukcapil publishes them (LEVEL KAB, KEC,
+        DESA); 2024-S1, 2024-S2, 2025-S1
+    /arcgis/rest/services/DKB_<YYYY>_S<n>/MapServer/<layer>/query?...
+        the same release as one service with a layer per level (layers 1
+        kabupaten, 2 kecamatan, 3 desa/kelurahan)
     /dkb/<YYYY>-S<n>.csv | .xlsx      the same release as a Disdukcapil spreadsheet
     /_control?...                    switch faults and the correction (see Faults)
 
+With a token set (``--token-env NAME``, or ``state.token``) the layers answer
+only queries carrying it (``?token=``), as a secured ArcGIS service does
+("499 Token Required").
+
 Run: ``python -m ckanext.satudata.demo.dukcapil_feed --port 8765``.
 Pure Python: no CKAN import.
+
+Why one module: it is one program (the demo and the tests start it with
+``python -m``); the figures, the faults it can be told to make and the
+handler serving them change together whenever the feed's shape does.
 """
 
 from __future__ import annotations
@@ -23,6 +38,7 @@ import csv
 import functools
 import io
 import json
+import os
 import random
 import re
 import threading
@@ -36,9 +52,11 @@ from urllib.parse import parse_qs, urlsplit
 from openpyxl import Workbook
 
 from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES
+from ckanext.satudata.harvesters.settings import secret_env_prefix
 from ckanext.satudata.reference import regions
 
 SEED = 6401
+DEMO_ORGANIZATION = "disdukcapil-paser"
 # Published and plausible totals per semester: (jumlah, laki-laki).
 SEMESTER_TOTALS: dict[str, tuple[int, int]] = {
     "2024-S1": (307_842, 159_361),
@@ -51,6 +69,10 @@ KECAMATAN_WEIGHTS = {
     "06": 46, "07": 15, "08": 30, "09": 16, "10": 8,
 }  # fmt: skip
 LAYERS = {1: "kabupaten", 2: "kecamatan", 3: "desa"}
+# Per-level services: the name's level part -> the layer of the one-service layout
+# (faults are keyed by that layer whichever layout is asked).
+SERVICE_LEVELS = {"KAB": 1, "KEC": 2, "DESA": 3}
+LEVEL_SERVICES = {LAYERS[layer]: name for name, layer in SERVICE_LEVELS.items()}
 MAX_RECORD_COUNT = 1000
 
 AGE_KEYS = tuple(f"u{low}" for low in range(0, 80, 5))
@@ -222,6 +244,10 @@ class Faults:
     fail_pages: dict[tuple[int, int], int] = field(
         default_factory=dict
     )  # (layer, offset) -> 500s left
+    # (layer, offset) -> ArcGIS error objects {"error": {"code": 500}} sent with HTTP 200 left
+    arcgis_errors: dict[tuple[int, int], int] = field(default_factory=dict)
+    dirty_code: bool = False  # a desa record with a code not in the region list
+    missing_keys: set[str] = field(default_factory=set)  # fields no record carries
     delay_seconds: float = 0.0
     empty: bool = False
     truncated: bool = False
@@ -240,6 +266,7 @@ class FeedState:
         self.faults = Faults()
         self.lock = threading.Lock()
         self.requests: list[str] = []
+        self.token: str | None = None  # the ArcGIS token asked for; None: an open feed
 
     @functools.lru_cache(maxsize=16)  # noqa: B019 (one state per server, few keys)
     def release(self, semester: str, revised: bool) -> Release:
@@ -255,10 +282,46 @@ class FeedState:
         if faults.inconsistent and layer == 2:
             rows[3]["jumlah_penduduk"] += 25
             rows[3]["pria"] += 25
+        if faults.dirty_code:
+            rows = _with_dirty_desa(release, layer, rows)
+        if faults.missing_keys:
+            rows = [{k: v for k, v in r.items() if k not in faults.missing_keys} for r in rows]
         return rows
 
 
+DIRTY_DESA_CODE = "64.01.01.9999"
+
+
+def _with_dirty_desa(
+    release: Release, layer: int, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """As in the real feed: a desa record whose code Kemendagri's list does not
+    have, with figures of its own (a copy of the kecamatan's first desa's) that
+    its kecamatan and the kabupaten count in their totals."""
+    first = min(c for c in release.counts if c.startswith("64.01.01.") and c.count(".") == 3)
+    extra = release.counts[first]
+    if layer == 3:
+        template = next(r for r in rows if r["kode_desa_spatial"] == first.replace(".", ""))
+        return [
+            *rows,
+            {**template, "objectid": len(rows) + 1, "no_kel": 9999,
+             "kode_desa_spatial": DIRTY_DESA_CODE.replace(".", ""),
+             "nama_kel": "DESA TIDAK DIKENAL"},
+        ]  # fmt: skip
+    parents = {"64.01.01"} if layer == 2 else {"64.01"}
+    out = []
+    for row in rows:
+        code = ".".join(str(row[k]).zfill(2) for k in ("no_prop", "no_kab", "no_kec") if k in row)
+        if code in parents:
+            row = {**row, **{k: row[k] + v for k, v in extra.items() if k in row}}
+        out.append(row)
+    return out
+
+
 _SERVICE_RE = re.compile(r"^/arcgis/rest/services/DKB_(\d{4})_S([12])/MapServer/(\d+)/query$")
+_LEVEL_SERVICE_RE = re.compile(
+    r"^/arcgis/rest/services/DKB_(KAB|KEC|DESA)_(\d{4})_S([12])/MapServer/(\d+)/query$"
+)
 _SHEET_RE = re.compile(r"^/dkb/(\d{4}-S[12])\.(csv|xlsx)$")
 
 
@@ -314,11 +377,20 @@ class Handler(BaseHTTPRequestHandler):
         if match := _SHEET_RE.match(parts.path):
             self._sheet(match[1], match[2])
             return
-        match = _SERVICE_RE.match(parts.path)
-        if not match or f"{match[1]}-S{match[2]}" not in SEMESTER_TOTALS:
+        if match := _LEVEL_SERVICE_RE.match(parts.path):
+            # One service per level: its only layer is 0.
+            semester = f"{match[2]}-S{match[3]}"
+            layer = SERVICE_LEVELS[match[1]] if match[4] == "0" else -1
+        elif match := _SERVICE_RE.match(parts.path):
+            semester, layer = f"{match[1]}-S{match[2]}", int(match[3])
+        else:
+            semester, layer = "", -1
+        if semester not in SEMESTER_TOTALS:
             self._send(404, b'{"error": {"code": 404, "message": "not found"}}')
             return
-        semester, layer = f"{match[1]}-S{match[2]}", int(match[3])
+        if state.token is not None and query.get("token") != state.token:
+            self._send(200, b'{"error": {"code": 499, "message": "Token Required", "details": []}}')
+            return
         if layer not in LAYERS:
             self._send(200, b'{"error": {"code": 400, "message": "Invalid layer"}}')
             return
@@ -332,8 +404,19 @@ class Handler(BaseHTTPRequestHandler):
             left = faults.fail_pages.get((layer, offset), 0)
             if left:
                 faults.fail_pages[(layer, offset)] = left - 1
+            errors_left = faults.arcgis_errors.get((layer, offset), 0)
+            if errors_left and not left:
+                faults.arcgis_errors[(layer, offset)] = errors_left - 1
         if left:
             self._send(500, b'{"error": {"code": 500, "message": "Internal server error"}}')
+            return
+        if errors_left:
+            # ArcGIS Server's way: the error object with HTTP 200.
+            self._send(
+                200,
+                b'{"error": {"code": 500, "message": "Error performing query operation",'
+                b' "details": []}}',
+            )
             return
         if faults.delay_seconds:
             time.sleep(faults.delay_seconds)
@@ -389,7 +472,7 @@ class Handler(BaseHTTPRequestHandler):
             faults.reset()
         if query.get("revise"):
             faults.revised.add(query["revise"])
-        for name in ("empty", "truncated", "nik", "inconsistent"):
+        for name in ("empty", "truncated", "nik", "inconsistent", "dirty_code"):
             if name in query:
                 setattr(faults, name, query[name] not in ("0", "false", ""))
         if "delay" in query:
@@ -400,6 +483,7 @@ class Handler(BaseHTTPRequestHandler):
             "truncated": faults.truncated,
             "nik": faults.nik,
             "inconsistent": faults.inconsistent,
+            "dirty_code": faults.dirty_code,
             "delay": faults.delay_seconds,
         }
         self._send(200, json.dumps(body).encode())
@@ -418,8 +502,15 @@ class FeedServer(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
     def service_url(self, semester: str) -> str:
+        """The release as one service with a layer per level."""
         year, half = semester.split("-S")
         return f"{self.base_url}/arcgis/rest/services/DKB_{year}_S{half}/MapServer"
+
+    def level_services(self, semester: str) -> dict[str, str]:
+        """The release as one service per level (Dukcapil's layout): {level: URL}."""
+        return {
+            level: f"{self.base_url}{path}" for level, path in level_service_paths(semester).items()
+        }
 
     def start(self) -> FeedServer:
         threading.Thread(target=self.serve_forever, name="dukcapil-feed", daemon=True).start()
@@ -430,11 +521,25 @@ def service_paths(semesters: Iterable[str] = SEMESTER_TOTALS) -> list[str]:
     return [f"/arcgis/rest/services/DKB_{s[:4]}_S{s[-1]}/MapServer" for s in semesters]
 
 
-def demo_source_config(base_url: str, organization: str = "disdukcapil-paser") -> dict[str, Any]:
-    """Harvest source config for ``make demo``: 2024-S1 and 2024-S2 as history.
+def demo_token_env(organization: str = DEMO_ORGANIZATION) -> str:
+    """The variable holding the demo feed's token: one of the owner OPD's secrets."""
+    return secret_env_prefix(organization) + "TOKEN"
 
-    Add ``{"semester": "2025-S1", "url": <base>/arcgis/rest/services/DKB_2025_S1/MapServer}``
-    to ``releases`` (or set ``"semester": "2025-S1"`` with that URL) to see a third
+
+def level_service_paths(semester: str) -> dict[str, str]:
+    """{level: path of its service} of a release published one service per level."""
+    return {
+        level: f"/arcgis/rest/services/DKB_{name}_{semester[:4]}_S{semester[-1]}/MapServer"
+        for level, name in LEVEL_SERVICES.items()
+    }
+
+
+def demo_source_config(base_url: str, organization: str = DEMO_ORGANIZATION) -> dict[str, Any]:
+    """Harvest source config for ``make demo``: 2024-S1 and 2024-S2 as history,
+    each read from one service per region level, as Dukcapil publishes them.
+
+    Add ``{"semester": "2025-S1", "services": {level: <base>/arcgis/rest/services/
+    DKB_<KAB|KEC|DESA>_2025_S1/MapServer}}`` to ``releases`` to see a third
     semester arrive; ``/_control?revise=2024-S2`` serves a Dukcapil correction.
     The sample feed carries the age bands by sex, so the demo also publishes the
     opt-in pyramid family (the population dashboard's pyramid).
@@ -443,16 +548,21 @@ def demo_source_config(base_url: str, organization: str = "disdukcapil-paser") -
         "organization": organization,
         "families": [*DEFAULT_FAMILIES, "kelompok_umur_jenis_kelamin"],
         "releases": [
-            {"semester": s, "url": f"{base_url}{path}"}
-            for s, path in zip(
-                ("2024-S1", "2024-S2"), service_paths(("2024-S1", "2024-S2")), strict=True
-            )
+            {
+                "semester": semester,
+                "services": {
+                    level: f"{base_url}{path}"
+                    for level, path in level_service_paths(semester).items()
+                },
+            }
+            for semester in ("2024-S1", "2024-S2")
         ],
         "levels": ["kecamatan", "desa"],
         "allow_private_addresses": True,
         # The national authority's own registry: the walidata trusts it, so
         # its releases are published without waiting in the review queue.
         "trusted": True,
+        "auth": {"token_env": demo_token_env(organization)},
     }
 
 
@@ -460,9 +570,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--token-env",
+        help="environment variable holding the token the feed asks for (default: an open feed)",
+    )
     args = parser.parse_args(argv)
     server = FeedServer(args.port, args.host)
+    if args.token_env:
+        server.state.token = os.environ.get(args.token_env) or None
+        if server.state.token is None:
+            parser.error(f"{args.token_env} is not set")
     print(f"Dukcapil sample feed on {server.base_url}", flush=True)
+    if server.state.token:
+        print(f"  asking for the token in {args.token_env}", flush=True)
+    for semester in SEMESTER_TOTALS:
+        for path in level_service_paths(semester).values():
+            print(f"  {server.base_url}{path}", flush=True)
     for path in service_paths():
         print(f"  {server.base_url}{path}", flush=True)
     try:

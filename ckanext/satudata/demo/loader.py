@@ -167,7 +167,8 @@ def load_harvest_sources(
         sources[DUKCAPIL_SOURCE] = upsert_harvest_source(
             DUKCAPIL_SOURCE,
             "Dukcapil: Data Kependudukan Bersih Kabupaten Paser",
-            config["releases"][-1]["url"],
+            # Each release names its services; the source URL is their folder.
+            f"{dukcapil_feed_url.rstrip('/')}/arcgis/rest/services",
             dukcapil.SOURCE_TYPE,
             "disdukcapil-paser",
             config,

@@ -1,5 +1,10 @@
 """What every satudata harvester shares, on top of ckanext-harvest.
 
+Why one module: this is the base class both harvesters extend, with the
+bookkeeping rules below and the one write path (``_write_dataset``, where the
+review workflow learns a write is a harvest's); the settings, the report
+messages and the review live in their own modules.
+
 Bookkeeping rules (the same for all our harvesters):
 - A harvest object's ``guid`` is a stable identity of the remote record (never
   a row position). The *current* object of a guid points at its dataset
@@ -35,12 +40,18 @@ from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 from flask import has_request_context
 from sqlalchemy.orm import selectinload
 
+from ckanext.satudata import uploads
+from ckanext.satudata.harvesters import messages
+from ckanext.satudata.harvesters.messages import N_, Message, message
 from ckanext.satudata.harvesters.settings import (
     HarvestConfigError,
     Setting,
     known_keys,
     load_config,
     privileged_keys,
+    secret_env_key,
+    secret_env_owner_key,
+    secret_env_prefix,
     trusted_setting,
 )
 from ckanext.satudata.model import review_event
@@ -62,8 +73,8 @@ INDEX_COMMIT_EVERY = 50
 # sources, and harvest_source_show returns a source's config to them; the
 # harvest itself runs as a sysadmin in the worker. So a source config must not
 # reach what its editor could not: another organization, the SSRF guard, the
-# worker's environment (see dukcapil/feed.py FeedAuth), or secrets written
-# into the (readable) config.
+# worker's environment or another OPD's secrets (settings.check_secret_env,
+# dukcapil/feed.py FeedAuth), or secrets written into the (readable) config.
 
 
 def editor_is_privileged() -> bool:
@@ -107,6 +118,51 @@ def check_privileged_settings(config: Mapping[str, Any], private_keys: Iterable[
             )
 
 
+def check_secret_owners(names: Mapping[str, str]) -> None:
+    """Refuse, when a config is saved, secret variables ({setting: name}) of
+    an OPD the editor does not publish for; raises HarvestConfigError naming
+    the prefixes the editor may use. ckanext-harvest does not tell
+    validate_config the source's owner: the gather stage binds every secret to
+    it (``secret_owner``, settings.check_secret_env), whoever saved the config."""
+    if not names or editor_is_privileged():
+        return
+    user = tk.current_user.name
+    own = tk.get_action("organization_list_for_user")(
+        {"user": user}, {"permission": "create_dataset"}
+    )
+    allowed = {secret_env_key(org["name"]): org["name"] for org in own}
+    for setting, name in names.items():
+        if secret_env_owner_key(name) not in allowed:
+            prefixes = ", ".join(sorted(secret_env_prefix(o) + "<NAME>" for o in allowed.values()))
+            raise HarvestConfigError(
+                f"{setting}: {name} is not a secret of an OPD you publish for; a source can "
+                f"use only the secrets of the OPD that owns it: {prefixes or 'none'}"
+            )
+
+
+def secret_owner(owner_org: str | None) -> str:
+    """The name of the OPD whose secrets a source owned by the organization
+    ``owner_org`` (id or name) may read ("" for none); raises
+    HarvestConfigError when another organization's name gives the same
+    variable names (dinas-pu and dinas_pu both read SATUDATA_HARVEST_DINAS_PU_*)."""
+    group = model.Group.get(owner_org) if owner_org else None
+    if group is None:
+        return ""
+    key = secret_env_key(group.name)
+    names = model.Session.query(model.Group.name).filter(
+        model.Group.is_organization.is_(True),
+        model.Group.state != "deleted",
+        model.Group.id != group.id,
+    )
+    clashes = sorted(name for (name,) in names if secret_env_key(name) == key)
+    if clashes:
+        raise HarvestConfigError(
+            f"auth: the secrets of {group.name} ({secret_env_prefix(group.name)}<NAME>) would "
+            f"also be those of {', '.join(clashes)}; rename one of these organizations"
+        )
+    return group.name
+
+
 @dataclass(frozen=True)
 class PublishedRecord:
     """A guid's current harvest object and the state of the dataset it points at."""
@@ -130,6 +186,11 @@ class PublishedRecord:
 
     def extra(self, key: str) -> str | None:
         return object_extra(self.harvest_object, key)
+
+
+def _english(stored: str) -> str:
+    """A stored report in English, for the worker's log."""
+    return messages.render_stored(stored)
 
 
 def object_extra(harvest_object: HarvestObject, key: str) -> str | None:
@@ -300,28 +361,42 @@ class SatudataHarvesterBase(HarvesterBase):
 
     # --- reporting -------------------------------------------------------------
 
-    def _object_error(self, harvest_object: HarvestObject, message: str, stage: str) -> bool:
+    # Reports are stored as harvest report messages (messages.py: an English
+    # msgid and its parameters), shown in the reader's language; plain text
+    # is stored as it is. Neither ever quotes a NIK/KK number.
+
+    def _object_error(
+        self, harvest_object: HarvestObject, problem: Message | str, stage: str
+    ) -> bool:
         """Record a per-object error (shown in the job report) and fail the object."""
-        log.warning("harvest object %s (%s): %s", harvest_object.guid, stage, message)
-        self._save_object_error(message, harvest_object, stage)
+        stored = messages.as_stored(problem)
+        log.warning("harvest object %s (%s): %s", harvest_object.guid, stage, _english(stored))
+        self._save_object_error(stored, harvest_object, stage)
         return False
 
-    def _gather_error(self, job: HarvestJob, message: str) -> list[str]:
+    def _gather_error(self, job: HarvestJob, problem: Message | str) -> list[str]:
         """Record a gather error; returning [] makes the job change nothing."""
-        log.warning("harvest job %s: %s", job.id, message)
-        self._save_gather_error(message, job)
+        stored = messages.as_stored(problem)
+        log.warning("harvest job %s: %s", job.id, _english(stored))
+        self._save_gather_error(stored, job)
         return []
 
     @staticmethod
-    def _shrink_refused(previous: int, new: int, max_share: float) -> str | None:
+    def _shrink_refused(previous: int, new: int, max_share: float) -> Message | None:
         """Why a listing that shrank too much is refused, or None if it is fine."""
         if previous == 0 or new >= previous:
             return None
         lost = (previous - new) / previous
         if lost > max_share:
-            return (
-                f"the source now lists {new} records against {previous} before "
-                f"({lost:.0%} fewer, more than the allowed {max_share:.0%}); nothing was changed"
+            return message(
+                N_(
+                    "the source now lists {new} records against {previous} before "
+                    "({lost} fewer, more than the allowed {allowed}); nothing was changed"
+                ),
+                new=new,
+                previous=previous,
+                lost=f"{lost:.0%}",
+                allowed=f"{max_share:.0%}",
             )
         return None
 
@@ -333,6 +408,7 @@ class SatudataHarvesterBase(HarvesterBase):
             return None
         return record.package_id
 
+    @uploads.undone_on_failure  # files stored for a write whose commit fails
     def _write_dataset(
         self,
         harvest_object: HarvestObject,

@@ -15,7 +15,12 @@ A harvest source's configuration is a JSON object; every key is optional
 unless its harvester says otherwise, and an unknown key is refused (a
 misspelt guard setting must not be silently ignored). Secrets never go into
 a configuration (its editors can read it): name an environment variable of
-the harvest worker (`SATUDATA_HARVEST_*`) instead.
+the harvest worker instead, one of the OPD that owns the source:
+`SATUDATA_HARVEST_<OPD>_<NAME>`, where `<OPD>` is the owner organization's
+name in upper case with every other character as `_` and `<NAME>` is one
+word (Disdukcapil's token: `SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN`). Any
+other variable, another OPD's included, is refused when the source is saved
+and when it runs.
 
 Generated from the harvesters' settings (`ckan satudata harvest settings`).
 """

@@ -9,7 +9,9 @@ from them, and tests/harvesters/test_settings.py checks that the parser reads
 every one (each example changes the parsed settings).
 
 The fetch settings every harvester shares (timeout, retries, backoff,
-allow_private_addresses) are parsed here, into a ``net.FetchPolicy``.
+allow_private_addresses) are parsed here, into a ``net.FetchPolicy``; so is
+the rule binding a harvest secret to the OPD that owns the source
+(``check_secret_env``).
 Pure Python: no CKAN import.
 """
 
@@ -86,6 +88,61 @@ def trusted_setting(config: Mapping[str, Any]) -> bool:
     if not isinstance(value, bool):
         raise HarvestConfigError(f"{TRUSTED_KEY} must be true or false")
     return value
+
+
+# --- secrets -----------------------------------------------------------------
+#
+# A source config is readable by its OPD's editors: secrets never go into it.
+# A setting names an environment variable of the harvest worker instead, and
+# only one of the OPD that owns the source: SATUDATA_HARVEST_<OPD>_<NAME>,
+# <OPD> the owner organization's name upper-cased with every other character
+# as "_", <NAME> one word (so dinas-kesehatan's SATUDATA_HARVEST_DINAS_
+# KESEHATAN_TOKEN is not a variable of an OPD named dinas).
+
+SECRET_ENV_PREFIX = "SATUDATA_HARVEST_"
+_SECRET_NAME = re.compile(r"[A-Z0-9]+")
+
+
+def secret_env_key(opd: str) -> str:
+    """The <OPD> part of the variable names of an OPD's secrets."""
+    return re.sub(r"[^A-Z0-9]", "_", opd.upper())
+
+
+def secret_env_prefix(opd: str) -> str:
+    return f"{SECRET_ENV_PREFIX}{secret_env_key(opd)}_"
+
+
+def secret_env_owner_key(name: str) -> str | None:
+    """The <OPD> part of a well-formed secret variable name, else None."""
+    rest = name.removeprefix(SECRET_ENV_PREFIX)
+    key, _, secret = rest.rpartition("_")
+    if rest == name or not key or not _SECRET_NAME.fullmatch(secret):
+        return None
+    return key if re.fullmatch(r"[A-Z0-9_]+", key) else None
+
+
+def check_secret_env(setting: str, name: object, owner: str | None) -> str:
+    """``name`` as a variable the setting may read for a source owned by the
+    OPD named ``owner`` (None: the owner is not known here, only the form of
+    the name is checked). Raises HarvestConfigError naming the setting and the
+    prefix expected; never reads the variable."""
+    if owner == "":
+        raise HarvestConfigError(
+            f"{setting}: this source has no owner OPD, so it can use no secret"
+        )
+    prefix = secret_env_prefix(owner) if owner else f"{SECRET_ENV_PREFIX}<OPD>_"
+    example = f"{prefix}{setting.rpartition('.')[2].removesuffix('_env').upper()}"
+    if not isinstance(name, str) or secret_env_owner_key(name) is None:
+        raise HarvestConfigError(
+            f"{setting}: only environment variables named {prefix}<NAME> can be used "
+            f"(<NAME> one word), e.g. {example}"
+        )
+    if owner is not None and secret_env_owner_key(name) != secret_env_key(owner):
+        raise HarvestConfigError(
+            f"{setting}: {name} is not a secret of {owner}, the OPD that owns this source; "
+            f"its secrets are named {prefix}<NAME>, e.g. {example}"
+        )
+    return name
 
 
 def known_keys(settings: Iterable[Setting]) -> frozenset[str]:

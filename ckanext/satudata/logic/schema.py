@@ -23,6 +23,13 @@ def resource_reference(
 
 
 @validator_args
+def dataset_reference(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    """``id`` (a dataset's id or name, required) of the interoperability actions;
+    the calls' own query parameters are checked by interop/pelita.py."""
+    return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
 def daftar_data_year(ignore_missing: Validator, int_validator: Validator) -> Schema:
     """``tahun`` of a plan (optional: the default plan year)."""
     return {"tahun": [ignore_missing, int_validator]}

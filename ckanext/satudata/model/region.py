@@ -93,3 +93,14 @@ def load(records: Iterable[regions.Region], batch_size: int = 5000) -> int:
         model.Session.rollback()
         raise
     return count
+
+
+def find(code: str) -> regions.Region | None:
+    """A known region by dotted code: the shipped tenant list first, then this table."""
+    tenant = regions.tenant_regions().get(code)
+    if tenant is not None:
+        return tenant
+    record = model.Session.get(RegionRecord, code)
+    if record is None:
+        return None
+    return regions.Region(str(record.code), str(record.name), str(record.level))

@@ -97,5 +97,52 @@ def save(
     return record
 
 
-def delete(resource_id: str) -> None:
-    model.Session.query(ValidationReport).filter_by(resource_id=resource_id).delete()
+def delete_unless_active(package_id: str) -> None:
+    """Delete the reports of the package's resources that are no longer active
+    (deleted, or purged). Not committed: part of the caller's transaction."""
+    active = (
+        sa.select(model.Resource.id)
+        .where(model.Resource.package_id == package_id)
+        .where(model.Resource.state == "active")
+    )
+    model.Session.execute(
+        sa.delete(ValidationReport)
+        .where(ValidationReport.package_id == package_id)
+        .where(ValidationReport.resource_id.not_in(active))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def set_entry(resource_id: str, key: str, value: dict[str, Any] | None) -> None:
+    """Set (or with None drop) one entry of a report's ``report`` document and
+    commit: the queued job of a pending report (``job``), the DataStore load
+    of a passed file (``datastore``). No-op for a resource without a report."""
+    record = get(resource_id)
+    if record is None:
+        return
+    document = dict(record.report or {})
+    if value is None:
+        document.pop(key, None)
+    else:
+        document[key] = value
+    record.report = document
+    model.Session.commit()
+
+
+def pending(created_before: datetime.datetime) -> list[ValidationReport]:
+    """Reports still waiting for their validation, saved before the time."""
+    return (
+        model.Session.query(ValidationReport)
+        .filter(ValidationReport.status == "pending")
+        .filter(ValidationReport.created < created_before)
+        .all()
+    )
+
+
+def with_load(status: str) -> list[ValidationReport]:
+    """Reports whose DataStore load is in ``status`` (queued, loaded, failed)."""
+    return (
+        model.Session.query(ValidationReport)
+        .filter(ValidationReport.report["datastore"]["status"].astext == status)
+        .all()
+    )

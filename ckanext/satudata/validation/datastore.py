@@ -89,6 +89,10 @@ class FileChanged(Exception):
     """The file is not (or no longer) the one that passed validation."""
 
 
+class LoadFailed(Exception):
+    """The file cannot be loaded; the message says why (the load's state)."""
+
+
 def _validated_copy(resource: dict[str, Any]) -> tuple[str, str, bool]:
     """(path, content kind, whether the path is a temporary copy) of the file
     that passed validation. The stored upload, or the URL fetched again under
@@ -127,7 +131,8 @@ def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
     """(Re)create the resource's DataStore table and fill it; returns the row
-    count. Raises FileChanged when the file is not the one that passed.
+    count. Raises FileChanged when the file is not the one that passed,
+    LoadFailed when it cannot be fetched.
     The rows passed the gate in the validation: the DataStore writes say so
     (gate.CHECKED_FLAG), so they are not scanned again."""
     context = contexts.with_flag(contexts.site(), CHECKED_FLAG, True)
@@ -135,8 +140,7 @@ def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
     try:
         path, kind, temporary = _validated_copy(resource)
     except net.FetchError as err:
-        log.warning("DataStore: cannot fetch %s: %s; not loaded", resource_id, err)
-        return 0
+        raise LoadFailed(f"the file could not be fetched: {err}") from err
     try:
         with contextlib.suppress(tk.ObjectNotFound):  # first load: no table yet
             tk.get_action("datastore_delete")(

@@ -40,7 +40,7 @@ from ckanext.satudata.validation import checks, guard, keys
 CHUNK_ROWS = 20_000
 # Distinct values remembered per column; past it the cache starts again
 # (only speed depends on it, never a finding).
-CACHE_LIMIT = 200_000
+CACHE_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,45 @@ class _Judge:
 
     def __init__(self, field: Any, region: bool) -> None:
         self.field = field
+        # Built once, as frictionless's Row does (Field.read_cell builds the
+        # reader again on every call).
+        self.read_cell = field.create_cell_reader()
         self.region = region
         self.cache: dict[tuple[type, Any], Verdict] = {}
+        # canonical_text of the target of a key column's values (keys.py).
+        self.key_texts: dict[Any, str] = {}
+        # The values (as probes) seen, those that failed, those the guard suspects.
+        self.known: set[Any] = set()
+        self.failing: set[Any] = set()
+        self.suspect: set[Any] = set()
+        # A CSV's text in a plain string column reads as itself: nothing but
+        # a blank (a missing value, as frictionless's cell reader tells it)
+        # can fail there, and only its "required".
+        missing = field.missing_values
+        if not field.has_defined("missing_values") and field.schema:
+            missing = field.schema.missing_values
+        self.missing_values = frozenset(missing)
+        self.never_fails = (
+            field.type == "string"
+            and field.format in (None, "default")
+            and set(field.constraints) <= {"required"}
+            and not region
+        )
+
+    def classify(self, probes: Sequence[Any], typed: bool) -> tuple[set[Any], set[Any]]:
+        """Which of a chunk's values (``probes``) fail, and which the guard suspects."""
+        if len(self.known) >= CACHE_LIMIT:
+            self.known, self.failing, self.suspect = set(), set(), set()
+        distinct = set(probes)
+        for probe in distinct.difference(self.known):
+            cell = probe[1] if typed else probe
+            trivial = not typed and self.never_fails and cell not in self.missing_values
+            if not trivial and self.verdict(cell).failed:
+                self.failing.add(probe)
+            if guard.classify_cell(cell) is not None:
+                self.suspect.add(probe)
+            self.known.add(probe)
+        return distinct & self.failing, distinct & self.suspect
 
     def verdict(self, cell: Any) -> Verdict:
         key = (type(cell), cell)
@@ -74,8 +111,24 @@ class _Judge:
             found = self.cache[key] = self._judge(cell)
         return found
 
+    def key_texts_of(self, probes: Sequence[Any], typed: bool) -> list[str]:
+        """The canonical texts of a key column's cells (``probes`` as
+        ``validate`` builds them), each distinct value's computed once."""
+        texts = self.key_texts
+        if len(texts) >= CACHE_LIMIT:
+            texts.clear()
+        for probe in set(probes).difference(texts):
+            texts[probe] = keys.canonical_text(self.verdict(probe[1] if typed else probe).target)
+        column = list(map(texts.__getitem__, probes))
+        if any(texts[probe].startswith("nan") for probe in set(probes)):
+            # NaN equals nothing, not even itself: each cell its own text.
+            column = [
+                keys.canonical_text(self.verdict(p[1] if typed else p).target) for p in probes
+            ]
+        return column
+
     def _judge(self, cell: Any) -> Verdict:
-        target, notes = self.field.read_cell(cell)
+        target, notes = self.read_cell(cell)
         notes = dict(notes or {})
         type_note = notes.pop("type", None)
         region_note = None
@@ -148,30 +201,27 @@ def validate(
         columns = list(zip(*chunk, strict=True))
         failing_rows: set[int] = set()
         nik_rows: set[int] = set()
-        for position, column in enumerate(columns):
-            judge = judges[position]
-            # A workbook's cells are typed: 1, 1.0 and True are equal in a set.
-            probes: Sequence[Any] = [(type(v), v) for v in column] if typed else column
-            bad, suspect = set(), set()
-            for probe in set(probes):
-                cell = probe[1] if typed else probe
-                if judge.verdict(cell).failed:
-                    bad.add(probe)
-                if guard.classify_cell(cell) is not None:
-                    suspect.add(probe)
+        # A workbook's cells are typed: 1, 1.0 and True are equal in a set.
+        probe_columns: list[Sequence[Any]] = [
+            [(type(v), v) for v in column] if typed else column for column in columns
+        ]
+        for position, probes in enumerate(probe_columns):
+            bad, suspect = judges[position].classify(probes, typed)
             if bad:
                 failing_rows.update(i for i, probe in enumerate(probes) if probe in bad)
             if suspect:
                 nik_rows.update(i for i, probe in enumerate(probes) if probe in suspect)
         key_errors: dict[int, errors.RowError] = {}
         if key_positions:
-            for offset, row in enumerate(chunk):
-                cells = [judges[p].verdict(row[p]).target for p in key_positions]
+            key_columns = [judges[p].key_texts_of(probe_columns[p], typed) for p in key_positions]
+            blank = [keys.BLANK_TEXT] * len(key_positions)
+            for offset, texts in enumerate(map(list, zip(*key_columns, strict=True))):
                 number = first + offset
-                if cells.count(None) == len(cells):
+                row = chunk[offset]
+                if texts == blank:
                     note = keys.ALL_BLANK_NOTE
                 else:
-                    digest = keys.key_digest(cells)
+                    digest = keys.parts_digest(texts)
                     previous = seen.get(digest)
                     seen[digest] = number
                     if not previous:

@@ -1,25 +1,80 @@
 """Background work of validation (``ckan jobs worker``): validating a stored
 resource again, and loading a file that passed into the DataStore. Also what
 follows every validation, in any path: ``after_validation`` stores the report
-and queues the load of a file that passed."""
+and queues the load of a file that passed.
+
+Neither can be left hanging by a fault (validation/recovery.py takes up what
+was lost): queueing never fails a save (Redis down: the work is recorded as
+owed, unqueued); a job holds a lease (leases.py) while it runs, so a killed
+worker's job is known to be lost; a job that meets an infrastructure error
+(faults.py) leaves its work owed, and any other error is recorded (the
+report's status, or the load's ``failed``). The queued validation and the
+load's state are entries of the report's document (``job``, ``datastore``),
+shown by satudata_validation_show.
+"""
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import redis
+import redis.exceptions
 from ckan import model
 from ckan.lib import uploader
+from ckan.lib.redis import connect_to_redis
 from ckan.plugins import toolkit as tk
 
-from ckanext.satudata import config, contexts
+from ckanext.satudata import config, contexts, faults, leases
+from ckanext.satudata.model import validation_report
 from ckanext.satudata.validation import datastore, engine, reports, service
 from ckanext.satudata.validation.reader import FileRejected
 
 log = logging.getLogger(__name__)
 
 LOAD_TIMEOUT_SECONDS = 1800
+# leases.key kinds of a running validation and a running DataStore load.
+VALIDATION_LEASE = "validation"
+LOAD_LEASE = "datastore-load"
+
+
+def _now() -> str:
+    return datetime.datetime.utcnow().isoformat()
+
+
+def _enqueue(
+    fn: Callable[..., Any], args: list[Any], title: str, rq_kwargs: dict[str, Any] | None = None
+) -> str | None:
+    """Queue a job; its id, or None when Redis is unreachable (the caller
+    records the work as owed and the watchdog queues it later)."""
+    try:
+        job = tk.enqueue_job(
+            fn, args, title=title, queue=config.validation_queue(), rq_kwargs=rq_kwargs
+        )
+    except redis.exceptions.RedisError as err:
+        log.warning("could not queue %r (%s); the watchdog will", title, err)
+        return None
+    return str(job.id)
+
+
+@contextmanager
+def _leased(kind: str, resource_id: str) -> Iterator[bool]:
+    with leases.hold(
+        connect_to_redis(), kind, resource_id, config.recovery_lease_seconds()
+    ) as mine:
+        yield mine
+
+
+def _rollback() -> None:
+    try:
+        model.Session.rollback()
+    except Exception:
+        log.debug("rollback failed; removing the session", exc_info=True)
+    model.Session.remove()
 
 
 def after_validation(
@@ -43,22 +98,46 @@ def queue_validation(resource: dict[str, Any], source: str, standard: str | None
 # Validation --------------------------------------------------------------------
 
 
-def enqueue_validation(resource_id: str) -> None:
-    tk.enqueue_job(
-        validation_job,
-        [resource_id],
-        title=f"satudata validation {resource_id}",
-        queue=config.validation_queue(),
+def enqueue_validation(resource_id: str, attempt: int = 1) -> None:
+    job_id = _enqueue(validation_job, [resource_id], f"satudata validation {resource_id}")
+    validation_report.set_entry(
+        resource_id, "job", {"id": job_id, "attempt": attempt, "at": _now()}
     )
 
 
 def validation_job(resource_id: str) -> None:
     """Job: validate a stored resource; never raises for a bad file."""
-    try:
-        run_now(resource_id)
-    except Exception:
-        log.exception("validation job for resource %s failed", resource_id)
-        model.Session.rollback()
+    with _leased(VALIDATION_LEASE, resource_id) as mine:
+        if not mine:
+            log.info("resource %s is being validated by another job", resource_id)
+            return
+        try:
+            run_now(resource_id)
+        except Exception as err:
+            _rollback()
+            fault = faults.classify(err)
+            if fault is not None:
+                log.warning(
+                    "validation of resource %s: %s; left pending for the watchdog",
+                    resource_id,
+                    fault.report(),
+                )
+                return
+            log.exception("validation job for resource %s failed", resource_id)
+            record_not_run(resource_id, f"{type(err).__name__}: {err}")
+
+
+def record_not_run(resource_id: str, detail: str, attempts: int = 1) -> None:
+    """The report of a validation that could not run (an error, or its job
+    lost ``attempts`` times): status "error" with the reason, never "pending"."""
+    record = validation_report.get(resource_id)
+    if record is None:
+        return
+    resource = model.Resource.get(resource_id)
+    fmt = (resource.format or "").lower() if resource is not None else ""
+    error = FileRejected("not-run", detail=detail, attempts=attempts)
+    result = engine.rejected(fmt, record.data_standard, error)
+    reports.save_result({"id": resource_id, "package_id": record.package_id}, result, record.source)
 
 
 def run_now(resource_id: str) -> dict[str, Any]:
@@ -105,25 +184,59 @@ def _remove_stored(path: str) -> None:
 # DataStore ---------------------------------------------------------------------
 
 
-def enqueue_load(resource_id: str, table_schema: dict[str, Any]) -> None:
+def enqueue_load(resource_id: str, table_schema: dict[str, Any], attempt: int = 1) -> None:
     """Queue the load of a validated resource (call only after validation passed)."""
-    tk.enqueue_job(
+    job_id = _enqueue(
         load_job,
         [resource_id, table_schema],
-        title=f"DataStore load {resource_id}",
-        queue=config.validation_queue(),
+        f"DataStore load {resource_id}",
         rq_kwargs={"timeout": LOAD_TIMEOUT_SECONDS},
+    )
+    set_load_state(
+        resource_id,
+        "queued",
+        job_id=job_id,
+        attempt=attempt,
+        table_schema=table_schema,
+    )
+
+
+def set_load_state(resource_id: str, status: str, **details: Any) -> None:
+    """The report's ``datastore`` entry: queued, loaded (rows) or failed (error)."""
+    validation_report.set_entry(
+        resource_id, "datastore", {"status": status, "at": _now(), **details}
     )
 
 
 def load_job(resource_id: str, table_schema: dict[str, Any]) -> int:
     """Job: (re)create the resource's DataStore table and fill it; returns the
     row count. A URL that now serves another file is validated again instead."""
-    try:
-        return datastore.load_resource(resource_id, table_schema)
-    except datastore.FileChanged:
-        log.warning(
-            "DataStore: %s changed after validation; not loaded, validating it again", resource_id
-        )
-        enqueue_validation(resource_id)
-        return 0
+    with _leased(LOAD_LEASE, resource_id) as mine:
+        if not mine:
+            log.info("resource %s is being loaded by another job", resource_id)
+            return 0
+        try:
+            rows = datastore.load_resource(resource_id, table_schema)
+        except datastore.FileChanged:
+            log.warning(
+                "DataStore: %s changed after validation; not loaded, validating it again",
+                resource_id,
+            )
+            set_load_state(resource_id, "failed", error="the file changed after validation")
+            enqueue_validation(resource_id)
+            return 0
+        except Exception as err:
+            _rollback()
+            fault = faults.classify(err)
+            if fault is not None:
+                log.warning(
+                    "DataStore load of %s: %s; left queued for the watchdog",
+                    resource_id,
+                    fault.report(),
+                )
+                return 0
+            log.exception("DataStore load of %s failed", resource_id)
+            set_load_state(resource_id, "failed", error=f"{type(err).__name__}: {err}")
+            return 0
+        set_load_state(resource_id, "loaded", rows=rows)
+        return rows

@@ -50,6 +50,9 @@ def _number_text(value: Any) -> str:
     return f"n{numerator}" if denominator == 1 else f"n{numerator}/{denominator}"
 
 
+BLANK_TEXT = "-"  # canonical_text(None): a blank key cell
+
+
 def canonical_text(value: Any) -> str:
     """A text equal for equal key values (Python equality, as frictionless
     compares key tuples) and unambiguous when joined."""
@@ -59,7 +62,7 @@ def canonical_text(value: Any) -> str:
     if kind is int:
         return f"n{value}"
     if value is None:
-        return "-"
+        return BLANK_TEXT
     if isinstance(value, datetime.datetime):
         if value.utcoffset() is not None:  # aware: equal when the same instant
             value = value.astimezone(datetime.UTC)
@@ -84,6 +87,11 @@ def key_digest(cells: Sequence[Any]) -> int:
             parts.append(f"n{cell}")
         else:
             parts.append(canonical_text(cell))
+    return parts_digest(parts)
+
+
+def parts_digest(parts: Sequence[str]) -> int:
+    """An 8-byte digest (as an int) of a key given as its cells' canonical texts."""
     text = "\x1e".join(parts).encode("utf-8", "surrogatepass")
     return int.from_bytes(_blake2b(text, digest_size=8).digest(), "little")
 

@@ -89,6 +89,12 @@ REJECTION_MESSAGES: dict[str, tuple[str, str]] = {
         "Berkas dari URL tidak dapat diambil: {reason}",
         "The file at the URL could not be fetched: {reason}",
     ),
+    "not-run": (
+        "Validasi tidak dapat dijalankan ({attempts} kali dicoba; layanan yang dibutuhkan "
+        "tidak tersedia atau galat); jalankan validasi lagi.",
+        "Validation could not run ({attempts} tries; a service it needs was unavailable, "
+        "or an error); run the validation again.",
+    ),
     "internal": (
         "Validasi gagal karena galat internal.",
         "Validation failed with an internal error.",

@@ -1,13 +1,12 @@
 """Stored validation reports as the rest of CKAN sees them: an engine result
-stored for a resource, the fields resource_show adds, forgetting a deleted
-resource's report, and the report's findings in the UI language. (What
+stored for a resource, the fields resource_show adds, whether a file was
+removed for personal data, forgetting the reports of deleted resources, and
+the report's findings in the UI language. (What
 follows a stored result, the DataStore load, is jobs.after_validation's.)"""
 
 from __future__ import annotations
 
 from typing import Any
-
-from ckan import model
 
 from ckanext.satudata.model import validation_report
 from ckanext.satudata.validation import engine
@@ -63,11 +62,21 @@ def add_to_resource(resource: dict[str, Any]) -> dict[str, Any]:
     return resource
 
 
-def forget(resource_id: str | None) -> None:
-    if not resource_id:
-        return
-    validation_report.delete(resource_id)
-    model.Session.commit()
+def removed_for_personal_data(resource_id: str) -> bool:
+    """Whether the resource's stored report found personal data in its file
+    (a stored file such a report belongs to is deleted: jobs.run_now)."""
+    record = validation_report.get(resource_id)
+    result = (record.report or {}).get("result") if record is not None else None
+    return isinstance(result, dict) and bool(result.get("personal_data"))
+
+
+def forget_removed(package_id: str) -> None:
+    """IPackageController.after_dataset_update: forget the reports of the
+    dataset's resources that the update deleted. Every removal goes through
+    package_update (resource_delete calls it too; the after_resource_delete
+    hook only sees the resources that remain), and the reports go in the
+    same transaction as the resources."""
+    validation_report.delete_unless_active(package_id)
 
 
 def summary_for_display(summary: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:

@@ -1,8 +1,15 @@
 """Reading a Dukcapil release: ArcGIS REST layers or a Disdukcapil spreadsheet.
 
+Two ArcGIS layouts (``ReleaseSource``): one map service with a layer per
+region level, or one service per level, as Dukcapil's public services are
+published (domain.md §5); either way the release is read as one layer URL
+per level (``…/MapServer/<layer>/query``).
+
 Everything goes through ``ckanext.satudata.net`` (address guard, byte caps,
-retries with backoff on 5xx and timeouts). A response that is empty, cut off,
-not JSON, an ArcGIS error object, or that breaks the paging contract raises
+retries with backoff on 5xx and timeouts). An ArcGIS error object with a 5xx
+code sent with HTTP 200 is a server error too: the page is asked again with
+the source's retries and backoff. A response that is empty, cut off, not
+JSON, another ArcGIS error object, or that breaks the paging contract raises
 ``FeedError``: the caller then changes nothing. Pure Python: no CKAN import.
 """
 
@@ -12,43 +19,65 @@ import dataclasses
 import json
 import os
 import re
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 from ckanext.satudata import net
-from ckanext.satudata.validation import messages, reader
+from ckanext.satudata.harvesters.messages import N_, Message, file_rejection, message
+from ckanext.satudata.harvesters.settings import SECRET_ENV_PREFIX, check_secret_env
+from ckanext.satudata.validation import reader
 from ckanext.satudata.validation.reader import Limits
 
-# Layer ids of Dukcapil's map services, one layer per region level; a source
-# config may override them.
+# Layer ids of a map service with one layer per region level; a source config
+# may override them ("layers").
 DEFAULT_LAYERS = {"kabupaten": 1, "kecamatan": 2, "desa": 3}
+# The layer of a service that publishes one level ("services").
+SERVICE_LAYER = 0
 ARCGIS_MAX_PAGE = 10_000
 SPREADSHEET_SUFFIXES = (".xlsx", ".csv")
+_SERVICE_URL = re.compile(r"/(MapServer|FeatureServer)(/(?P<layer>\d+))?/?$", re.IGNORECASE)
 
 
 class FeedError(Exception):
-    """The release could not be read completely; nothing may be changed."""
+    """The release could not be read completely; nothing may be changed.
+    ``problem`` says why (a harvest report message); str() is English."""
+
+    def __init__(self, problem: Message | str) -> None:
+        self.problem = problem if isinstance(problem, Message) else message("{text}", text=problem)
+        super().__init__(self.problem.render())
 
 
-# Secrets are read only from environment variables with this prefix (a source
-# config, readable by the source's editors through harvest_source_show, names
-# the variable; it may not name any other variable of the worker, e.g.
-# CKAN_SECRET_KEY). Example: "auth": {"token_env": "SATUDATA_HARVEST_DUKCAPIL_TOKEN"}.
-SECRET_ENV_PREFIX = "SATUDATA_HARVEST_"
+class TransientFeedError(FeedError):
+    """An ArcGIS error object with a server-error code: worth asking again."""
+
+
+# The query parameter of an ArcGIS token: a credential in the query string,
+# which net drops on a redirect to another origin.
+TOKEN_PARAM = "token"
+# Auth settings naming an environment variable of the harvest worker; a source
+# may name only its owner OPD's (harvesters/settings.py check_secret_env).
+# Example: "auth": {"token_env": "SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN"}.
+ENV_SETTINGS = ("token_env", "username_env", "password_env")
 
 
 @dataclass(frozen=True)
 class FeedAuth:
-    """Credentials from SATUDATA_HARVEST_* environment variables; never published."""
+    """Credentials from the owner OPD's SATUDATA_HARVEST_<OPD>_* environment
+    variables; never published."""
 
     token: str | None = None
     username: str | None = None
     password: str | None = None
 
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> FeedAuth:
-        """Raises ValueError naming the setting that is not allowed."""
+    @staticmethod
+    def env_names(config: Mapping[str, Any], owner: str | None) -> dict[str, str]:
+        """{setting: variable name} of the auth settings naming environment
+        variables, each one of ``owner``'s (the name of the OPD that owns the
+        source; None: not known here, only the form of the names is checked).
+        Raises ValueError naming the setting that is not allowed; reads nothing."""
         auth = config.get("auth") or {}
         if not isinstance(auth, Mapping):
             raise ValueError("auth must be an object")
@@ -57,30 +86,31 @@ class FeedAuth:
                 raise ValueError(
                     f"auth.{secret}: secrets cannot be written in the source configuration "
                     f"(its editors can read it); use auth.{secret}_env naming an environment "
-                    f"variable {SECRET_ENV_PREFIX}* of the harvest worker"
+                    f"variable {SECRET_ENV_PREFIX}<OPD>_<NAME> of the harvest worker"
                 )
-        unknown = set(auth) - {"token_env", "username", "username_env", "password_env"}
+        unknown = set(auth) - {"username", *ENV_SETTINGS}
         if unknown:
             raise ValueError(f"auth: unknown setting(s) {', '.join(sorted(unknown))}")
-
-        def from_env(name: str) -> str | None:
-            env_name = auth.get(f"{name}_env")
-            if env_name in (None, ""):
-                return None
-            if (
-                not isinstance(env_name, str)
-                or not env_name.startswith(SECRET_ENV_PREFIX)
-                or env_name == SECRET_ENV_PREFIX
-            ):
-                raise ValueError(
-                    f"auth.{name}_env: only environment variables named "
-                    f"{SECRET_ENV_PREFIX}* can be used"
-                )
-            return os.environ.get(env_name)
-
         username = auth.get("username")
         if username is not None and not isinstance(username, str):
             raise ValueError("auth.username must be text")
+        return {
+            key: check_secret_env(f"auth.{key}", auth[key], owner)
+            for key in ENV_SETTINGS
+            if auth.get(key) not in (None, "")
+        }
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], owner: str) -> FeedAuth:
+        """The credentials of a source owned by the OPD named ``owner``, read
+        from its variables only; raises ValueError naming the setting."""
+        names = cls.env_names(config, owner)
+
+        def from_env(name: str) -> str | None:
+            variable = names.get(f"{name}_env")
+            return os.environ.get(variable) if variable else None
+
+        username = (config.get("auth") or {}).get("username")
         return cls(from_env("token"), username or from_env("username"), from_env("password"))
 
     @property
@@ -90,12 +120,12 @@ class FeedAuth:
 
 @dataclass(frozen=True)
 class FeedSettings:
-    layers: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_LAYERS))
     where: str = "1=1"
     page_size: int = 2000
     max_pages: int = 200
     max_bytes: int = 200 * 1024 * 1024  # for the whole release (ByteBudget)
-    # Timeouts, retries and the address rules of every request.
+    # Timeouts, retries and the address rules of every request; the retries
+    # and backoff also apply to ArcGIS server errors sent with HTTP 200.
     fetch: net.FetchPolicy = field(default_factory=lambda: net.FetchPolicy(retries=3, backoff=1.0))
     # Zip-bomb / XML checks of an XLSX release (the validation limits).
     xlsx_limits: Limits | None = None
@@ -107,6 +137,69 @@ class FeedSettings:
     def policy(self, remaining_bytes: int) -> net.FetchPolicy:
         """The fetch policy of the next request: what is left of the release's bytes."""
         return dataclasses.replace(self.fetch, max_bytes=max(1, remaining_bytes))
+
+
+@dataclass(frozen=True)
+class ReleaseSource:
+    """Where one release is read: a spreadsheet URL, or one ArcGIS layer URL
+    per region level (``layers``: (level, …/MapServer/<layer>), in level order)."""
+
+    url: str
+    layers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_spreadsheet(self) -> bool:
+        return not self.layers
+
+    def layer_url(self, level: str) -> str | None:
+        return dict(self.layers).get(level)
+
+    def service_url(self, level: str) -> str:
+        """The address that publishes ``level`` (the dataset's source link)."""
+        layer = self.layer_url(level)
+        if layer is None:
+            return self.url
+        return _SERVICE_URL.sub(lambda m: f"/{m.group(1)}", layer)
+
+
+def single_service(url: str, layer_ids: Mapping[str, int]) -> ReleaseSource:
+    """A release published as one map service with a layer per level (or, for a
+    .xlsx/.csv URL, as a spreadsheet)."""
+    if is_spreadsheet(url):
+        return ReleaseSource(url)
+    base = url.rstrip("/")
+    return ReleaseSource(
+        url, tuple((level, f"{base}/{layer_ids[level]}") for level in sorted(layer_ids, key=_order))
+    )
+
+
+def per_level_services(services: Mapping[str, str], base_url: str) -> ReleaseSource:
+    """A release published as one service per level: {level: its MapServer or
+    FeatureServer URL (layer SERVICE_LAYER) or a layer URL}; a relative URL is
+    resolved against ``base_url``. Raises ValueError naming the level."""
+    layers = []
+    for level in sorted(services, key=_order):
+        value = services[level]
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"services.{level} must be the URL of an ArcGIS service")
+        url = urljoin(base_url.rstrip("/") + "/", value.strip())
+        match = _SERVICE_URL.search(url.split("?", 1)[0])
+        if match is None:
+            raise ValueError(
+                f"services.{level}: {url} is not an ArcGIS service URL "
+                "(…/MapServer, …/FeatureServer or …/MapServer/<layer>)"
+            )
+        if match.group("layer") is None:
+            url = f"{url.rstrip('/')}/{SERVICE_LAYER}"
+        layers.append((level, url.rstrip("/")))
+    return ReleaseSource(base_url, tuple(layers))
+
+
+_LEVEL_ORDER = ("provinsi", "kabupaten", "kecamatan", "desa")
+
+
+def _order(level: str) -> int:
+    return _LEVEL_ORDER.index(level) if level in _LEVEL_ORDER else len(_LEVEL_ORDER)
 
 
 def where_for_root(root: str) -> str:
@@ -131,7 +224,13 @@ class ByteBudget:
     def remaining(self, url: str) -> int:
         left = self.limit - self.used
         if left <= 0:
-            raise FeedError(f"{url}: release exceeds the limit of {self.limit} bytes")
+            raise FeedError(
+                message(
+                    N_("{url}: release exceeds the limit of {limit} bytes"),
+                    url=url,
+                    limit=self.limit,
+                )
+            )
         return left
 
     def spend(self, size: int) -> None:
@@ -139,41 +238,104 @@ class ByteBudget:
 
 
 def parse_page(content: bytes, url: str) -> tuple[list[dict[str, Any]], bool]:
-    """(attribute dicts, exceededTransferLimit) of one ArcGIS query response."""
+    """(attribute dicts, exceededTransferLimit) of one ArcGIS query response;
+    raises TransientFeedError for an ArcGIS error object with a 5xx code."""
     if not content.strip():
-        raise FeedError(f"{url}: empty response")
+        raise FeedError(message(N_("{url}: empty response"), url=url))
     try:
         payload = json.loads(content)
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise FeedError(f"{url}: malformed or truncated JSON ({err})") from None
+        raise FeedError(
+            message(N_("{url}: malformed or truncated JSON ({detail})"), url=url, detail=str(err))
+        ) from None
     if not isinstance(payload, dict):
-        raise FeedError(f"{url}: response is not a JSON object")
+        raise FeedError(message(N_("{url}: response is not a JSON object"), url=url))
     if "error" in payload:
         error = payload["error"] if isinstance(payload["error"], dict) else {}
-        raise FeedError(
-            f"{url}: ArcGIS error {error.get('code', '?')}: {error.get('message', '')}".rstrip()
+        code = error.get("code", "?")
+        problem = message(
+            N_("{url}: ArcGIS error {code}: {detail}"),
+            url=url,
+            code=code,
+            detail=str(error.get("message", "")),
         )
+        if isinstance(code, int) and 500 <= code <= 599:
+            raise TransientFeedError(problem)
+        raise FeedError(problem)
     features = payload.get("features")
     if not isinstance(features, list):
-        raise FeedError(f"{url}: response has no 'features' list")
+        raise FeedError(message(N_("{url}: response has no 'features' list"), url=url))
     records = []
     for feature in features:
         attributes = feature.get("attributes") if isinstance(feature, dict) else None
         if not isinstance(attributes, dict):
-            raise FeedError(f"{url}: a feature has no 'attributes' object")
+            raise FeedError(message(N_("{url}: a feature has no 'attributes' object"), url=url))
         records.append(attributes)
     return records, bool(payload.get("exceededTransferLimit", False))
 
 
+def _fetch_error(err: net.FetchError) -> FeedError:
+    # net's reason is a technical detail (an HTTP status, a timeout) shown as it is.
+    return FeedError(message(N_("{url}: {reason}"), url=err.url, reason=err.reason))
+
+
+def _read_page(
+    url: str,
+    params: Mapping[str, Any],
+    label: str,
+    settings: FeedSettings,
+    budget: ByteBudget,
+    session: net.GuardedSession | None,
+) -> tuple[list[dict[str, Any]], bool]:
+    """One page, asked again (the source's retries, backoff doubling) while the
+    server answers with an ArcGIS server error; net.fetch retries HTTP 5xx and
+    timeouts itself."""
+    attempt = 0
+    while True:
+        try:
+            result = net.fetch(
+                url,
+                settings.policy(budget.remaining(url)),
+                params=params,
+                auth=settings.auth.basic,
+                session=session,
+                secret_params=(TOKEN_PARAM,),
+            )
+        except net.ResponseTooLargeError as err:
+            raise FeedError(
+                message(
+                    N_("{error} (release byte cap {limit})"),
+                    error=_fetch_error(err).problem,
+                    limit=budget.limit,
+                )
+            ) from None
+        except net.FetchError as err:
+            raise _fetch_error(err) from None
+        budget.spend(len(result.content))
+        try:
+            return parse_page(result.content, label)
+        except TransientFeedError as err:
+            if attempt >= settings.fetch.retries:
+                raise TransientFeedError(
+                    message(
+                        N_("{error} (still after {attempts} attempt(s))"),
+                        error=err.problem,
+                        attempts=attempt + 1,
+                    )
+                ) from None
+            time.sleep(settings.fetch.backoff * (2**attempt))
+            attempt += 1
+
+
 def arcgis_layer_pages(
-    service_url: str,
-    layer_id: int,
+    layer_url: str,
     settings: FeedSettings,
     budget: ByteBudget,
     session: net.GuardedSession | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
-    """Pages of one layer, following resultOffset until exceededTransferLimit is false."""
-    url = f"{service_url.rstrip('/')}/{layer_id}/query"
+    """Pages of one layer (…/MapServer/<layer>), following resultOffset until
+    exceededTransferLimit is false."""
+    url = f"{layer_url.rstrip('/')}/query"
     page_size = min(settings.page_size, ARCGIS_MAX_PAGE)
     offset = 0
     for _page in range(settings.max_pages):
@@ -187,30 +349,24 @@ def arcgis_layer_pages(
             "resultRecordCount": page_size,
         }
         if settings.auth.token:
-            params["token"] = settings.auth.token
-        try:
-            result = net.fetch(
-                url,
-                settings.policy(budget.remaining(url)),
-                params=params,
-                auth=settings.auth.basic,
-                session=session,
-            )
-        except net.ResponseTooLargeError as err:
-            raise FeedError(f"{err} (release byte cap {budget.limit})") from None
-        except net.FetchError as err:
-            raise FeedError(str(err)) from None
-        budget.spend(len(result.content))
-        records, more = parse_page(result.content, f"{url} (offset {offset})")
+            params[TOKEN_PARAM] = settings.auth.token
+        label = f"{url} (offset {offset})"
+        records, more = _read_page(url, params, label, settings, budget, session)
         if not records and (offset == 0 or more):
             # An empty first page, or an empty page that claims more: never
             # read as "the region has no population".
-            raise FeedError(f"{url} (offset {offset}): empty response")
+            raise FeedError(message(N_("{url}: empty response"), url=label))
         yield records
         if not more:
             return
         offset += len(records)
-    raise FeedError(f"{url}: more than {settings.max_pages} pages; stopped (page cap)")
+    raise FeedError(
+        message(
+            N_("{url}: more than {pages} pages; stopped (page cap)"),
+            url=url,
+            pages=settings.max_pages,
+        )
+    )
 
 
 _HEADER_ALIASES = {
@@ -250,14 +406,16 @@ def parse_spreadsheet(
     try:
         grid = reader.read_grids(content, limits)[0].rows
     except reader.FileRejected as err:
-        raise FeedError(f"{url}: {messages.rejection_text(err)}") from None
+        raise FeedError(
+            message(N_("{url}: {reason}"), url=url, reason=file_rejection(err))
+        ) from None
     rows = [row for row in grid if any(str(cell).strip() for cell in row if cell is not None)]
     if len(rows) < 2:
-        raise FeedError(f"{url}: spreadsheet has no data rows")
+        raise FeedError(message(N_("{url}: spreadsheet has no data rows"), url=url))
     header = [_header(name) for name in rows[0]]
     named = [name for name in header if name]
     if len(set(named)) != len(named):
-        raise FeedError(f"{url}: duplicate column names in the header row")
+        raise FeedError(message(N_("{url}: duplicate column names in the header row"), url=url))
     records = []
     for row in rows[1:]:
         record = {name: _cell(value) for name, value in zip(header, row, strict=False) if name}
@@ -278,8 +436,9 @@ def spreadsheet_records(
             settings.policy(budget.remaining(url)),
             auth=settings.auth.basic,
             session=session,
+            secret_params=(TOKEN_PARAM,),
         )
     except net.FetchError as err:
-        raise FeedError(str(err)) from None
+        raise _fetch_error(err) from None
     budget.spend(len(result.content))
     return parse_spreadsheet(result.content, url, settings.xlsx_limits)

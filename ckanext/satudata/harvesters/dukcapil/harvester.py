@@ -1,5 +1,9 @@
 """ckanext-harvest harvester ``satudata_dukcapil``: Dukcapil DKB population feed.
 
+Why one module: these are the stages of one harvester (gather, fetch,
+import) and the bookkeeping between them; the pure work they call lives in
+feed, pipeline, records, consistency, mapping, transform and validating.
+
 Semester label (the payload carries none): the source configuration names it.
 ``"semester": "2024-S2"`` harvests the source URL as that semester;
 ``"releases": [{"semester": "2024-S1", "url": ...}, ...]`` harvests several
@@ -30,6 +34,13 @@ Stages:
   different -> replaced (revision). The cumulative "Semua Semester" resource is
   rebuilt from the per-semester tables whenever one of them changed. Nothing
   changed -> "unchanged", zero writes.
+- quarantine (``dirty_records``, records.py): with the quarantine policy, the
+  records failing their own checks are left out, listed on the harvest job
+  (the object's QUARANTINE_EXTRA, shown by the job page) and on each
+  semester's resource (``catatan_karantina``, shown on the dataset page).
+- a recreated source adopts the datasets of the deleted one (adoption.py).
+- reports are harvest report messages (harvesters/messages.py): shown in the
+  reader's language.
 - validation (validating.py): every table about to be written is validated
   with our frictionless engine against its data standard first (a failure is
   an object error naming file, row, column and rule; nothing of the dataset is
@@ -49,9 +60,17 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.harvest.model import HarvestJob, HarvestObject
 
-from ckanext.satudata.harvesters.base import HarvestConfigError, SatudataHarvesterBase
+from ckanext.satudata.harvesters import messages
+from ckanext.satudata.harvesters.base import (
+    HarvestConfigError,
+    SatudataHarvesterBase,
+    check_secret_owners,
+    secret_owner,
+    set_object_extra,
+)
 from ckanext.satudata.harvesters.dukcapil import (
     SOURCE_TYPE,
+    adoption,
     feed,
     mapping,
     pipeline,
@@ -60,15 +79,24 @@ from ckanext.satudata.harvesters.dukcapil import (
 )
 from ckanext.satudata.harvesters.dukcapil.settings import DukcapilSettings
 from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES, Family, Semester, SemesterError
+from ckanext.satudata.harvesters.messages import N_, Message, message
 from ckanext.satudata.reference import regions
 from ckanext.satudata.review import pending
 from ckanext.satudata.validation import engine
 
 log = logging.getLogger(__name__)
 
+# Harvest object extra: the stored report of the records quarantined in the
+# object's semesters (logic/action/harvest_reports.py shows it with the job).
+QUARANTINE_EXTRA = "satudata_quarantine"
+
 
 class ImportRefused(Exception):
-    """An object's import that changes nothing; the message is its report."""
+    """An object's import that changes nothing; ``problem`` is its report."""
+
+    def __init__(self, problem: Message) -> None:
+        super().__init__(problem.render())
+        self.problem = problem
 
 
 @dataclass
@@ -93,73 +121,101 @@ class DukcapilHarvester(SatudataHarvesterBase):
     SETTINGS = DukcapilSettings.SETTINGS
 
     def _check_config(self, config: Mapping[str, Any]) -> None:
-        DukcapilSettings.parse(config, source_url="http://example.invalid/")
+        DukcapilSettings.parse(config, source_url="http://example.invalid/", owner=None)
+        check_secret_owners(feed.FeedAuth.env_names(config, None))
 
     # --- gather ------------------------------------------------------------------
 
     def gather_stage(self, harvest_job: HarvestJob) -> list[str]:
         source = harvest_job.source
+        source_package = model.Package.get(source.id)
+        owner_org = source_package.owner_org if source_package is not None else None
         try:
-            settings = DukcapilSettings.parse(self._source_config(harvest_job), source.url)
+            config = self._source_config(harvest_job)
+            # Only a source that names secrets needs its owner to be unambiguous.
+            owner = secret_owner(owner_org) if feed.FeedAuth.env_names(config, None) else ""
+            settings = DukcapilSettings.parse(config, source.url, owner=owner)
         except (HarvestConfigError, SemesterError, ValueError) as err:
-            return self._gather_error(harvest_job, f"configuration: {err}")
+            return self._gather_error(
+                harvest_job, message(N_("configuration: {error}"), error=str(err))
+            )
 
         # The producing OPD: named in the config, else the harvest source's owner.
-        source_package = model.Package.get(source.id)
-        organization = settings.organization or (
-            source_package.owner_org if source_package is not None else None
-        )
+        organization = settings.organization or owner_org
         if not organization:
             return self._gather_error(
                 harvest_job,
-                'configuration: no organization (set "organization" or the source\'s owner)',
+                message(
+                    N_('configuration: no organization (set "organization" or the source\'s owner)')
+                ),
             )
         known = regions.tenant_regions()
         objects: dict[tuple[str, str], dict[str, Any]] = {}
-        for semester, url in settings.releases:
+        latest: Semester | None = None
+        for semester, release in settings.releases:
             try:
-                pages = (
-                    pipeline.spreadsheet_pages(url, settings.feed)
-                    if feed.is_spreadsheet(url)
-                    else pipeline.arcgis_pages(url, settings.feed)
-                )
                 result = pipeline.process_release(
                     semester,
-                    pages,
+                    pipeline.release_pages(release, settings.feed),
                     known,
                     settings.root,
                     settings.families,
                     settings.levels,
+                    settings.policy,
                 )
             except feed.FeedError as err:
                 self._gather_error(
                     harvest_job,
-                    f"{semester.label}: the feed could not be read completely, "
-                    f"nothing was changed: {err}",
+                    message(
+                        N_(
+                            "{semester}: the feed could not be read completely, nothing was "
+                            "changed: {error}"
+                        ),
+                        semester=semester.label,
+                        error=err.problem,
+                    ),
                 )
                 continue
+            newest = latest is None or semester > latest
+            latest = semester if newest else latest
             notes = self._release_notes(result)
+            quarantine = self._quarantine_report(result)
             family_issues = result.data.rejected_families()
             for family_key in settings.families:
                 for level in settings.levels:
                     content = objects.setdefault(
                         (family_key, level),
                         {"family": family_key, "level": level, "root": settings.root,
-                         "organization": organization, "source_url": url,
-                         "tables": {}, "rejected": {}, "notes": {}},
+                         "organization": organization, "source_url": "",
+                         "tables": {}, "rejected": {}, "notes": {}, "quarantine": {}},
                     )  # fmt: skip
+                    if newest:
+                        content["source_url"] = release.service_url(level)
                     table = result.tables.get((family_key, level))
                     if table is not None:
                         content["tables"][semester.key] = table.decode("utf-8")
                         content["notes"][semester.key] = notes
+                        if quarantine is not None:
+                            content["quarantine"][semester.key] = messages.dumps(quarantine)
                     elif result.rejected or family_key in family_issues:
-                        content["rejected"][semester.key] = (
-                            f"{semester.label} rejected, published data left untouched "
-                            f"({result.data.issue_count} problem(s)):\n{result.data.report()}"
+                        content["rejected"][semester.key] = messages.dumps(
+                            message(
+                                N_(
+                                    "{semester} rejected, published data left untouched "
+                                    "({count} problem(s)):\n{report}"
+                                ),
+                                semester=semester.label,
+                                count=result.data.issue_count,
+                                report=messages.lines(result.data.report_lines()),
+                            )
                         )
                     else:
-                        content["rejected"][semester.key] = (
-                            f"{semester.label}: no {level} rows in the feed; nothing was changed"
+                        content["rejected"][semester.key] = messages.dumps(
+                            message(
+                                N_("{semester}: no {level} rows in the feed; nothing was changed"),
+                                semester=semester.label,
+                                level=level,
+                            )
                         )
         ids = []
         for (family_key, level), content in objects.items():
@@ -168,31 +224,72 @@ class DukcapilHarvester(SatudataHarvesterBase):
                 job=harvest_job,
                 content=json.dumps(content, sort_keys=True),
             )
+            if content["quarantine"]:
+                set_object_extra(
+                    harvest_object,
+                    QUARANTINE_EXTRA,
+                    messages.dumps(
+                        messages.join_messages(
+                            [
+                                messages.loads(text) or text
+                                for text in content["quarantine"].values()
+                            ]
+                        )
+                    ),
+                )
             harvest_object.save()
             ids.append(harvest_object.id)
         return ids
 
     @staticmethod
     def _release_notes(result: pipeline.ReleaseResult) -> str:
+        """What the semester's resource description says of the feed (Indonesian:
+        resource descriptions are content, written in the portal's language)."""
         data = result.data
         note = f"{data.records_read} rekaman dibaca"
         if data.duplicates_collapsed:
             note += (
                 f"; {data.duplicates_collapsed} rekaman duplikat (hanya objectid berbeda) digabung"
             )
+        if data.quarantined:
+            note += f"; {len(data.quarantined)} rekaman dikarantina (tidak ditayangkan)"
         return note
+
+    @staticmethod
+    def _quarantine_report(result: pipeline.ReleaseResult) -> Message | None:
+        """The records of a published semester left out by the quarantine policy."""
+        data = result.data
+        if not data.quarantined or result.rejected:
+            return None
+        return message(
+            N_(
+                "{semester}: {count} of {read} record(s) quarantined (policy dirty_records: "
+                "quarantine) and left out of every table; the rest was checked and "
+                "published:\n{records}{unchecked}"
+            ),
+            semester=result.semester.label,
+            count=len(data.quarantined),
+            read=data.records_read,
+            records=messages.lines(data.quarantine_lines()),
+            unchecked=messages.lines(["", *data.unchecked]) if data.unchecked else "",
+        )
 
     # --- fetch -------------------------------------------------------------------
 
     def fetch_stage(self, harvest_object: HarvestObject) -> bool | str:
         content = json.loads(harvest_object.content)
         for semester_key in sorted(content["rejected"]):
-            self._object_error(harvest_object, content["rejected"][semester_key], "Fetch")
+            stored = content["rejected"][semester_key]
+            self._object_error(harvest_object, messages.loads(stored) or stored, "Fetch")
         if not content["tables"]:
             return False
-        tables_hash = transform.sha256(
-            json.dumps(content["tables"], sort_keys=True).encode("utf-8")
+        # A changed quarantine list is a change too (the resources carry it).
+        hashed = (
+            {"tables": content["tables"], "quarantine": content["quarantine"]}
+            if content.get("quarantine")
+            else content["tables"]
         )
+        tables_hash = transform.sha256(json.dumps(hashed, sort_keys=True).encode("utf-8"))
         if self._is_unchanged(harvest_object, tables_hash):
             return "unchanged"
         return True
@@ -203,7 +300,24 @@ class DukcapilHarvester(SatudataHarvesterBase):
         content = json.loads(harvest_object.content)
         family = FAMILIES[content["family"]]
         level = content["level"]
-        existing_id = self._existing_package_id(harvest_object)
+        try:
+            organization = self._organization(content)
+            existing_id = self._existing_package_id(harvest_object)
+            adopted = (
+                None
+                if existing_id
+                else adoption.find(
+                    harvest_object,
+                    organization["id"],
+                    mapping.dataset_name(
+                        family, level, regions.tenant_regions()[content["root"]].name
+                    ),
+                )
+            )
+        except adoption.AdoptionRefused as refused:
+            return self._object_error(harvest_object, refused.problem, "Import")
+        if adopted is not None:
+            existing_id = adopted.package_id
         existing = (
             tk.get_action("package_show")(self._action_context(), {"id": existing_id})
             if existing_id
@@ -215,34 +329,45 @@ class DukcapilHarvester(SatudataHarvesterBase):
         resources = (existing or {}).get("resources", [])
         published = {r.get("periode_data"): r for r in resources if mapping.is_own(r)}
         kept = [r for r in resources if not mapping.is_own(r)]
+        quarantine = {
+            Semester.parse(key): content.get("quarantine", {}).get(key, "")
+            for key in content["tables"]
+        }
         try:
             tables = self._tables(family, content["tables"], published)
             if existing is not None and not tables.changed:
-                # Same figures as published: nothing is written (not even metadata).
-                self._make_current(harvest_object, existing["id"])
-                return "unchanged"
+                return self._without_new_figures(
+                    harvest_object, existing, published, quarantine, adopted
+                )
             checked = self._validate(family, level, tables)
         except ImportRefused as refused:
-            return self._object_error(harvest_object, str(refused), "Import")
+            return self._object_error(harvest_object, refused.problem, "Import")
 
         received = harvest_object.fetch_started or harvest_object.gathered
         written = self._resources(
-            family, level, tables, published, content["notes"],
+            family, level, tables, published, content["notes"], quarantine,
             received.strftime("%Y-%m-%d") if received else "",
         )  # fmt: skip
         written.extend(validating.as_published(resource) for resource in kept)
         # Coverage: the regions of the latest semester's table (codes at the dataset's level).
         _, latest_rows = transform.read_csv_rows(tables.every[max(tables.every)])
         package = mapping.package(
-            content, self._organization(content), family, level, sorted(tables.every), written,
+            content, organization, family, level, sorted(tables.every), written,
             [row[0] for row in latest_rows],
         )  # fmt: skip
+        if adopted is not None:
+            adopted.take_over()
         try:
             package_id = self._write_dataset(harvest_object, package, existing)
         except tk.ValidationError as err:
             model.Session.rollback()
             return self._object_error(
-                harvest_object, f"dataset rejected by validation: {err.error_summary}", "Import"
+                harvest_object,
+                message(
+                    N_("dataset rejected by validation: {errors}"),
+                    errors=json.dumps(err.error_summary, ensure_ascii=False),
+                ),
+                "Import",
             )
         failed = self._record_reports(package_id, checked)
         if failed:
@@ -252,6 +377,51 @@ class DukcapilHarvester(SatudataHarvesterBase):
             "dukcapil %s: %s semester(s) written%s", package["name"], len(tables.changed),
             f" (revised: {', '.join(revised)})" if revised else "",
         )  # fmt: skip
+        return True
+
+    def _without_new_figures(
+        self,
+        harvest_object: HarvestObject,
+        existing: Mapping[str, Any],
+        published: Mapping[str, Any],
+        quarantine: Mapping[Semester, str],
+        adopted: adoption.Adoption | None,
+    ) -> bool | str:
+        """The same figures as published: nothing is written (not even
+        metadata), unless a semester's quarantine list changed (its resource
+        says so) or the dataset is adopted from a deleted source (re-indexed
+        under this one)."""
+        stale = {
+            semester.label: note
+            for semester, note in quarantine.items()
+            if (published.get(semester.label) or {}).get(mapping.QUARANTINE_FIELD, "") != note
+        }
+        if adopted is not None:
+            adopted.take_over()
+        if not stale:
+            self._make_current(harvest_object, existing["id"])
+            if adopted is not None:
+                self._index_without_commit(existing["id"])
+                self.commit_index(harvest_object)
+            return "unchanged"
+        resources = []
+        for resource in existing.get("resources", []):
+            passed = validating.as_published(resource)
+            if resource.get("periode_data") in stale:
+                passed[mapping.QUARANTINE_FIELD] = stale[resource["periode_data"]]
+            resources.append(passed)
+        try:
+            self._write_dataset(harvest_object, {"resources": resources}, existing)
+        except tk.ValidationError as err:
+            model.Session.rollback()
+            return self._object_error(
+                harvest_object,
+                message(
+                    N_("dataset rejected by validation: {errors}"),
+                    errors=json.dumps(err.error_summary, ensure_ascii=False),
+                ),
+                "Import",
+            )
         return True
 
     @staticmethod
@@ -282,15 +452,21 @@ class DukcapilHarvester(SatudataHarvesterBase):
                     tables.every[semester] = mapping.stored_upload(resource)
                 except OSError as err:
                     raise ImportRefused(
-                        f"cannot read the published table of {period} to rebuild the "
-                        f"cumulative resource ({err}); nothing was changed"
+                        message(
+                            N_(
+                                "cannot read the published table of {period} to rebuild the "
+                                "cumulative resource ({error}); nothing was changed"
+                            ),
+                            period=period,
+                            error=str(err),
+                        )
                     ) from None
         try:
             tables.cumulative = transform.cumulative_csv(
                 family, (tables.every[s] for s in sorted(tables.every))
             )
         except ValueError as err:
-            raise ImportRefused(f"cumulative table: {err}") from None
+            raise ImportRefused(message(N_("cumulative table: {error}"), error=str(err))) from None
         return tables
 
     @staticmethod
@@ -300,7 +476,7 @@ class DukcapilHarvester(SatudataHarvesterBase):
         this dataset is written. Returns the results by periode_data."""
         standard = mapping.standard_of(family)
         checked: dict[str, engine.ValidationResult] = {}
-        failures: list[str] = []
+        failures: list[Message] = []
         for semester in sorted(tables.changed):
             name = mapping.filename(family, level, semester)
             outcome = validating.validate_table(tables.every[semester], name, standard)
@@ -314,7 +490,7 @@ class DukcapilHarvester(SatudataHarvesterBase):
             if not outcome.valid:
                 failures.append(validating.failure_report(name, outcome))
         if failures:
-            raise ImportRefused("\n\n".join(failures))
+            raise ImportRefused(messages.join_messages(failures))
         return checked
 
     @staticmethod
@@ -324,10 +500,12 @@ class DukcapilHarvester(SatudataHarvesterBase):
         tables: Tables,
         published: Mapping[str, Any],
         notes: Mapping[str, str],
+        quarantine: Mapping[Semester, str],
         received: str,
     ) -> list[dict[str, Any]]:
         """The cumulative resource first, then each semester, newest first
-        (unchanged ones passed back as published)."""
+        (unchanged ones passed back as published, with this job's quarantine
+        list of their semester)."""
         semesters = sorted(tables.every)
         written = [
             mapping.resource(
@@ -341,7 +519,10 @@ class DukcapilHarvester(SatudataHarvesterBase):
         for semester in reversed(semesters):
             previous = published.get(semester.label)
             if semester not in tables.changed:
-                written.append(validating.as_published(previous or {}))  # untouched
+                untouched = validating.as_published(previous or {})
+                if semester in quarantine:
+                    untouched[mapping.QUARANTINE_FIELD] = quarantine[semester]
+                written.append(untouched)
                 continue
             description = mapping.semester_description(
                 semester,
@@ -351,14 +532,15 @@ class DukcapilHarvester(SatudataHarvesterBase):
             )
             written.append(
                 mapping.resource(
-                    family, level, semester, tables.every[semester], previous, description
+                    family, level, semester, tables.every[semester], previous, description,
+                    quarantine.get(semester, ""),
                 )
-            )
+            )  # fmt: skip
         return written
 
     def _record_reports(
         self, package_id: str, checked: Mapping[str, engine.ValidationResult]
-    ) -> str | None:
+    ) -> Message | None:
         """Store each written table's report (and queue its DataStore load)
         through the validation module's own path; returns why one failed."""
         written = tk.get_action("package_show")(
@@ -388,10 +570,16 @@ class DukcapilHarvester(SatudataHarvesterBase):
             except Exception as err:  # written already: say how to catch up
                 log.exception("dukcapil: recording the report of %s failed", resource["id"])
                 model.Session.rollback()
-                return (
-                    f"{written['name']} was written, but the validation report of resource "
-                    f"{resource['id']} ({resource.get('periode_data')}) could not be stored or "
-                    f"its DataStore load queued ({err!r}); run satudata_validation_run on it"
+                return message(
+                    N_(
+                        "{dataset} was written, but the validation report of resource "
+                        "{resource} ({period}) could not be stored or its DataStore load "
+                        "queued ({error}); run satudata_validation_run on it"
+                    ),
+                    dataset=written["name"],
+                    resource=resource["id"],
+                    period=str(resource.get("periode_data")),
+                    error=repr(err),
                 )
         return None
 

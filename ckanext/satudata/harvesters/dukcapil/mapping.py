@@ -22,6 +22,10 @@ LEVEL_TITLES = {"kabupaten": "Kabupaten", "kecamatan": "Kecamatan", "desa": "Des
 CUMULATIVE_PERIOD = "Semua Semester"
 SOURCE_STATEMENT = "Dukcapil Kemendagri (DKB)"
 REVISION_HEADING = "Riwayat revisi:"
+# Resource field: the stored report (harvesters/messages.py) of the records of
+# the semester the quarantine policy left out; "" when none. The dataset and
+# resource pages show it in the reader's language.
+QUARANTINE_FIELD = "catatan_karantina"
 
 
 def dataset_name(family: Family, level: str, region_name: str) -> str:
@@ -87,6 +91,7 @@ def resource(
     table: bytes,
     previous: Mapping[str, Any] | None,
     description: str,
+    quarantine: str = "",
 ) -> dict[str, Any]:
     period = semester.label if semester else CUMULATIVE_PERIOD
     name = filename(family, level, semester)
@@ -101,6 +106,7 @@ def resource(
     }
     if semester is not None:
         result["tahun"] = semester.year
+        result[QUARANTINE_FIELD] = quarantine
     standard = standard_of(family)
     if standard:
         result["standar_data"] = standard

@@ -13,16 +13,18 @@ from typing import Any
 
 from ckanext.satudata import net
 from ckanext.satudata.harvesters.dukcapil import feed, transform
+from ckanext.satudata.harvesters.dukcapil.consistency import check
 from ckanext.satudata.harvesters.dukcapil.records import (
     RecordCollector,
+    RecordPolicy,
     SemesterData,
-    check,
 )
 from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES, Semester
 from ckanext.satudata.reference.regions import Region
 
 # Levels read for the cross-level checks, whatever level is published.
 CHECK_LEVELS = ("kabupaten", "kecamatan", "desa")
+Pages = Iterable[tuple[str | None, Sequence[Mapping[str, Any]]]]
 
 
 @dataclass
@@ -38,12 +40,13 @@ class ReleaseResult:
 
 
 def collect_pages(
-    pages: Iterable[tuple[str | None, Sequence[Mapping[str, Any]]]],
+    pages: Pages,
     known: Mapping[str, Region],
     families: Iterable[str],
+    policy: RecordPolicy | None = None,
 ) -> SemesterData:
     """Feed (level, records) pages through a collector."""
-    collector = RecordCollector(known, families)
+    collector = RecordCollector(known, families, policy)
     for level, page in pages:
         collector.add_records(page, level)
     return collector.data
@@ -69,36 +72,48 @@ def build_tables(
 
 def process_release(
     semester: Semester,
-    pages: Iterable[tuple[str | None, Sequence[Mapping[str, Any]]]],
+    pages: Pages,
     known: Mapping[str, Region],
     root: str,
     families: Sequence[str],
     levels: Sequence[str],
+    policy: RecordPolicy | None = None,
 ) -> ReleaseResult:
-    data = collect_pages(pages, known, families)
+    data = collect_pages(pages, known, families, policy)
     present = [level for level in CHECK_LEVELS if data.rows[level]]
     missing = [level for level in levels if level not in present]
     check(data, known, root, levels=sorted({*present, *missing}), families=families)
     return build_tables(ReleaseResult(semester, data), families, levels)
 
 
+def release_pages(
+    source: feed.ReleaseSource,
+    settings: feed.FeedSettings,
+    session: net.GuardedSession | None = None,
+) -> Pages:
+    """The pages of a release, whichever way it is published."""
+    if source.is_spreadsheet:
+        return spreadsheet_pages(source.url, settings, session)
+    return arcgis_pages(source, settings, session=session)
+
+
 def arcgis_pages(
-    service_url: str,
+    source: feed.ReleaseSource,
     settings: feed.FeedSettings,
     levels: Sequence[str] = CHECK_LEVELS,
     session: net.GuardedSession | None = None,
 ) -> Iterable[tuple[str | None, list[dict[str, Any]]]]:
+    """Every page of the release's layers (one per level, in one service or in
+    one service each), the whole release under one byte budget."""
     budget = feed.ByteBudget(settings.max_bytes)
     with contextlib.ExitStack() as stack:
         if session is None:
             # One kept-alive connection for every page of the release.
             session = stack.enter_context(net.GuardedSession(settings.address_rules()))
-        for level in levels:
-            if level not in settings.layers:
+        for level, layer_url in source.layers:
+            if level not in levels:
                 continue
-            for page in feed.arcgis_layer_pages(
-                service_url, settings.layers[level], settings, budget, session
-            ):
+            for page in feed.arcgis_layer_pages(layer_url, settings, budget, session):
                 yield level, page
 
 

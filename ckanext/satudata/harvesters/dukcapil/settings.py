@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from ckanext.satudata import config
 from ckanext.satudata.harvesters.dukcapil import feed
+from ckanext.satudata.harvesters.dukcapil.records import POLICIES, REJECT, RecordPolicy
 from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES, FAMILIES, Semester
 from ckanext.satudata.harvesters.settings import (
     FETCH_SETTINGS,
@@ -23,16 +24,18 @@ from ckanext.satudata.reference import regions
 
 PUBLISHED_LEVELS = ("kabupaten", "kecamatan", "desa")
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+DEFAULT_QUARANTINE_LIMIT = 0.01
 
 
 @dataclass(frozen=True)
 class DukcapilSettings:
-    releases: tuple[tuple[Semester, str], ...]
+    releases: tuple[tuple[Semester, feed.ReleaseSource], ...]
     root: str
     levels: tuple[str, ...]
     families: tuple[str, ...]
     feed: feed.FeedSettings
     organization: str | None
+    policy: RecordPolicy
     trusted: bool = False
 
     SETTINGS: ClassVar[tuple[Setting, ...]] = (
@@ -44,8 +47,21 @@ class DukcapilSettings:
         ),
         Setting(
             "releases",
-            'Several releases at once (backfilling history): [{"semester", "url"}, …].',
+            'Several releases at once (backfilling history): [{"semester", "url"}, …], or '
+            '[{"semester", "services"}, …] for releases published as one service per level.',
             [{"semester": "2024-S1", "url": "https://dukcapil.example/DKB_2024_S1/MapServer"}],
+        ),
+        Setting(
+            "services",
+            "One ArcGIS service per region level, as Dukcapil publishes them: {level: the "
+            "service's MapServer or FeatureServer URL (its layer 0) or a layer URL "
+            "(…/MapServer/<layer>)}, relative URLs resolved against the source URL; the "
+            "release named by semester is read from them instead of from one service with a "
+            "layer per level (layers). Every published level needs its service; kabupaten "
+            "and desa services add the cross-level checks.",
+            {
+                "kecamatan": "https://dukcapil.example/arcgis/rest/services/DKB_KEC_2024_S2/MapServer"
+            },
         ),
         Setting(
             "organization",
@@ -66,8 +82,30 @@ class DukcapilSettings:
         ),
         Setting(
             "layers",
-            "{level: layer id} of the ArcGIS MapServer (default kabupaten 1, kecamatan 2, desa 3).",
+            "{level: layer id} of a release published as one ArcGIS MapServer with a layer per "
+            "level (default kabupaten 1, kecamatan 2, desa 3).",
             {"desa": 4},
+        ),
+        Setting(
+            "dirty_records",
+            "What a record failing its own checks (a dirty or unknown region code, a count "
+            "that is no number or negative, laki-laki + perempuan or a breakdown not summing "
+            'to jumlah, a second record of the region with other figures) does: "reject" '
+            "(default) rejects the semester (a breakdown: its family), published data left "
+            'untouched; "quarantine" leaves such records out of every table, publishes the '
+            "rest and lists them on the harvest job and on each semester's resource (shown on "
+            "the dataset page), the cross-level checks computed on what is published (a parent "
+            "against its published children and what its quarantined ones carry). Personal data rejects the "
+            "semester whatever the policy.",
+            "quarantine",
+            privileged=True,
+        ),
+        Setting(
+            "quarantine_limit",
+            "With dirty_records quarantine: the most records quarantined, as a share of the "
+            "records read, before the semester is rejected anyway (default 0.01).",
+            0.05,
+            privileged=True,
         ),
         Setting("where", "ArcGIS where clause (default: from the region).", "no_prop=64"),
         Setting("page_size", "Records per page (default 2000, at most 10,000).", 500),
@@ -76,36 +114,34 @@ class DukcapilSettings:
         Setting(
             "auth",
             '{"token_env"} (ArcGIS token) or {"username" | "username_env", "password_env"} '
-            "(basic): each *_env names an environment variable of the harvest worker starting "
-            "with SATUDATA_HARVEST_; secrets written in the config are refused (its editors "
-            "can read it).",
-            {"token_env": "SATUDATA_HARVEST_DUKCAPIL_TOKEN"},
+            "(basic): each *_env names an environment variable of the harvest worker, and only "
+            "one of the OPD that owns the source: SATUDATA_HARVEST_<OPD>_<NAME>, <OPD> the "
+            "owner organization's name in upper case with every other character as _ "
+            "(disdukcapil-paser: SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN), <NAME> one word. "
+            "Secrets written in the config are refused (its editors can read it). Credentials "
+            "are sent only to the source's own scheme, host and port, never after a redirect "
+            "elsewhere.",
+            {"token_env": "SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN"},
         ),
         *FETCH_SETTINGS,
         *REVIEW_SETTINGS,
     )
 
     @classmethod
-    def parse(cls, source_config: Mapping[str, Any], source_url: str) -> DukcapilSettings:
-        """Parsed, checked settings; raises HarvestConfigError (or the
-        parsers' ValueError) naming the setting."""
-        if source_config.get("releases"):
-            releases_raw = source_config["releases"]
-            if not isinstance(releases_raw, list):
-                raise HarvestConfigError("releases must be a list of {semester, url}")
-        elif source_config.get("semester"):
-            releases_raw = [{"semester": source_config["semester"], "url": source_url}]
-        else:
-            raise HarvestConfigError(
-                'missing required setting: semester (e.g. "2024-S2") or releases'
-            )
-        releases: list[tuple[Semester, str]] = []
-        for item in releases_raw:
-            if not isinstance(item, Mapping) or not item.get("url"):
-                raise HarvestConfigError("each release needs a semester and a url")
-            releases.append((Semester.parse(item.get("semester")), str(item["url"])))
-        if len({semester for semester, _ in releases}) != len(releases):
-            raise HarvestConfigError("releases: a semester is listed twice")
+    def parse(
+        cls, source_config: Mapping[str, Any], source_url: str, owner: str | None
+    ) -> DukcapilSettings:
+        """Parsed, checked settings of a source owned by the OPD named
+        ``owner``, whose secrets it reads (None: a config being saved, whose
+        owner is not known here; its secret names are checked, nothing is
+        read). Raises HarvestConfigError (or the parsers' ValueError) naming
+        the setting."""
+        layer_ids = {**feed.DEFAULT_LAYERS, **(source_config.get("layers") or {})}
+        try:
+            layer_ids = {level: int(layer) for level, layer in layer_ids.items()}
+        except (TypeError, ValueError):
+            raise HarvestConfigError("layers must be {level: layer id}") from None
+        releases = _releases(source_config, source_url, layer_ids)
 
         root = regions.normalize_code(source_config.get("region") or regions.tenant_root())
         if root not in regions.tenant_regions():
@@ -117,11 +153,21 @@ class DukcapilSettings:
         unknown = [f for f in families if f not in FAMILIES]
         if unknown:
             raise HarvestConfigError(f"unknown families {unknown}; known: {', '.join(FAMILIES)}")
-        layers = {**feed.DEFAULT_LAYERS, **(source_config.get("layers") or {})}
+        for semester, source in releases:
+            lacking = [level for level in levels if source.layers and not source.layer_url(level)]
+            if lacking:
+                raise HarvestConfigError(
+                    f"{semester.key}: no service or layer for the published level(s) "
+                    f"{', '.join(lacking)}"
+                )
         max_bytes = number_setting(source_config, "max_bytes", DEFAULT_MAX_BYTES, whole=True)
         try:
+            if owner is None:
+                feed.FeedAuth.env_names(source_config, None)
+                auth = feed.FeedAuth()
+            else:
+                auth = feed.FeedAuth.from_config(source_config, owner)
             feed_settings = feed.FeedSettings(
-                layers={level: int(layer) for level, layer in layers.items()},
                 where=str(source_config.get("where") or feed.where_for_root(root)),
                 page_size=int(source_config.get("page_size", 2000)),
                 max_pages=int(source_config.get("max_pages", 200)),
@@ -134,7 +180,7 @@ class DukcapilSettings:
                     backoff=1.0,
                 ),
                 xlsx_limits=config.validation_limits(),
-                auth=feed.FeedAuth.from_config(source_config),
+                auth=auth,
             )
         except (TypeError, ValueError) as err:
             raise HarvestConfigError(f"feed setting: {err}") from None
@@ -148,4 +194,66 @@ class DukcapilSettings:
             feed=feed_settings,
             organization=source_config.get("organization"),
             trusted=trusted_setting(source_config),
+            policy=_policy(source_config),
         )
+
+
+def _releases(
+    source_config: Mapping[str, Any], source_url: str, layer_ids: Mapping[str, int]
+) -> tuple[tuple[Semester, feed.ReleaseSource], ...]:
+    """Each release named by the config and where it is read; raises
+    HarvestConfigError naming the setting."""
+    if source_config.get("releases"):
+        if source_config.get("services"):
+            raise HarvestConfigError(
+                "services: with releases, name each release's services in the release"
+            )
+        items = source_config["releases"]
+        if not isinstance(items, list):
+            raise HarvestConfigError(
+                "releases must be a list of {semester, url} or {semester, services}"
+            )
+    elif source_config.get("semester"):
+        items = [{"semester": source_config["semester"], "url": source_url,
+                  "services": source_config.get("services")}]  # fmt: skip
+    else:
+        raise HarvestConfigError('missing required setting: semester (e.g. "2024-S2") or releases')
+    releases: list[tuple[Semester, feed.ReleaseSource]] = []
+    for item in items:
+        if not isinstance(item, Mapping) or not (item.get("url") or item.get("services")):
+            raise HarvestConfigError("each release needs a semester and a url or services")
+        semester = Semester.parse(item.get("semester"))
+        services = item.get("services")
+        if services:
+            if not isinstance(services, Mapping):
+                raise HarvestConfigError("services must be {level: service URL}")
+            unknown = sorted(set(services) - set(PUBLISHED_LEVELS))
+            if unknown:
+                raise HarvestConfigError(
+                    f"services: unknown level(s) {', '.join(unknown)}; known: "
+                    f"{', '.join(PUBLISHED_LEVELS)}"
+                )
+            try:
+                source = feed.per_level_services(services, str(item.get("url") or source_url))
+            except ValueError as err:
+                raise HarvestConfigError(str(err)) from None
+        else:
+            source = feed.single_service(str(item["url"]), layer_ids)
+        releases.append((semester, source))
+    if len({semester for semester, _ in releases}) != len(releases):
+        raise HarvestConfigError("releases: a semester is listed twice")
+    return tuple(releases)
+
+
+def _policy(source_config: Mapping[str, Any]) -> RecordPolicy:
+    mode = source_config.get("dirty_records") or REJECT
+    if mode not in POLICIES:
+        raise HarvestConfigError(
+            f"dirty_records must be one of {', '.join(POLICIES)}, not {mode!r}"
+        )
+    share = number_setting(source_config, "quarantine_limit", DEFAULT_QUARANTINE_LIMIT)
+    if share > 1:
+        raise HarvestConfigError(
+            f"quarantine_limit is a share of the records read (0-1), not {share}"
+        )
+    return RecordPolicy(mode, share)

@@ -20,6 +20,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ckanext.satudata.harvesters.messages import (
+    N_,
+    Localized,
+    Message,
+    join_messages,
+    message,
+)
 from ckanext.satudata.validation import engine, jobs, reports, service
 
 # ``source`` column of the stored report (at most 16 characters).
@@ -32,28 +39,47 @@ def validate_table(table: bytes, filename: str, standard: str | None) -> engine.
     return service.inspect_bytes(table, "csv", standard)
 
 
-def failure_report(filename: str, result: engine.ValidationResult) -> str:
-    """Why a table was refused: one line per finding with row, column and rule."""
-    standard = f"data standard {result.standard}" if result.standard else "its inferred schema"
-    head = (
-        f"{filename}: does not follow {standard} ({result.error_count} problem(s), "
-        f"status {result.status}); nothing was published for this dataset"
+def failure_report(filename: str, result: engine.ValidationResult) -> Message:
+    """Why a table was refused: one line per finding with row, column and rule
+    (each finding in the validation engine's own two languages)."""
+    head = message(
+        N_(
+            "{file}: does not follow {standard} ({count} problem(s), status {status}); "
+            "nothing was published for this dataset:"
+        ),
+        file=filename,
+        standard=message(N_("data standard {name}"), name=result.standard)
+        if result.standard
+        else message(N_("its inferred schema")),
+        count=result.error_count,
+        status=result.status,
     )
-    lines = []
+    lines: list[Message | str] = [head]
     for entry in result.summary[:REPORT_LINES]:
-        where = ", ".join(
-            part
-            for part in (
-                f"row {entry['row']}" if entry.get("row") else "",
-                f'column "{entry["column"]}"' if entry.get("column") else "",
+        lines.append(
+            message(
+                N_("- {where}: rule {rule}: {finding}"),
+                where=_where(entry),
+                rule=str(entry.get("type")),
+                finding=Localized(
+                    {"id": str(entry.get("message_id", "")), "en": str(entry.get("message_en", ""))}
+                ),
             )
-            if part
         )
-        lines.append(f"- {where or 'file'}: rule {entry.get('type')}: {entry.get('message_en')}")
-    more = result.error_count - len(lines)
+    more = result.error_count - min(len(result.summary), REPORT_LINES)
     if more > 0:
-        lines.append(f"- … and {more} more")
-    return "\n".join([head + ":", *lines])
+        lines.append(message(N_("- … and {count} more"), count=more))
+    return join_messages(lines)
+
+
+def _where(entry: Mapping[str, Any]) -> Message:
+    if entry.get("row") and entry.get("column"):
+        return message(N_('row {row}, column "{column}"'), row=entry["row"], column=entry["column"])
+    if entry.get("row"):
+        return message(N_("row {row}"), row=entry["row"])
+    if entry.get("column"):
+        return message(N_('column "{column}"'), column=entry["column"])
+    return message(N_("file"))
 
 
 def record(resource: Mapping[str, Any], result: engine.ValidationResult) -> None:

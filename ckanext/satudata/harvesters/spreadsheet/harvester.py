@@ -2,6 +2,10 @@
 ("Daftar Data Daerah", XLSX or CSV) and one data spreadsheet per row, turned
 into SDI datasets owned by the OPD.
 
+Why one module: these are the stages of one harvester (gather, fetch,
+import) and the bookkeeping between them; the work they call lives in
+inventory, sheet, mapping and changes.
+
 Source URL: the inventory spreadsheet. Its "Link Portal Daerah" cells are the
 data files; a relative link is resolved against the inventory's URL (so a
 folder of files can be served from anywhere), ``#sheet=NAME`` names the sheet
@@ -57,6 +61,7 @@ from ckanext.satudata.harvesters.base import (
     HarvestConfigError,
     SatudataHarvesterBase,
 )
+from ckanext.satudata.harvesters.messages import N_, Localized, Message, message
 from ckanext.satudata.harvesters.spreadsheet import SOURCE_TYPE, changes, mapping
 from ckanext.satudata.harvesters.spreadsheet import inventory as inv
 from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
@@ -103,12 +108,16 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         try:
             settings = self._settings(harvest_job)
         except HarvestConfigError as err:
-            return self._gather_error(harvest_job, f"configuration: {err}")
+            return self._gather_error(
+                harvest_job, message(N_("configuration: {error}"), error=str(err))
+            )
         organization = settings.organization or _source_owner(source.id)
         if not organization:
             return self._gather_error(
                 harvest_job,
-                'configuration: no organization (set "organization" or the source\'s owner)',
+                message(
+                    N_('configuration: no organization (set "organization" or the source\'s owner)')
+                ),
             )
         try:
             org = tk.get_action("organization_show")(
@@ -117,23 +126,27 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             )
         except tk.ObjectNotFound:
             return self._gather_error(
-                harvest_job, f"configuration: organization {organization!r} does not exist"
+                harvest_job,
+                message(
+                    N_("configuration: organization {organization} does not exist"),
+                    organization=repr(organization),
+                ),
             )
 
         try:
             fetched = net.fetch(source.url, settings.policy)
             parsed = inv.read_inventory(fetched.content, settings.column_mapping)
-        except net.FetchError as err:
+        except (net.FetchError, inv.InventoryError) as err:
             return self._gather_error(
-                harvest_job, f"the inventory could not be read, nothing was changed: {err}"
-            )
-        except inv.InventoryError as err:
-            return self._gather_error(
-                harvest_job, f"the inventory could not be read, nothing was changed: {err}"
+                harvest_job,
+                message(
+                    N_("the inventory could not be read, nothing was changed: {error}"),
+                    error=str(err),
+                ),
             )
         if not parsed.rows:
             return self._gather_error(
-                harvest_job, "the inventory lists no datasets; nothing was changed"
+                harvest_job, message(N_("the inventory lists no datasets; nothing was changed"))
             )
 
         contents: dict[str, dict[str, Any]] = {}
@@ -142,15 +155,25 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             identity = row.identity
             if identity is None:
                 self._gather_error(
-                    harvest_job, f"inventory row {row.number}: no ID DDD and no Nama Data; skipped"
+                    harvest_job,
+                    message(
+                        N_("inventory row {row}: no ID DDD and no Nama Data; skipped"),
+                        row=row.number,
+                    ),
                 )
                 continue
             guid = f"{source.id}:{identity}"
             if guid in contents:
                 self._gather_error(
                     harvest_job,
-                    f"inventory row {row.number}: same identity as row {first_row_of[guid]} "
-                    f"({identity}); skipped",
+                    message(
+                        N_(
+                            "inventory row {row}: same identity as row {first} ({identity}); skipped"
+                        ),
+                        row=row.number,
+                        first=first_row_of[guid],
+                        identity=identity,
+                    ),
                 )
                 continue
             first_row_of[guid] = row.number
@@ -216,7 +239,7 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         content = json.loads(harvest_object.content)
         if content.get("withdraw"):
             return True
-        prefix = f"inventory row {content['row']}"
+        row = content["row"]
         standard = content["values"].get("standar_data")
         known = registry.names()
         if standard and standard not in known:
@@ -226,21 +249,35 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             )
         if content["errors"]:
             for error in content["errors"]:
-                self._object_error(harvest_object, f"{prefix}: {error}", "Fetch")
+                self._object_error(harvest_object, _row_problem(row, error), "Fetch")
             return False
         try:
             settings = self._settings(harvest_object)
         except HarvestConfigError as err:
-            return self._object_error(harvest_object, f"configuration: {err}", "Fetch")
+            return self._object_error(
+                harvest_object, message(N_("configuration: {error}"), error=str(err)), "Fetch"
+            )
         try:
             fetched = net.fetch(content["url"], settings.policy)
         except net.FetchError as err:
             return self._object_error(
-                harvest_object, f"{prefix}: data file not downloaded: {err}", "Fetch"
+                harvest_object,
+                message(
+                    N_("inventory row {row}: data file not downloaded: {error}"),
+                    row=row,
+                    error=str(err),
+                ),
+                "Fetch",
             )
         if not fetched.content.strip():
             return self._object_error(
-                harvest_object, f"{prefix}: data file {content['url']} is empty", "Fetch"
+                harvest_object,
+                message(
+                    N_("inventory row {row}: data file {file} is empty"),
+                    row=row,
+                    file=content["url"],
+                ),
+                "Fetch",
             )
         record = self._published_record(harvest_object)
         unchanged = self._is_unchanged(
@@ -268,39 +305,44 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         content = json.loads(harvest_object.content)
         if content.get("withdraw"):
             return self._import_withdrawal(harvest_object, content["mode"])
-        prefix = f"inventory row {content['row']}"
+        row = content["row"]
         data = self._downloads.pop(harvest_object.id, None)
         try:
             settings = self._settings(harvest_object)
             if data is None:  # import run on its own (e.g. re-import): fetch again
                 data = net.fetch(content["url"], settings.policy).content
         except (HarvestConfigError, net.FetchError) as err:
-            return self._object_error(harvest_object, f"{prefix}: {err}", "Import")
+            return self._object_error(harvest_object, _row_problem(row, str(err)), "Import")
         filename = mapping.filename_of(content["url"])
         # Read once (the XLSX container checked first); the personal-data guard
         # sees every sheet before the normaliser, whose errors name cells.
         try:
             parsed = sheets.read_sheets(data, config.validation_limits())
         except sheets.SheetError as err:
-            return self._object_error(
-                harvest_object, f"{prefix}: data file {filename}: {err}", "Import"
-            )
+            return self._object_error(harvest_object, _file_problem(row, filename, err), "Import")
         scanned = service.scan_grids(parsed)
         if scanned.personal_data:
-            findings = scanned.messages("en", limit=5)
+            findings = Localized(
+                {lang: "; ".join(scanned.messages(lang, limit=5)) for lang in ("id", "en")}
+            )
             return self._object_error(
                 harvest_object,
-                f"{prefix}: data file {filename} holds personal data ({'; '.join(findings)}); "
-                "nothing was published for this row",
+                message(
+                    N_(
+                        "inventory row {row}: data file {file} holds personal data ({findings}); "
+                        "nothing was published for this row"
+                    ),
+                    row=row,
+                    file=filename,
+                    findings=findings,
+                ),
                 "Import",
             )
         try:
             table = sheets.normalise_sheets(parsed, content.get("sheet"))
         except sheets.SheetError as err:
-            return self._object_error(
-                harvest_object, f"{prefix}: data file {filename}: {err}", "Import"
-            )
-        clean = table.to_csv()
+            return self._object_error(harvest_object, _file_problem(row, filename, err), "Import")
+        clean = table.to_csv(neutralise_formulas=config.neutralise_formulas())
         standard = content["values"].get("standar_data") or settings.standar_data
 
         context = self._action_context()
@@ -313,7 +355,7 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         try:
             package = mapping.build_package(content, settings, table, existing)
         except ValueError as err:
-            return self._object_error(harvest_object, f"{prefix}: {err}", "Import")
+            return self._object_error(harvest_object, _row_problem(row, str(err)), "Import")
         clean_resource, original_resource = mapping.resources(
             content, table, clean, data, filename, standard, existing
         )
@@ -322,13 +364,20 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
                 harvest_object, package, clean_resource, original_resource, existing
             )
         except ReportNotStored as err:
-            return self._object_error(harvest_object, f"{prefix}: {err}", "Import")
+            return self._object_error(harvest_object, _row_problem(row, str(err)), "Import")
         except tk.ValidationError as err:
             model.Session.rollback()
             return self._object_error(
                 harvest_object,
-                f"{prefix}: data file {filename} refused: {_error_summary(err)}. "
-                "Nothing was changed for this row.",
+                message(
+                    N_(
+                        "inventory row {row}: data file {file} refused: {errors}. "
+                        "Nothing was changed for this row."
+                    ),
+                    row=row,
+                    file=filename,
+                    errors=_error_summary(err),
+                ),
                 "Import",
             )
         self._link_to_plan(package_id, content)
@@ -441,7 +490,11 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         except (tk.ValidationError, tk.ObjectNotFound) as err:
             model.Session.rollback()
             return self._object_error(
-                harvest_object, f"withdrawing the dataset of a removed row failed: {err}", "Import"
+                harvest_object,
+                message(
+                    N_("withdrawing the dataset of a removed row failed: {error}"), error=str(err)
+                ),
+                "Import",
             )
         if package_id:
             # Named in the job report as the dataset this removal concerned.
@@ -449,6 +502,21 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             harvest_object.add()
             model.Session.commit()
         return True
+
+
+def _row_problem(row: int, problem: str) -> Message:
+    """A problem of an inventory row (its text from the inventory, the sheet
+    reader or the mapping, in English) under a translated heading."""
+    return message(N_("inventory row {row}: {problem}"), row=row, problem=problem)
+
+
+def _file_problem(row: int, filename: str, err: Exception) -> Message:
+    return message(
+        N_("inventory row {row}: data file {file}: {problem}"),
+        row=row,
+        file=filename,
+        problem=str(err),
+    )
 
 
 def _source_owner(source_id: str) -> str | None:

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ckanext.satudata import exports
 from ckanext.satudata.validation import guard, messages, reader
 from ckanext.satudata.validation.reader import Limits
 
@@ -81,11 +82,14 @@ class Table:
     notes: list[str]
     header_row: int  # 1-based, as the steward sees it in the spreadsheet
 
-    def to_csv(self) -> bytes:
+    def to_csv(self, *, neutralise_formulas: bool = True) -> bytes:
+        """The table as UTF-8 CSV. People open this copy in a spreadsheet
+        program: text that would run as a formula is neutralised (exports.py;
+        numbers are left alone) unless ``neutralise_formulas`` is off."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(self.columns)
-        writer.writerows(self.rows)
+        writer.writerows(exports.neutralise_rows(self.rows) if neutralise_formulas else self.rows)
         return out.getvalue().encode("utf-8")
 
 

@@ -6,9 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.action import charts, dataset, gate, planning, review, validation
+from ckanext.satudata.logic.action import (
+    charts,
+    dataset,
+    gate,
+    harvest,
+    harvest_reports,
+    interop,
+    planning,
+    review,
+    validation,
+)
 
-_MODULES = (charts, dataset, planning, review, validation)
+_MODULES = (charts, dataset, harvest, harvest_reports, interop, planning, review, validation)
 
 
 def get_actions() -> dict[str, Any]:

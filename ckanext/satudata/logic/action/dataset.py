@@ -1,18 +1,22 @@
 """Chained dataset actions: CKAN's package writes validate their resources
-(validation/hooks.py) and follow the review workflow (review/workflow.py:
-the status changes only through a transition, a published dataset's
-producer edits become its pending change), the bulk visibility actions
-respect the classification and the status, and scheming's schema API lists
-vocabulary choices."""
+(validation/hooks.py), keep storage in step with the database (uploads.py)
+and follow the review workflow (review/workflow.py: the status changes only
+through a transition, a published dataset's producer edits become its
+pending change); a save that meets an outage is refused with a clear
+message, the bulk visibility actions respect the classification and the
+status, and scheming's schema API lists vocabulary choices."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.types import Action, Context, DataDict
+from flask import has_request_context
 
+from ckanext.satudata import faults, uploads
 from ckanext.satudata.catalog import choices
 from ckanext.satudata.logic import roles
 from ckanext.satudata.logic.action.gate import marked
@@ -26,18 +30,42 @@ __all__ = [
     "bulk_update_public",
     "package_create",
     "package_update",
+    "resource_create",
+    "resource_update",
     "scheming_dataset_schema_show",
     "scheming_organization_schema_show",
 ]
 
 
+def refusing_outages(call: Callable[[], Any]) -> Any:
+    """``call()``; in a web or API request, an infrastructure fault (Solr,
+    PostgreSQL, Redis, disk) becomes a ValidationError saying, in the user's
+    language, that nothing was saved. Elsewhere (harvest consumers, jobs) the
+    fault propagates, for their retries (ops/consumers.py)."""
+    try:
+        return call()
+    except tk.ValidationError:
+        raise
+    except Exception as err:
+        fault = faults.classify(err)
+        if fault is None or not has_request_context():
+            raise
+        try:
+            model.Session.rollback()
+        except Exception:  # the database may be the service that is gone
+            model.Session.remove()
+        raise tk.ValidationError({"service": [fault.user_message()]}) from err
+
+
 def _validating(original: Action, context: Context, data_dict: DataDict, current: Any) -> Any:
     """Run a package action through the gate: its texts (dataset and resource
     metadata) and its resources' uploads and URLs are checked before it stores
-    anything, and the reports recorded once the resources have ids."""
+    anything, the reports recorded once the resources have ids, and its
+    uploads undone if it fails."""
     service.refuse_personal_text(data_dict)
     pending = hooks.before_package_change(context, data_dict, current)
-    result = original(context, data_dict)
+    with uploads.transaction():
+        result = refusing_outages(lambda: original(context, data_dict))
     package_id = result if isinstance(result, str) else result["id"]  # return_id_only
     hooks.after_package_change(package_id, pending)
     return result
@@ -60,7 +88,7 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     resources the resource hooks validated are not validated again). A write
     the workflow defers is kept as the dataset's pending change."""
     reference = data_dict.get("id") or data_dict.get("name")
-    package = model.Package.get(reference) if reference else None
+    package = refusing_outages(lambda: model.Package.get(reference)) if reference else None
     if package is not None and workflow.defers(context, package):
         tk.check_access("package_update", context, {**data_dict, "id": package.id})
         shown = pending.propose(context, package, data_dict)
@@ -88,6 +116,19 @@ def _under_review(package: model.Package) -> bool:
 def _refuse_bulk(blocked: list[str], message: str) -> None:
     if blocked:
         raise tk.ValidationError({"datasets": [message.format(names=", ".join(blocked))]})
+
+
+@tk.chained_action
+def resource_create(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """A steward's upload during an outage gets a clear refusal (the dataset
+    is read before package_update runs)."""
+    return refusing_outages(lambda: original(context, data_dict))
+
+
+@tk.chained_action
+def resource_update(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """As resource_create."""
+    return refusing_outages(lambda: original(context, data_dict))
 
 
 @tk.chained_action

@@ -28,6 +28,11 @@ def satudata_validation_show(context: Context, data_dict: DataDict) -> dict[str,
         frictionless report
     """
     resource_id = data_dict["resource_id"]
+    resource = model.Resource.get(resource_id)
+    if resource is None or resource.state != "active":
+        # A deleted resource has no report, for anyone (sysadmins pass every
+        # auth function, so the auth function's own check does not stop them).
+        raise tk.ObjectNotFound(tk._("Resource not found"))
     tk.check_access("satudata_validation_show", context, {"resource_id": resource_id})
     record = validation_report.get(resource_id)
     if record is None:
@@ -47,7 +52,7 @@ def satudata_validation_run(context: Context, data_dict: DataDict) -> dict[str, 
     resource_id = data_dict["resource_id"]
     tk.check_access("satudata_validation_run", context, {"resource_id": resource_id})
     resource = model.Resource.get(resource_id)
-    if resource is None:
+    if resource is None or resource.state != "active":
         raise tk.ObjectNotFound(tk._("Resource not found"))
     run_async = data_dict.get("async", config.validation_mode() == "async")
     if run_async:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.auth import charts, planning, review, validation
+from ckanext.satudata.logic.auth import charts, harvest, interop, planning, review, validation
 
-_MODULES = (charts, planning, review, validation)
+_MODULES = (charts, harvest, interop, planning, review, validation)
 
 
 def get_auth_functions() -> dict[str, Any]:

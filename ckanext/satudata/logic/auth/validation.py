@@ -11,7 +11,12 @@ __all__ = ["satudata_validation_run", "satudata_validation_show"]
 
 @tk.auth_allow_anonymous_access
 def satudata_validation_show(context: Context, data_dict: DataDict) -> AuthResult:
-    # Whoever may see the resource (so its dataset) may see its report.
+    # Whoever may see the resource (so its dataset) may see its report. CKAN's
+    # resource_show auth looks at the dataset only: a deleted resource of a
+    # public dataset would pass it.
+    resource = model.Resource.get(data_dict.get("resource_id") or "")
+    if resource is None or resource.state != "active":
+        return {"success": False, "msg": tk._("Resource not found")}
     try:
         tk.check_access("resource_show", context, {"id": data_dict.get("resource_id")})
     except tk.NotAuthorized:
