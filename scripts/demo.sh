@@ -107,6 +107,9 @@ say "Loading demo content"
 say "Harvesting the demo sources through the harvest queue"
 "$CKAN" -c "$INI" satudata demo harvest
 
+say "The walidata's review queue (pemeriksaan)"
+"$CKAN" -c "$INI" satudata demo review
+
 say "Loading the Daftar Data 2025 (planning)"
 "$CKAN" -c "$INI" satudata demo plan
 

@@ -11,6 +11,7 @@ from ckan.plugins import toolkit as tk
 
 from ckanext.satudata.catalog import index_check, search
 from ckanext.satudata.demo import loader
+from ckanext.satudata.demo import review as review_demo
 from ckanext.satudata.harvesters import docs
 from ckanext.satudata.model import region
 from ckanext.satudata.ops import backup, consumers, queues, scheduler, watchdog
@@ -225,6 +226,23 @@ def demo_load(password_file: Path, dukcapil_feed: str | None, opd_files: str | N
     if sources:
         click.echo(f"Harvest sources: {_counts(sources)}")
     click.secho(f"Sysadmin: {name} / {password}", fg="green", bold=True)
+    for user, user_password, fullname in review_demo.ensure_users(
+        password_file.with_name(DEMO_USERS_FILE)
+    ):
+        click.secho(f"{fullname}: {user} / {user_password}", fg="green")
+
+
+# Beside the sysadmin's password file: the demo walidata's and producer's.
+DEMO_USERS_FILE = "demo-users"
+
+
+@demo_group.command("review")
+def demo_review() -> None:
+    """Put the harvested OPD datasets in a realistic review queue (run after
+    `ckan satudata demo harvest`)."""
+    counts = review_demo.load_queue()
+    shown = ", ".join(f"{count} {state}" for state, count in sorted(counts.items()))
+    click.echo(f"Review: {shown or 'no harvested OPD datasets'}")
 
 
 @demo_group.command("harvest")

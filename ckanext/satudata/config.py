@@ -60,6 +60,21 @@ def walidata_pendukung_users() -> frozenset[str]:
     return frozenset(tk.config.get("ckanext.satudata.walidata_pendukung_users"))
 
 
+# Review (pemeriksaan) ---------------------------------------------------------------
+
+
+def review_enabled() -> bool:
+    return bool(tk.config.get("ckanext.satudata.review.enabled"))
+
+
+def review_sla_days() -> int:
+    return int(tk.config.get("ckanext.satudata.review.sla_days"))
+
+
+def review_notify() -> bool:
+    return bool(tk.config.get("ckanext.satudata.review.notify"))
+
+
 # Portal look ---------------------------------------------------------------------
 
 _HEX_COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ckan import model
 from ckan.plugins import toolkit as tk
 
 from ckanext.satudata import config, contexts
@@ -14,10 +15,12 @@ from ckanext.satudata.charts import settings as chart_settings
 from ckanext.satudata.harvesters import messages as harvest_messages
 from ckanext.satudata.harvesters.dukcapil.mapping import QUARANTINE_FIELD, semester_of_label
 from ckanext.satudata.i18n import N_, current_lang, formats
+from ckanext.satudata.logic import roles
 from ckanext.satudata.logic.action import quality as quality_action
-from ckanext.satudata.model import quality_score
+from ckanext.satudata.model import pending_change, quality_score
 from ckanext.satudata.quality import display as quality_display
 from ckanext.satudata.reference import regions, vocabularies
+from ckanext.satudata.review import activity, states
 from ckanext.satudata.standards import registry
 
 __all__ = [
@@ -37,6 +40,9 @@ __all__ = [
     "satudata_quality_of_opd",
     "satudata_quarantine_notes",
     "satudata_resource_reference",
+    "satudata_review_action_label",
+    "satudata_review_nav",
+    "satudata_review_status",
     "satudata_search_datasets",
     "satudata_social_image",
     "satudata_standard_of",
@@ -113,6 +119,46 @@ def satudata_metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
 def satudata_standard_of(pkg_dict: dict[str, Any], resource: dict[str, Any] | None = None) -> str:
     """Name of the data standard that applies (the resource's overrides the dataset's)."""
     return registry.standard_of(pkg_dict, resource)
+
+
+def satudata_review_action_label(action: str) -> str:
+    return activity.action_label(action)
+
+
+def satudata_review_nav() -> list[dict[str, str]]:
+    """The review pages the current user has: the queue, their datasets."""
+    name = str(contexts.current_user().get("user") or "")
+    links: list[dict[str, str]] = []
+    if not config.review_enabled():
+        return links
+    if roles.is_walidata(name) or roles.is_walidata_pendukung(name):
+        links.append({"url": tk.url_for("satudata_review.dashboard"), "label": tk._("Review")})
+    if roles.producer_organizations(name):
+        links.append({"url": tk.url_for("satudata_review.mine"), "label": tk._("My datasets")})
+    return links
+
+
+def satudata_review_status(pkg_dict: dict[str, Any]) -> dict[str, Any] | None:
+    """The dataset's review status for its page, for those who see its
+    review (None for everyone else)."""
+    if pkg_dict.get("type") != "dataset" or not config.review_enabled():
+        return None
+    try:
+        tk.check_access("satudata_review_show", contexts.current_user(), {"id": pkg_dict["id"]})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+    package = model.Package.get(pkg_dict["id"])
+    status = states.status_of(pkg_dict.get("status_data"))
+    change = pending_change.get(package.id) if package is not None else None
+    lang = current_lang()
+    return {
+        "status": status,
+        "label": states.label(status, lang),
+        "public": states.is_public(status, pkg_dict.get("accessRights")),
+        "revision_state": change.state if change is not None else None,
+        "revision_label": states.label(change.state, lang) if change is not None else None,
+        "url": tk.url_for("satudata_review.read", id=pkg_dict["name"]),
+    }
 
 
 def satudata_number(value: float | int | None, decimals: int | None = None) -> str:

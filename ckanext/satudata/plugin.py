@@ -8,6 +8,7 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckan.types import CKANApp, Context
@@ -19,6 +20,7 @@ from ckanext.satudata.charts import view as chart_view
 from ckanext.satudata.logic import action, auth
 from ckanext.satudata.ops import outage
 from ckanext.satudata.quality import service as quality
+from ckanext.satudata.review import pending, visibility
 from ckanext.satudata.validation import hooks, reports
 
 
@@ -37,6 +39,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IPermissionLabels)
     p.implements(p.IUploader, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ISignal)
@@ -106,6 +109,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
         # state; datasets only (a harvest source is a package too).
         if pkg_dict.get("type") == "dataset":
             pkg_dict.update(freshness.of_dataset(pkg_dict).as_api_fields())
+        pending.show_for_edit(context, pkg_dict)
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.index_fields(pkg_dict)
@@ -114,6 +118,14 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
         self, search_results: dict[str, Any], search_params: dict[str, Any]
     ) -> dict[str, Any]:
         return search.label_facet_items(search_results)
+
+    # IPermissionLabels: a dataset is public only once the walidata published it
+
+    def get_dataset_labels(self, dataset_obj: model.Package) -> list[str]:
+        return visibility.dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj: model.User | None) -> list[str]:
+        return visibility.user_labels(user_obj)
 
     # IResourceController: validation of uploads and URLs (validation/hooks.py)
 

@@ -13,6 +13,7 @@ from ckanext.satudata.interop.views import pelita_api
 from ckanext.satudata.planning.views import planning
 from ckanext.satudata.population.views import population
 from ckanext.satudata.quality.views import quality
+from ckanext.satudata.review.views import review
 from ckanext.satudata.standards.views import standards
 from ckanext.satudata.validation.views import validation_report
 
@@ -25,6 +26,7 @@ def get_blueprints() -> list[Blueprint]:
         planning,
         population,
         quality,
+        review,
         schemes,
         standards,
         spreadsheet_template,

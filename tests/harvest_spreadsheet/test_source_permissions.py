@@ -22,6 +22,9 @@ CASES = [
     ("satudata_dukcapil", {**DUKCAPIL, "organization": "dinas-lain"}, "organization"),
     ("satudata_dukcapil", {**DUKCAPIL, "auth": {"token_env": "CKAN_SECRET_KEY"}}, "token_env"),
     ("satudata_dukcapil", {**DUKCAPIL, "auth": {"token": "s3cret"}}, "auth.token"),
+    # Publishing without the walidata's review (review/workflow.py).
+    ("satudata_spreadsheet", {"trusted": True}, "trusted"),
+    ("satudata_dukcapil", {**DUKCAPIL, "trusted": True}, "trusted"),
     # The record policy: publishing a feed with dirty records left out is a
     # sysadmin's decision (issue 13).
     ("satudata_dukcapil", {**DUKCAPIL, "dirty_records": "quarantine"}, "dirty_records"),

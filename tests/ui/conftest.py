@@ -189,9 +189,9 @@ def portal_url(
     port = live_site.free_port()
     url = f"http://127.0.0.1:{port}"
     base_ini = Path(request.config.getoption("ckan_ini")).resolve()
-    ini = live_site.site_ini(
-        base_ini, tmp_path_factory.mktemp("portal"), url, **{"ckan.search.solr_commit": "true"}
-    )
+    # A test module may set options of its own (PORTAL_SETTINGS = {key: value}).
+    settings = {"ckan.search.solr_commit": "true", **getattr(request.module, "PORTAL_SETTINGS", {})}
+    ini = live_site.site_ini(base_ini, tmp_path_factory.mktemp("portal"), url, **settings)
     with live_site.serve(ini, port):
         yield url
 

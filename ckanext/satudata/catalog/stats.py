@@ -149,7 +149,7 @@ def opd_summary(org_name: str) -> dict[str, Any]:
     }
 
 
-def _display(field: dict[str, Any], value: Any, lang: str) -> dict[str, Any]:
+def display_value(field: dict[str, Any], value: Any, lang: str) -> dict[str, Any]:
     """One metadata row: the shown text and an optional link."""
     vocabulary = field.get("vocabulary")
     name = field["field_name"]
@@ -183,7 +183,7 @@ def _display(field: dict[str, Any], value: Any, lang: str) -> dict[str, Any]:
     return {"text": value}
 
 
-def _label(label: Any, lang: str) -> str:
+def field_label(label: Any, lang: str) -> str:
     if isinstance(label, dict):
         return label.get(lang) or label.get("id") or next(iter(label.values()), "")
     return str(label)
@@ -196,13 +196,16 @@ def metadata_groups(pkg_dict: dict[str, Any], lang: str) -> list[dict[str, Any]]
     for field in schema.get("dataset_fields", []):
         if "start_form_page" in field or not groups:
             page = field.get("start_form_page", {})
-            groups.append({"title": _label(page.get("title", ""), lang), "rows": []})
+            groups.append({"title": field_label(page.get("title", ""), lang), "rows": []})
         name = field["field_name"]
         value = pkg_dict.get(name)
         if name in _NOT_IN_METADATA_TABLE or value in (None, "", []):
             continue
         if name == "license_id":
             value = pkg_dict.get("license_title") or value
-        row = {"label": _label(field.get("label", name), lang), **_display(field, value, lang)}
+        row = {
+            "label": field_label(field.get("label", name), lang),
+            **display_value(field, value, lang),
+        }
         groups[-1]["rows"].append(row)
     return [group for group in groups if group["rows"]]

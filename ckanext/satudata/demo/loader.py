@@ -22,10 +22,12 @@ from werkzeug.datastructures import FileStorage
 
 from ckanext.satudata import contexts
 from ckanext.satudata.demo import build_plan, dukcapil_feed, opd_files
+from ckanext.satudata.demo import review as review_demo
 from ckanext.satudata.harvesters import dukcapil, spreadsheet
 from ckanext.satudata.harvesters.dukcapil.standard import FAMILIES
 from ckanext.satudata.model import daftar_data
 from ckanext.satudata.reference import vocabularies
+from ckanext.satudata.review import workflow
 
 ADMIN_NAME = "admin"
 ADMIN_EMAIL = "admin@satudata.paserkab.go.id"
@@ -223,13 +225,15 @@ PLAN_FILE = f"demo/plan/daftar_data_{build_plan.PLAN_YEAR}.xlsx"
 DUKCAPIL_ORG = "disdukcapil-paser"
 # Disdukcapil's items its harvested feed delivers. Dukcapil datasets carry no
 # ID DDD, so they are linked by hand, as the steward would; their review
-# status (set by the walidata's review, issue 12) shows every stage:
+# status (set through the walidata's review when it is enabled) shows every
+# stage; the two not published are tables the population dashboard does not
+# read (it reads the age pyramid family, and the breakdowns per kecamatan):
 # ID DDD -> (family, level, status_data; None: public without a status).
 DUKCAPIL_DELIVERIES: dict[str, tuple[str, str, str | None]] = {
     "DDD-6401-DISDUKCAPIL-001": ("jenis_kelamin", "kecamatan", None),
     "DDD-6401-DISDUKCAPIL-002": ("kelompok_umur", "kecamatan", "disetujui"),
-    "DDD-6401-DISDUKCAPIL-003": ("agama", "kecamatan", "menunggu_persetujuan"),
-    "DDD-6401-DISDUKCAPIL-004": ("pendidikan", "desa", "ditayangkan"),
+    "DDD-6401-DISDUKCAPIL-003": ("agama", "kecamatan", "ditayangkan"),
+    "DDD-6401-DISDUKCAPIL-004": ("pendidikan", "desa", "menunggu_persetujuan"),
     "DDD-6401-DISDUKCAPIL-005": ("status_kawin", "kecamatan", "ditayangkan"),
 }
 
@@ -275,7 +279,9 @@ def link_dukcapil_deliveries() -> int:
         tk.get_action("satudata_daftar_data_link")(
             contexts.site(), {"id": items[id_ddd].id, "package_id": dataset.id}
         )
-        if status and (dataset.extras or {}).get("status_data") != status:
+        if status and workflow.enabled():
+            review_demo.reach(dataset.id, status)  # through the walidata's review
+        elif status and (dataset.extras or {}).get("status_data") != status:
             tk.get_action("package_patch")(
                 contexts.site(), {"id": dataset.id, "status_data": status}
             )

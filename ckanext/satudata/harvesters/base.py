@@ -43,7 +43,10 @@ from ckanext.satudata.harvesters.settings import (
     known_keys,
     load_config,
     privileged_keys,
+    trusted_setting,
 )
+from ckanext.satudata.model import review_event
+from ckanext.satudata.review import transitions, workflow
 from ckanext.satudata.validation import hooks
 
 log = logging.getLogger(__name__)
@@ -61,7 +64,7 @@ class PublishedRecord:
 
     harvest_object: HarvestObject
     package_state: str | None  # None: no dataset (never written, or purged)
-    withdrawn: bool  # status_data says the record left the source
+    withdrawn: bool  # the record left the source (not: the walidata unpublished it)
 
     @property
     def package_id(self) -> str | None:
@@ -114,6 +117,9 @@ class SatudataHarvesterBase(HarvesterBase):
         super().__init__(*args, **kwargs)
         # Datasets this process indexed since the last Solr commit (commit_index).
         self._uncommitted_index = 0
+        # Whether the last _write_dataset became a pending change waiting for
+        # the walidata (an untrusted source's change of a published dataset).
+        self.last_write_deferred = False
 
     # --- IHarvester: description and configuration -----------------------------
 
@@ -164,8 +170,9 @@ class SatudataHarvesterBase(HarvesterBase):
         """The current object of each guid of a source (or of one guid), with
         its extras and its dataset's state, in two queries whatever their number."""
         status = model.Package.extras["status_data"].astext
+        left_source = review_event.withdrawn_by_source(model.Package.id)
         query = (
-            model.Session.query(HarvestObject, model.Package.state, status)
+            model.Session.query(HarvestObject, model.Package.state, status, left_source)
             .outerjoin(model.Package, model.Package.id == HarvestObject.package_id)
             .options(selectinload(HarvestObject.extras))
             .filter(HarvestObject.harvest_source_id == source_id)
@@ -174,8 +181,8 @@ class SatudataHarvesterBase(HarvesterBase):
         if guid is not None:
             query = query.filter(HarvestObject.guid == guid)
         return {
-            row.guid: PublishedRecord(row, state, status_data == WITHDRAWN_STATUS)
-            for row, state, status_data in query
+            row.guid: PublishedRecord(row, state, status_data == WITHDRAWN_STATUS and left)
+            for row, state, status_data, left in query
         }
 
     def _published_record(self, harvest_object: HarvestObject) -> PublishedRecord | None:
@@ -310,7 +317,11 @@ class SatudataHarvesterBase(HarvesterBase):
         id; on an error nothing is left behind (rolled back, uploads removed).
         The dataset is indexed by CKAN as usual; ``defer_commit`` leaves the
         database commit to the caller (_make_current makes it)."""
-        context = self._write_context()
+        write = workflow.HarvestWrite(
+            trusted=trusted_setting(self._source_config(harvest_object)),
+            source=harvest_object.source.title or harvest_object.source.url,
+        )
+        context = workflow.harvest_context(self._write_context(), write)
         context["return_id_only"] = True
         if defer_commit:
             context["defer_commit"] = True
@@ -326,6 +337,7 @@ class SatudataHarvesterBase(HarvesterBase):
         except Exception:
             model.Session.rollback()
             raise
+        self.last_write_deferred = write.deferred
         return str(package_id)
 
     @staticmethod
@@ -403,8 +415,8 @@ class SatudataHarvesterBase(HarvesterBase):
         if mode == "delete":
             tk.get_action("package_delete")(context, {"id": package_id})
         else:
-            withdrawn = {"id": package_id, "status_data": WITHDRAWN_STATUS}
-            tk.get_action("package_patch")(context, withdrawn)
+            source = harvest_object.source.title or harvest_object.source.url
+            transitions.withdraw_by_source(context, package_id, source)
         harvest_object.current = False
         harvest_object.add()
         model.Session.commit()

@@ -68,6 +68,28 @@ FETCH_SETTINGS: tuple[Setting, ...] = (
 )
 
 
+TRUSTED_KEY = "trusted"
+# Settings every harvester shares about the walidata's review (review/workflow.py).
+REVIEW_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        TRUSTED_KEY,
+        "true: the source's new and changed datasets are published at once, without "
+        "the walidata's review (a source the walidata trusts, e.g. a national "
+        "authority's feed). Default false: they wait in the review queue.",
+        True,
+        privileged=True,
+    ),
+)
+
+
+def trusted_setting(config: Mapping[str, Any]) -> bool:
+    """The ``trusted`` setting; raises HarvestConfigError unless a boolean."""
+    value = config.get(TRUSTED_KEY, False)
+    if not isinstance(value, bool):
+        raise HarvestConfigError(f"{TRUSTED_KEY} must be true or false")
+    return value
+
+
 # --- secrets -----------------------------------------------------------------
 #
 # A source config is readable by its OPD's editors: secrets never go into it.

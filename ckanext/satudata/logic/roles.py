@@ -94,3 +94,44 @@ def is_producer_of(user_name: str | None, organization_id: str | None) -> bool:
         return False
     group = model.Group.get(organization_id)
     return group is not None and group.id in producer_organizations(user_name)
+
+
+def _active_users_of_role(peran: str) -> list[model.User]:
+    query = (
+        model.Session.query(model.User)
+        .join(model.Member, model.Member.table_id == model.User.id)
+        .join(model.Group, model.Group.id == model.Member.group_id)
+        .filter(model.Member.table_name == "user")
+        .filter(model.Member.state == "active")
+        .filter(model.User.state == "active")
+        .filter(model.Group.is_organization.is_(True))
+        .filter(model.Group.state == "active")
+        .filter(model.group_table.c.extras["peran"].astext == peran)
+    )
+    return query.distinct().all()
+
+
+def walidata_users() -> list[model.User]:
+    """Every Walidata (members of a walidata organization and the configured
+    users; not sysadmins, who are not the walidata's staff)."""
+    found = {user.id: user for user in _active_users_of_role(WALIDATA)}
+    for name in config.walidata_users():
+        user = _user(name)
+        if user is not None:
+            found[user.id] = user
+    return sorted(found.values(), key=lambda user: user.name)
+
+
+def producers_of(organization_id: str) -> list[model.User]:
+    """The Produsen Data of an OPD: its active editors and admins."""
+    return (
+        model.Session.query(model.User)
+        .join(model.Member, model.Member.table_id == model.User.id)
+        .filter(model.Member.table_name == "user")
+        .filter(model.Member.group_id == organization_id)
+        .filter(model.Member.state == "active")
+        .filter(model.Member.capacity.in_(PRODUCER_CAPACITIES))
+        .filter(model.User.state == "active")
+        .order_by(model.User.name)
+        .all()
+    )

@@ -147,3 +147,36 @@ def chart_data(
 def chart_view(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
     """The config a chart view stores (IResourceView schema)."""
     return {key: [ignore_missing, unicode_safe] for key in CHART_SETTING_KEYS}
+
+
+@validator_args
+def review_transition(
+    not_empty: Validator,
+    unicode_safe: Validator,
+    ignore_missing: Validator,
+    boolean_validator: Validator,
+) -> Schema:
+    """``id`` of the dataset, an optional ``comment`` and, for a decision,
+    ``items``: [{"key", "label", "accepted", "comment"}] (items.review_items)."""
+    return {
+        "id": [not_empty, unicode_safe],
+        "comment": [ignore_missing, unicode_safe],
+        "items": {
+            "key": [not_empty, unicode_safe],
+            "label": [ignore_missing, unicode_safe],
+            "accepted": [ignore_missing, boolean_validator],
+            "comment": [ignore_missing, unicode_safe],
+        },
+    }
+
+
+@validator_args
+def review_reference(not_empty: Validator, unicode_safe: Validator) -> Schema:
+    """``id`` of the dataset."""
+    return {"id": [not_empty, unicode_safe]}
+
+
+@validator_args
+def review_queue(ignore_missing: Validator, unicode_safe: Validator) -> Schema:
+    """An optional ``owner_org`` (id or name) to list one OPD's queue."""
+    return {"owner_org": [ignore_missing, unicode_safe]}

@@ -74,6 +74,19 @@ def after_change(context: Context, resource: dict[str, Any]) -> None:
     jobs.after_validation(resource, result, pending["source"])
 
 
+def take_pending(context: Context) -> dict[str, Any] | None:
+    """The validation ``before_change`` left in ``context``, taken out of it,
+    for a caller that stores the file later (a published dataset's pending
+    change keeps it until the walidata publishes the change)."""
+    return contexts.as_dict(context).pop(_CONTEXT_KEY, None)
+
+
+def record(pending: dict[str, Any], resource: dict[str, Any]) -> None:
+    """What ``after_change`` does, for a validation taken out by ``take_pending``
+    (or by ``before_package_change``), now that ``resource`` is stored."""
+    after_change(contexts.with_flag({}, _CONTEXT_KEY, pending), resource)
+
+
 def validated_by_caller(context: Context) -> Context:
     """``context`` telling the package hooks that the caller validated the
     resources through the validation service itself (the harvesters)."""

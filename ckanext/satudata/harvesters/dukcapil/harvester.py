@@ -80,6 +80,7 @@ from ckanext.satudata.harvesters.messages import N_, Message, message
 from ckanext.satudata.harvesters.permissions import check_secret_owners, secret_owner
 from ckanext.satudata.harvesters.settings import HarvestConfigError
 from ckanext.satudata.reference import regions
+from ckanext.satudata.review import pending
 from ckanext.satudata.validation import engine
 
 log = logging.getLogger(__name__)
@@ -544,6 +545,21 @@ class DukcapilHarvester(SatudataHarvesterBase):
         written = tk.get_action("package_show")(
             {**self._action_context(), "use_cache": False}, {"id": package_id}
         )
+        if self.last_write_deferred:
+            # The dataset is published: its change waits for the walidata, each
+            # table's validation with it (recorded once it is published).
+            proposed = pending.current_version(model.Package.get(package_id))  # type: ignore[arg-type]
+            for resource in proposed.get("resources", []):
+                outcome = checked.get(resource.get("periode_data"))
+                if outcome is not None:
+                    pending.hold_validation(
+                        package_id,
+                        resource["id"],
+                        {"source": validating.REPORT_SOURCE, "standard": outcome.standard,
+                         "result": outcome},
+                    )  # fmt: skip
+            model.Session.commit()
+            return None
         for resource in written.get("resources", []):
             outcome = checked.get(resource.get("periode_data"))
             if outcome is None:

@@ -13,10 +13,12 @@ from ckanext.satudata.harvesters.dukcapil.records import POLICIES, REJECT, Recor
 from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES, FAMILIES, Semester
 from ckanext.satudata.harvesters.settings import (
     FETCH_SETTINGS,
+    REVIEW_SETTINGS,
     HarvestConfigError,
     Setting,
     fetch_policy,
     number_setting,
+    trusted_setting,
 )
 from ckanext.satudata.reference import regions
 
@@ -34,6 +36,7 @@ class DukcapilSettings:
     feed: feed.FeedSettings
     organization: str | None
     policy: RecordPolicy
+    trusted: bool = False
 
     SETTINGS: ClassVar[tuple[Setting, ...]] = (
         Setting(
@@ -121,6 +124,7 @@ class DukcapilSettings:
             {"token_env": "SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN"},
         ),
         *FETCH_SETTINGS,
+        *REVIEW_SETTINGS,
     )
 
     @classmethod
@@ -189,6 +193,7 @@ class DukcapilSettings:
             families=tuple(families),
             feed=feed_settings,
             organization=source_config.get("organization"),
+            trusted=trusted_setting(source_config),
             policy=_policy(source_config),
         )
 

@@ -67,6 +67,7 @@ from ckanext.satudata.harvesters.spreadsheet import inventory as inv
 from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
 from ckanext.satudata.harvesters.spreadsheet.settings import SpreadsheetSettings
 from ckanext.satudata.model import daftar_data_link
+from ckanext.satudata.review import pending
 from ckanext.satudata.standards import registry
 from ckanext.satudata.validation import hooks, reports, service
 
@@ -445,6 +446,21 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             existing,
             defer_commit=True,
         )
+
+        if self.last_write_deferred:
+            # The dataset is published: the change waits for the walidata, the
+            # clean CSV's validation with it (recorded once it is published).
+            held = hooks.take_pending(hook_context)
+            proposed = pending.current_version(model.Package.get(package_id))  # type: ignore[arg-type]
+            clean_id = next(
+                r["id"]
+                for r in proposed.get("resources", [])
+                if r.get(mapping.ROLE_KEY) == mapping.ROLE_CLEAN
+            )
+            if held:
+                pending.hold_validation(package_id, clean_id, held)
+                model.Session.commit()
+            return package_id
 
         written = model.Package.get(package_id)
         assert written is not None  # committed by _write_dataset

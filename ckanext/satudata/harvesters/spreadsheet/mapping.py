@@ -19,6 +19,7 @@ from ckanext.satudata.harvesters.base import WITHDRAWN_STATUS
 from ckanext.satudata.harvesters.spreadsheet import sheet as sheets
 from ckanext.satudata.harvesters.spreadsheet.settings import DEFAULTABLE, SpreadsheetSettings
 from ckanext.satudata.reference import regions, vocabularies, years
+from ckanext.satudata.review import workflow
 
 ROLE_KEY = "satudata_role"  # resource extra telling the clean CSV from the original
 ROLE_CLEAN, ROLE_ORIGINAL = "normalised", "original"
@@ -143,8 +144,10 @@ def build_package(
 
     if existing is None:
         package["name"] = _dataset_name(title, content)
-    elif existing.get("status_data") == WITHDRAWN_STATUS:
+    elif existing.get("status_data") == WITHDRAWN_STATUS and not workflow.enabled():
         # The row is back in the inventory: the dataset is published again.
+        # (With the walidata's review on, the workflow owns status_data: it
+        # submits the dataset again, or publishes it from a trusted source.)
         package["status_data"] = PUBLISHED_STATUS
     return package
 

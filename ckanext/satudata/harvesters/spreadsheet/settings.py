@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from ckanext.satudata import net
-from ckanext.satudata.harvesters.settings import FETCH_SETTINGS, HarvestConfigError, Setting
+from ckanext.satudata.harvesters.settings import (
+    FETCH_SETTINGS,
+    REVIEW_SETTINGS,
+    HarvestConfigError,
+    Setting,
+    trusted_setting,
+)
 from ckanext.satudata.harvesters.settings import fetch_policy as parse_fetch_policy
 from ckanext.satudata.harvesters.spreadsheet import inventory
 from ckanext.satudata.standards import registry
@@ -35,6 +41,7 @@ class SpreadsheetSettings:
     defaults: Mapping[str, Any] = field(default_factory=dict)
     removed_rows: RemovedRows = "flag"
     max_shrink: float = 0.5
+    trusted: bool = False
     policy: net.FetchPolicy = field(
         default_factory=lambda: net.FetchPolicy(max_bytes=DEFAULT_MAX_FILE_SIZE)
     )
@@ -81,6 +88,7 @@ class SpreadsheetSettings:
             0.2,
         ),
         *FETCH_SETTINGS,
+        *REVIEW_SETTINGS,
     )
 
     @classmethod
@@ -140,5 +148,6 @@ class SpreadsheetSettings:
             defaults=defaults,
             removed_rows=mode,
             max_shrink=float(max_shrink),
+            trusted=trusted_setting(config),
             policy=policy,
         )

@@ -15,10 +15,21 @@ from ckanext.satudata.logic.action import (
     interop,
     planning,
     quality,
+    review,
     validation,
 )
 
-_MODULES = (charts, dataset, harvest, harvest_reports, interop, planning, quality, validation)
+_MODULES = (
+    charts,
+    dataset,
+    harvest,
+    harvest_reports,
+    interop,
+    planning,
+    quality,
+    review,
+    validation,
+)
 
 
 def get_actions() -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """Chained dataset actions: CKAN's package writes validate their resources
-(validation/hooks.py) and keep storage in step with the database
-(uploads.py), a save that meets an outage is refused with a clear message,
-the bulk "make public" respects the data classification, and scheming's
-schema API lists vocabulary choices."""
+(validation/hooks.py), keep storage in step with the database (uploads.py)
+and follow the review workflow (review/workflow.py: the status changes only
+through a transition, a published dataset's producer edits become its
+pending change); a save that meets an outage is refused with a clear
+message, the bulk visibility actions respect the classification and the
+status, and scheming's schema API lists vocabulary choices."""
 
 from __future__ import annotations
 
@@ -16,11 +18,15 @@ from flask import has_request_context
 
 from ckanext.satudata import faults, uploads
 from ckanext.satudata.catalog import choices
+from ckanext.satudata.logic import roles
 from ckanext.satudata.logic.action.gate import marked
 from ckanext.satudata.reference import vocabularies
+from ckanext.satudata.review import pending, states, workflow
 from ckanext.satudata.validation import hooks, service
 
 __all__ = [
+    "bulk_update_delete",
+    "bulk_update_private",
     "bulk_update_public",
     "package_create",
     "package_update",
@@ -68,23 +74,48 @@ def _validating(original: Action, context: Context, data_dict: DataDict, current
 @marked
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN stores the uploads and URLs of the resources given to
-    package_create without the resource hooks: validate them here too."""
-    return _validating(original, context, data_dict, None)
+    package_create without the resource hooks: validate them here too. The
+    workflow sets the new dataset's status."""
+    status = workflow.before_create(context, data_dict)
+    result = _validating(original, context, data_dict, None)
+    workflow.after_create(context, result if isinstance(result, str) else result["id"], status)
+    return result
 
 
 @marked
 def package_update(original: Action, context: Context, data_dict: DataDict) -> Any:
     """As package_create (package_patch and resource_create/update call this;
-    resources the resource hooks validated are not validated again)."""
-    current = None
+    resources the resource hooks validated are not validated again). A write
+    the workflow defers is kept as the dataset's pending change."""
     reference = data_dict.get("id") or data_dict.get("name")
-    if isinstance(data_dict.get("resources"), list) and reference:
-        package = refusing_outages(lambda: model.Package.get(reference))
-        if package is not None:
-            current = tk.get_action("package_show")(
-                {"ignore_auth": True, "use_cache": False}, {"id": package.id}
-            )
-    return _validating(original, context, data_dict, current)
+    package = refusing_outages(lambda: model.Package.get(reference)) if reference else None
+    if package is not None and workflow.defers(context, package):
+        tk.check_access("package_update", context, {**data_dict, "id": package.id})
+        shown = pending.propose(context, package, data_dict)
+        return package.id if context.get("return_id_only") else shown
+    transition = (
+        workflow.before_update(context, package, data_dict)
+        if package is not None and workflow.is_sdi(package)
+        else None
+    )
+    current = None
+    if isinstance(data_dict.get("resources"), list) and package is not None:
+        current = tk.get_action("package_show")(
+            {"ignore_auth": True, "use_cache": False}, {"id": package.id}
+        )
+    result = _validating(original, context, data_dict, current)
+    if package is not None:
+        workflow.after_update(context, package.id, transition)
+    return result
+
+
+def _under_review(package: model.Package) -> bool:
+    return workflow.enabled() and workflow.is_sdi(package)
+
+
+def _refuse_bulk(blocked: list[str], message: str) -> None:
+    if blocked:
+        raise tk.ValidationError({"datasets": [message.format(names=", ".join(blocked))]})
 
 
 @tk.chained_action
@@ -103,23 +134,60 @@ def resource_update(original: Action, context: Context, data_dict: DataDict) -> 
 @tk.chained_action
 def bulk_update_public(original: Action, context: Context, data_dict: DataDict) -> Any:
     """The organization page's bulk "make public" writes straight to the
-    database, past the dataset validators: refuse restricted or closed data."""
+    database, past the dataset validators: refuse restricted or closed data,
+    and data the walidata has not published."""
     closed = {t.value for t in vocabularies.terms("classification") if not t.extra.get("public")}
-    ids = data_dict.get("datasets") or []
-    blocked = []
-    for dataset_id in ids:
+    restricted, unpublished = [], []
+    for dataset_id in data_dict.get("datasets") or []:
         package = model.Package.get(dataset_id)
-        if package is not None and package.extras.get("accessRights") in closed:
-            blocked.append(package.name)
-    if blocked:
-        raise tk.ValidationError(
-            {
-                "datasets": [
-                    tk._("Restricted or closed datasets cannot be made public: {names}").format(
-                        names=", ".join(blocked)
-                    )
-                ]
-            }
+        if package is None:
+            continue
+        if package.extras.get("accessRights") in closed:
+            restricted.append(package.name)
+        elif _under_review(package) and workflow.status_of(package) != states.PUBLISHED:
+            unpublished.append(package.name)
+    _refuse_bulk(restricted, tk._("Restricted or closed datasets cannot be made public: {names}"))
+    _refuse_bulk(
+        unpublished,
+        tk._("Datasets the walidata has not published cannot be made public: {names}"),
+    )
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def bulk_update_private(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """Taking published datasets off the portal is the walidata's
+    unpublishing (satudata_review_unpublish), not a visibility switch."""
+    published = [
+        package.name
+        for package in (model.Package.get(i) for i in data_dict.get("datasets") or [])
+        if package is not None
+        and _under_review(package)
+        and workflow.status_of(package) == states.PUBLISHED
+    ]
+    _refuse_bulk(
+        published,
+        tk._(
+            "Published datasets leave the portal only when the walidata unpublishes them: {names}"
+        ),
+    )
+    return original(context, data_dict)
+
+
+@tk.chained_action
+def bulk_update_delete(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """As package_delete's auth: only the walidata deletes published datasets."""
+    if not roles.is_walidata(str(context.get("user") or "")):
+        published = [
+            package.name
+            for package in (model.Package.get(i) for i in data_dict.get("datasets") or [])
+            if package is not None
+            and _under_review(package)
+            and workflow.status_of(package) == states.PUBLISHED
+        ]
+        _refuse_bulk(
+            published,
+            tk._("A published dataset is deleted only by the walidata: {names}"),
         )
     return original(context, data_dict)
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.satudata.logic.auth import charts, harvest, interop, planning, quality, validation
+from ckanext.satudata.logic.auth import (
+    charts,
+    harvest,
+    interop,
+    planning,
+    quality,
+    review,
+    validation,
+)
 
-_MODULES = (charts, harvest, interop, planning, quality, validation)
+_MODULES = (charts, harvest, interop, planning, quality, review, validation)
 
 
 def get_auth_functions() -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Create the stored data-quality scores of datasets (issue 16).
 
 Revision ID: 0006_quality
-Revises: 0004_daftar_data
+Revises: 0005_review
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0006_quality"
-down_revision = "0004_daftar_data"
+down_revision = "0005_review"
 branch_labels = None
 depends_on = None
 
