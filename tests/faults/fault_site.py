@@ -147,7 +147,7 @@ token = tk.get_action("api_token_create")(contexts.site(), {{"user": "fault-admi
 org = [o for o in loader.demo_organizations() if o["name"] == {ORGANIZATION!r}][0]
 tk.get_action("organization_create")(contexts.site(), opd_fields(org["name"], org["title"]))
 loader.upsert_harvest_source({SOURCE!r}, "Dukcapil (uji gangguan)",
-    {config["releases"][-1]["url"]!r}, "satudata_dukcapil", {ORGANIZATION!r},
+    {feed_url + "/arcgis/rest/services"!r}, "satudata_dukcapil", {ORGANIZATION!r},
     json.loads({json.dumps(json.dumps(config))}))
 source = tk.get_action("harvest_source_show")(contexts.site(), {{"id": {SOURCE!r}}})
 from sdi_data import sdi_dataset_dict

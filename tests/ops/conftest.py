@@ -44,7 +44,11 @@ def dukcapil_source(  # the test module uses with_plugins, clean_db, clean_index
     feed: FeedServer, queues_emptied: Any,
 ) -> dict:  # fmt: skip
     from ckan.tests.helpers import call_action
+    from ckanext.harvest import queue
 
+    # ckanext-harvest caches the user it acts as per process; an earlier
+    # test's user is gone with clean_db.
+    queue.get_harvester("satudata_dukcapil")._user_name = None
     org = make_opd("disdukcapil-paser", "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Paser")
     config = {
         "organization": org["name"],
