@@ -29,6 +29,18 @@ class JobResult:
         return {o["guid"]: o["report_status"] for o in self.objects}
 
 
+OUR_HARVESTERS = ("satudata_dukcapil", "satudata_spreadsheet")
+
+
+def forget_harvest_user() -> None:
+    """ckanext-harvest caches, per process, the user its harvesters act as;
+    a test's clean_db removes that user, so the next test must look it up again."""
+    from ckanext.harvest import queue
+
+    for source_type in OUR_HARVESTERS:
+        queue.get_harvester(source_type)._user_name = None
+
+
 def run_job(user: str, source_id: str, source_type: str) -> JobResult:
     from ckan.tests.helpers import call_action
     from ckanext.harvest import queue

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from dukcapil_support import ORG_NAME, ORG_TITLE, Harvests
+from harvest_support import forget_harvest_user
 
 from ckanext.satudata.demo.dukcapil_feed import FeedServer
 
@@ -40,10 +41,9 @@ def harvests(
     disdukcapil: dict,
 ) -> Harvests:  # fmt: skip
     from ckan.tests import factories
-    from ckanext.harvest import queue
 
     # The "harvest" sysadmin that ckanext-harvest acts as when it exists: its
     # activities are public, unlike the site user's (ckan.hide_activity_from_users).
     factories.Sysadmin(name="harvest")
-    queue.get_harvester("satudata_dukcapil")._user_name = None  # cached per process
+    forget_harvest_user()
     return Harvests(sysadmin, feed, disdukcapil)

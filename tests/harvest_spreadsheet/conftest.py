@@ -38,7 +38,7 @@ def harvests(
     with_plugins: None, clean_db: None, clean_index: None, sysadmin: dict,
     file_server: FileServer, dinkes: dict,
 ) -> Harvests:  # fmt: skip
-    from ckanext.harvest import queue
+    from harvest_support import forget_harvest_user
 
-    queue.get_harvester("satudata_spreadsheet")._user_name = None  # cached per process
+    forget_harvest_user()
     return Harvests(sysadmin, file_server, dinkes)

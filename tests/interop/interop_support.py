@@ -15,7 +15,7 @@ from typing import Any
 
 import pyshacl
 import rdflib
-from harvest_support import run_job
+from harvest_support import forget_harvest_user, run_job
 from jobs_support import run_jobs
 from live_site import LOGS as LIVE_LOGS
 from rdflib.namespace import SH
@@ -147,14 +147,12 @@ def populate_demo_portal() -> DemoPortal:
     then the background jobs (DataStore loads) run."""
     from ckan.plugins import toolkit as tk
     from ckan.tests import factories
-    from ckanext.harvest import queue
 
     from ckanext.satudata.demo import dukcapil_feed, loader, opd_files
 
     factories.Sysadmin(name=loader.HARVEST_USER)
     admin = factories.Sysadmin()
-    for source_type in ("satudata_dukcapil", "satudata_spreadsheet"):
-        queue.get_harvester(source_type)._user_name = None  # cached per process
+    forget_harvest_user()
     feed = dukcapil_feed.FeedServer(port=0).start()
     files = opd_files.FileServer(port=0).start()
     try:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from harvest_support import JobResult, run_job
+from harvest_support import JobResult, forget_harvest_user, run_job
 
 from ckanext.satudata.demo.dukcapil_feed import FeedServer
 
@@ -44,11 +44,8 @@ def dukcapil_source(  # the test module uses with_plugins, clean_db, clean_index
     feed: FeedServer, queues_emptied: Any,
 ) -> dict:  # fmt: skip
     from ckan.tests.helpers import call_action
-    from ckanext.harvest import queue
 
-    # ckanext-harvest caches the user it acts as per process; an earlier
-    # test's user is gone with clean_db.
-    queue.get_harvester("satudata_dukcapil")._user_name = None
+    forget_harvest_user()
     org = make_opd("disdukcapil-paser", "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Paser")
     config = {
         "organization": org["name"],

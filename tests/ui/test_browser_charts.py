@@ -29,8 +29,7 @@ def seeded_portal() -> Iterator[dict[str, Any]]:
     from ckan import plugins
     from ckan.plugins import toolkit as tk
     from ckan.tests import factories
-    from ckanext.harvest import queue
-    from harvest_support import run_job
+    from harvest_support import forget_harvest_user, run_job
     from jobs_support import run_jobs
 
     from ckanext.satudata.demo import loader as demo
@@ -42,7 +41,7 @@ def seeded_portal() -> Iterator[dict[str, Any]]:
         live_site.reset_portal()
         names = seed_portal()
         factories.Sysadmin(name="harvest")
-        queue.get_harvester("satudata_dukcapil")._user_name = None
+        forget_harvest_user()
         demo.load_harvest_sources(feed.base_url, None)
         source = tk.get_action("harvest_source_show")(site_context(), {"id": demo.DUKCAPIL_SOURCE})
         result = run_job(site_context()["user"], source["id"], "satudata_dukcapil")

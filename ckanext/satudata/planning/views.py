@@ -304,30 +304,29 @@ def _action_or_errors(action: str, data_dict: dict[str, Any]) -> dict[str, list[
     return None
 
 
-@planning.route("/daftar-data/item/<item_id>/tautan", methods=["POST"])
-def link(item_id: str) -> Any:
+def _change_link(item_id: str, action: str, done: str) -> Any:
+    """Link or unlink the posted dataset; the item page again, with the
+    action's errors at the field or the ``done`` message."""
     item = _item_or_404(item_id)
     errors = _action_or_errors(
-        "satudata_daftar_data_link",
-        {"id": item.id, "package_id": request.form.get("package_id", "")},
+        action, {"id": item.id, "package_id": request.form.get("package_id", "")}
     )
     if errors:
         return item_page(item.id, errors)
-    tk.h.flash_success(tk._("The dataset is linked to this item"))
+    tk.h.flash_success(done)
     return tk.redirect_to("satudata_planning.item_page", item_id=item.id)
+
+
+@planning.route("/daftar-data/item/<item_id>/tautan", methods=["POST"])
+def link(item_id: str) -> Any:
+    return _change_link(
+        item_id, "satudata_daftar_data_link", tk._("The dataset is linked to this item")
+    )
 
 
 @planning.route("/daftar-data/item/<item_id>/lepas", methods=["POST"])
 def unlink(item_id: str) -> Any:
-    item = _item_or_404(item_id)
-    errors = _action_or_errors(
-        "satudata_daftar_data_unlink",
-        {"id": item.id, "package_id": request.form.get("package_id", "")},
-    )
-    if errors:
-        return item_page(item.id, errors)
-    tk.h.flash_success(tk._("The link is removed"))
-    return tk.redirect_to("satudata_planning.item_page", item_id=item.id)
+    return _change_link(item_id, "satudata_daftar_data_unlink", tk._("The link is removed"))
 
 
 @planning.route("/daftar-data/item/<item_id>/ubah", methods=["POST"])

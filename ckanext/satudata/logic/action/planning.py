@@ -70,6 +70,23 @@ def _organization_id(id_or_name: str | None) -> str | None:
     return found.id
 
 
+def _year_views(
+    context: Context, data_dict: DataDict, tahun: int, *, by_state: bool = True
+) -> list[service.ItemView]:
+    """The year's items the caller may see, filtered as the read actions'
+    common parameters ask (organization, topik, prioritas and, unless
+    ``by_state`` is off, state)."""
+    return service.year_views(
+        tahun,
+        _user(context),
+        _today(),
+        organization_id=_organization_id(data_dict.get("organization")),
+        topik=data_dict.get("topik"),
+        prioritas=data_dict.get("prioritas"),
+        state=data_dict.get("state") if by_state else None,
+    )
+
+
 @tk.side_effect_free
 @validate(schema.daftar_data_list)
 def satudata_daftar_data_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -87,15 +104,7 @@ def satudata_daftar_data_list(context: Context, data_dict: DataDict) -> dict[str
     """
     tk.check_access("satudata_daftar_data_list", context, data_dict)
     tahun = _year(data_dict)
-    views = service.year_views(
-        tahun,
-        _user(context),
-        _today(),
-        organization_id=_organization_id(data_dict.get("organization")),
-        topik=data_dict.get("topik"),
-        prioritas=data_dict.get("prioritas"),
-        state=data_dict.get("state"),
-    )
+    views = _year_views(context, data_dict, tahun)
     return {
         "tahun": tahun,
         "years": daftar_data.years(),
@@ -129,14 +138,7 @@ def satudata_daftar_data_progress(context: Context, data_dict: DataDict) -> dict
     """
     tk.check_access("satudata_daftar_data_progress", context, data_dict)
     tahun = _year(data_dict)
-    views = service.year_views(
-        tahun,
-        _user(context),
-        _today(),
-        organization_id=_organization_id(data_dict.get("organization")),
-        topik=data_dict.get("topik"),
-        prioritas=data_dict.get("prioritas"),
-    )
+    views = _year_views(context, data_dict, tahun, by_state=False)
     return {"tahun": tahun, "today": _today().isoformat(), **service.summary(views)}
 
 
@@ -154,15 +156,7 @@ def satudata_jadwal_rilis(context: Context, data_dict: DataDict) -> dict[str, An
     """
     tk.check_access("satudata_jadwal_rilis", context, data_dict)
     tahun = _year(data_dict)
-    views = service.year_views(
-        tahun,
-        _user(context),
-        _today(),
-        organization_id=_organization_id(data_dict.get("organization")),
-        topik=data_dict.get("topik"),
-        prioritas=data_dict.get("prioritas"),
-        state=data_dict.get("state"),
-    )
+    views = _year_views(context, data_dict, tahun)
     plan = service.schedule(views)
     return {
         "tahun": tahun,
