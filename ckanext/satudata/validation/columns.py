@@ -132,7 +132,7 @@ class FieldTest:
         self.pattern: re.Pattern[str] | None = None
         if self.mode == "string" and "pattern" in constraints:
             # As frictionless compiles it (Field.create_cell_reader).
-            self.pattern = re.compile("^{0}$".format(constraints["pattern"]))
+            self.pattern = re.compile(f"^{constraints['pattern']}$")
         self.reader = field.create_value_reader()
 
     @property
@@ -146,7 +146,9 @@ class FieldTest:
             if field.format not in (None, "default"):
                 return None
             ok = names <= {"minLength", "maxLength", "enum", "pattern"}
-            lengths = all(type(self.constraints.get(k, 0)) is int for k in ("minLength", "maxLength"))
+            lengths = all(
+                type(self.constraints.get(k, 0)) is int for k in ("minLength", "maxLength")
+            )
             return "string" if ok and lengths else None
         if self.region:
             return None  # a region code of another type: the exact way
@@ -163,7 +165,11 @@ class FieldTest:
             return "integer"
         if field.type == "number":
             defined = set(field.list_defined())
-            if names or field.float_number or defined & {"group_char", "decimal_char", "bare_number"}:
+            if (
+                names
+                or field.float_number
+                or defined & {"group_char", "decimal_char", "bare_number"}
+            ):
                 return None
             return "number"
         return None
@@ -171,15 +177,19 @@ class FieldTest:
     # Verdicts -------------------------------------------------------------
 
     def judge(self, cells: Cells) -> tuple[pl.Series, pl.Series | None]:
-        """``(good, target)``: which cells certainly pass, and what the
-        passing cells of a key type read as (null for the others and the
-        missing ones; the caller fills in the others)."""
+        """``(good, target)``: which cells certainly pass, and, for a key
+        type, what the cells read as where this test could read them (null
+        for a missing value; the caller fills in the cells it is unsure of)."""
         size = len(cells.values)
         if self.mode is None:
             return pl.Series([False] * size, dtype=pl.Boolean), None
         text = cells.text
         present = text.is_not_null()
-        missing = (text.is_in(self.missing).fill_null(False) & present) if self.missing else present & False
+        missing = (
+            (text.is_in(self.missing).fill_null(False) & present)
+            if self.missing
+            else present & False
+        )
         filled = present & ~missing
         empty = missing if cells.blank is None else (missing | cells.blank)
         good = empty if not self.required else empty & False
@@ -192,7 +202,9 @@ class FieldTest:
             target = text.zip_with(filled, pl.Series([None] * size, dtype=pl.String))
         elif self.mode == "integer":
             digits = filled & text.str.contains(_INTEGER_ASCII).fill_null(False)
-            values = text.cast(pl.Int64, strict=False).zip_with(digits, pl.Series([None] * size, dtype=pl.Int64))
+            values = text.cast(pl.Int64, strict=False).zip_with(
+                digits, pl.Series([None] * size, dtype=pl.Int64)
+            )
             if cells.number is not None and self.numbers_ok:
                 number = cells.number
                 whole = (

@@ -261,9 +261,7 @@ def _first_pass(
         if position in table.key_positions:
             column = _key_column(judge, target, targets, values, convert)
             key_columns.append(column)
-            blank_key.append(
-                column.is_null() if judge.test.key_type else column == keys.BLANK_TEXT
-            )
+            blank_key.append(column.is_null() if judge.test.key_type else column == keys.BLANK_TEXT)
         if len(failing) >= table.error_limit:
             raise _Fallback  # each failing row is an error: past the limit
     for offset in failing:
@@ -272,7 +270,9 @@ def _first_pass(
         blank = reduce(lambda a, b: a & b, blank_key)
         frame = pl.DataFrame({str(index): column for index, column in enumerate(key_columns)})
         hashes = frame.hash_rows(seed=_SEED)
-        table.hashes.append(hashes.zip_with(~blank, pl.Series([None] * len(chunk), dtype=pl.UInt64)))
+        table.hashes.append(
+            hashes.zip_with(~blank, pl.Series([None] * len(chunk), dtype=pl.UInt64))
+        )
         for offset in blank.arg_true().to_list():
             table.blank_keys.add(first + offset)
             table.flagged.setdefault(first + offset, [convert(value) for value in chunk[offset]])
@@ -314,12 +314,15 @@ def _key_errors(
     if not table.hashes:
         return found
     hashes = pl.concat(table.hashes)
-    repeated = hashes.is_duplicated() & hashes.is_not_null()
-    if not repeated.any():
+    # Sorted, a repeated hash sits beside its equal: far less memory than a
+    # hash table of a million rows.
+    ordered = hashes.drop_nulls().sort()
+    later = ordered.filter((ordered == ordered.shift(1)).fill_null(False))
+    if later.is_empty():
         return found
-    later = int((repeated & ~hashes.is_first_distinct()).sum())
-    if later + len(table.flagged) >= table.error_limit:
+    if len(later) + len(table.flagged) >= table.error_limit:
         raise _Fallback
+    repeated = hashes.is_in(later.unique()).fill_null(False)
     candidates = set((repeated.arg_true() + 2).to_list())
     judges = [table.judges[position] for position in table.key_positions]
     seen: dict[str, int] = {}
