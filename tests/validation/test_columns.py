@@ -170,3 +170,6 @@ def test_cells_split_by_kind() -> None:
     assert sheet_text.text.to_list() == ["a", None]
     assert sheet_text.blank is not None
     assert list(itertools.compress(["a", ""], sheet_text.blank.to_list())) == [""]
+    numbers = columns.split([1.0, 2.5], typed=True)
+    assert numbers.text.null_count() == 2 and numbers.other.to_list() == [False, False]
+    assert numbers.number is not None and numbers.number.to_list() == [1.0, 2.5]

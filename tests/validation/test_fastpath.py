@@ -348,3 +348,25 @@ def test_more_errors_than_the_limit_fall_back(tmp_path: Path) -> None:
     assert schema is not None
     assert fastpath.validate(source, schema, [], None, len(rows) - 1, typed=False) is None
     assert fastpath.validate(source, schema, [], None, len(rows) + 1, typed=False) is not None
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_row_of_missing_values_is_blank_for_both(tmp_path: Path, fmt: str) -> None:
+    """A row whose cells are all missing values ("-", "NA") is a blank row
+    to frictionless, not a row of required-cell errors: the fast path steps
+    aside; one missing value short of it, it judges the row itself."""
+    schema = Schema.from_descriptor(MIXED_SCHEMA)
+    lean = engine.without_primary_key(schema)
+    rows = [list(MIXED_GOOD), ["-", "NA", *["-"] * 9], ["-", "NA", *["-"] * 8, "ya"]]
+    for case, kept in (("blank", rows), ("not blank", [rows[0], rows[2]])):
+        path = tmp_path / f"{case}.{fmt}"
+        header = schema.field_names
+        path.write_bytes(csv_bytes(kept, header) if fmt == "csv" else xlsx_bytes(kept, header))
+        source = engine.table_source(str(path), fmt, engine.Limits())
+        fast = fastpath.validate(source, lean, list(schema.primary_key), None, 1000, fmt != "csv")
+        if case == "blank":
+            assert fast is None
+        else:
+            found, expected = _both_paths(path, fmt, schema)
+            assert found == expected
+            assert "blank-row" not in {error["type"] for error in found[0]}

@@ -64,7 +64,6 @@ class Cells:
     text: pl.Series
     number: pl.Series | None = None
     blank: pl.Series | None = None
-    has_other: bool = False
 
     @property
     def other(self) -> pl.Series:
@@ -88,20 +87,26 @@ def split(values: Sequence[Any], typed: bool) -> Cells:
         if blank.any():
             text = text.zip_with(~blank, pl.Series([None] * len(values), dtype=pl.String))
         return Cells(values, text, None, blank)
+    if kinds == {float}:  # a workbook's column of numbers
+        size = len(values)
+        return Cells(
+            values,
+            pl.repeat(None, size, dtype=pl.String, eager=True),
+            pl.Series(values, dtype=pl.Float64),
+            pl.repeat(False, size, dtype=pl.Boolean, eager=True),
+        )
     number = [
         v if type(v) is float or (type(v) is int and -_EXACT_FLOAT <= v <= _EXACT_FLOAT) else None
         for v in values
     ]
     text_values = [v if type(v) is str and (v or not typed) else None for v in values]
     blank = [v is None or (typed and v == "") for v in values]
-    cells = Cells(
+    return Cells(
         values,
         pl.Series(text_values, dtype=pl.String),
         pl.Series(number, dtype=pl.Float64),
         pl.Series(blank, dtype=pl.Boolean),
     )
-    cells.has_other = bool(cells.other.any())
-    return cells
 
 
 def _numbers_may_be_missing(missing: frozenset[str]) -> bool:

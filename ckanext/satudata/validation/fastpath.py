@@ -86,7 +86,8 @@ class _Judge:
         missing = field.missing_values
         if not field.has_defined("missing_values") and field.schema:
             missing = field.schema.missing_values
-        self.test = columns.FieldTest(field, region, frozenset(missing))
+        self.missing = frozenset(missing)
+        self.test = columns.FieldTest(field, region, self.missing)
 
     def verdict(self, cell: Any) -> Verdict:
         key = (type(cell), cell)
@@ -166,6 +167,21 @@ class _Table:
     blank_keys: set[int] = field(default_factory=set)
     hashes: list[pl.Series] = field(default_factory=list)
     rows: int = 0
+    convert: Callable[[Any], Any] = _identity
+
+    @property
+    def other_missing(self) -> bool:
+        """Whether a missing value other than "" may make a row blank."""
+        return any(judge.missing - {""} for judge in self.judges)
+
+    def blank(self, row: list[Any]) -> bool:
+        """Frictionless's blank row: every cell reads as None with no type
+        error (None, or ``str(cell)`` a missing value of its field)."""
+        for judge, value in zip(self.judges, row, strict=True):
+            cell = self.convert(value)
+            if cell is not None and str(cell) not in judge.missing:
+                return False
+        return True
 
 
 def validate(
@@ -197,6 +213,7 @@ def validate(
         key_positions=[names.index(name) for name in primary_key],
         error_limit=error_limit,
         scanner=scanner,
+        convert=convert,
     )
     try:
         rows = body()
@@ -239,6 +256,8 @@ def _first_pass(
     width = len(table.judges)
     if any(len(row) != width or row.count("") + row.count(None) == width for row in chunk):
         raise _Fallback  # ragged or blank rows: frictionless's own cases
+    if table.other_missing and any(map(table.blank, chunk)):
+        raise _Fallback
     first = table.rows + 2
     failing: set[int] = set()
     suspects: set[int] = set()
