@@ -66,6 +66,12 @@ class Cells:
     blank: pl.Series | None = None
 
     @property
+    def empty(self) -> pl.Series:
+        """The cells that are "" or None (a row of them is blank)."""
+        empty = (self.text == "").fill_null(False)
+        return empty if self.blank is None else empty | self.blank
+
+    @property
     def other(self) -> pl.Series:
         known = self.text.is_not_null()
         if self.number is not None:

@@ -253,19 +253,24 @@ def _first_pass(
 ) -> None:
     """Judge one chunk: its failing rows and blank keys flagged, the rows
     that may hold NIK/KK numbers fed to the scanner, its keys hashed."""
-    width = len(table.judges)
-    if any(len(row) != width or row.count("") + row.count(None) == width for row in chunk):
-        raise _Fallback  # ragged or blank rows: frictionless's own cases
+    if set(map(len, chunk)) != {len(table.judges)}:
+        raise _Fallback  # ragged rows: frictionless's own case
     if table.other_missing and any(map(table.blank, chunk)):
-        raise _Fallback
+        raise _Fallback  # a row of missing values: a blank row
     first = table.rows + 2
     failing: set[int] = set()
     suspects: set[int] = set()
     key_columns: list[pl.Series] = []
     blank_key: list[pl.Series] = []
+    # The rows whose cells so far are all "" or None: blank rows, at the end.
+    blank_rows: pl.Series | None = None
     for position, values in enumerate(zip(*chunk, strict=True)):
         judge = table.judges[position]
         cells = columns.split(values, typed)
+        if position == 0 or blank_rows is not None:
+            blank_rows = cells.empty if blank_rows is None else blank_rows & cells.empty
+            if not blank_rows.any():
+                blank_rows = None
         good, target = judge.test.judge(cells)
         unsure = (~good).arg_true().to_list()
         targets: dict[int, Any] = {}
@@ -283,6 +288,8 @@ def _first_pass(
             blank_key.append(column.is_null() if judge.test.key_type else column == keys.BLANK_TEXT)
         if len(failing) >= table.error_limit:
             raise _Fallback  # each failing row is an error: past the limit
+    if blank_rows is not None:
+        raise _Fallback  # blank rows: frictionless's own case
     for offset in failing:
         table.flagged[first + offset] = [convert(value) for value in chunk[offset]]
     if key_columns:
