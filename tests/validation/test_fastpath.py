@@ -7,6 +7,8 @@ fast path or frictionless validates, and the fast path really ran."""
 from __future__ import annotations
 
 import datetime
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -370,3 +372,31 @@ def test_a_row_of_missing_values_is_blank_for_both(tmp_path: Path, fmt: str) -> 
             found, expected = _both_paths(path, fmt, schema)
             assert found == expected
             assert "blank-row" not in {error["type"] for error in found[0]}
+
+
+def test_a_fork_after_the_fast_path_ran_leaves_it_to_frictionless(tmp_path: Path) -> None:
+    """polars's thread pool does not survive a fork: in the child of a
+    process that has used it (as an rq work horse can be), the fast path
+    steps aside instead of hanging, and the report is the same."""
+    rows = CORPUS["many kinds in one row"]
+    path = tmp_path / "data.csv"
+    path.write_bytes(csv_bytes(rows))
+    expected = _report(str(path), "csv")  # polars used in this process
+    source = engine.table_source(str(path), "csv", engine.Limits())
+    schema = engine.resolve_schema(STANDARD)
+    assert schema is not None
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        signal.alarm(60)  # never hang the suite
+        try:
+            fell_back = fastpath.validate(source, schema, [], None, 1000, typed=False) is None
+            same = _report(str(path), "csv") == expected
+            os.write(write, b"ok" if fell_back and same else b"different")
+        finally:
+            os._exit(0)
+    os.close(write)
+    _, status = os.waitpid(child, 0)
+    with os.fdopen(read, "rb") as pipe:
+        assert pipe.read() == b"ok"
+    assert os.waitstatus_to_exitcode(status) == 0

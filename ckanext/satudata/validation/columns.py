@@ -31,6 +31,7 @@ Pure Python: no CKAN import.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,6 +40,29 @@ from typing import Any
 import polars as pl
 
 from ckanext.satudata.reference import regions
+
+# polars's thread pool does not survive a fork: the child of a process that
+# has used it hangs at its first polars call (measured: an rq work horse of
+# such a parent). Such a child leaves its tables to frictionless; a fork of a
+# process that has only imported polars (rq's worker, gunicorn's master) is
+# fine, and so are its children.
+_USE = {"used": False, "forked_after_use": False}
+
+
+def _after_fork_in_child() -> None:
+    _USE["forked_after_use"] = _USE["used"]
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def start() -> bool:
+    """Whether polars may run in this process; from now on it has."""
+    if _USE["forked_after_use"]:
+        return False
+    _USE["used"] = True
+    return True
+
 
 # A dotted Kemendagri code in ASCII digits (regions.DOTTED_RE's \d also takes
 # other scripts' digits: those cells go the exact way).
