@@ -286,10 +286,10 @@ def csv_rows(path: str, dialect: CsvDialect) -> Callable[[], Iterator[list[Any]]
 # XLSX ------------------------------------------------------------------------
 
 
-def _xlsx_cell(value: Any) -> Any:
-    # calamine gives floats for every number and "" for empty cells; openpyxl
-    # (plain frictionless) gives int for whole numbers and None: align on it
-    # so that findings are the same.
+def xlsx_cell(value: Any) -> Any:
+    """A workbook cell as the validation sees it. calamine gives floats for
+    every number and "" for empty cells; openpyxl (plain frictionless) gives
+    int for whole numbers and None: align on it so that findings are the same."""
     kind = type(value)
     if kind is float:
         return int(value) if value.is_integer() else value
@@ -323,13 +323,25 @@ def workbook_sheet(workbook: CalamineWorkbook, name: str, limits: Limits) -> Any
     return sheet
 
 
-def xlsx_rows(sheet: Any) -> Callable[[], Iterator[list[Any]]]:
-    def rows() -> Iterator[list[Any]]:
-        convert = _xlsx_cell
-        for row in sheet.iter_rows():
+class SheetRows:
+    """The re-startable rows of a sheet, each cell through ``xlsx_cell``;
+    ``raw()``: calamine's own values, for a reader that converts whole
+    columns at once (validation/columns.py)."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.sheet = sheet
+
+    def __call__(self) -> Iterator[list[Any]]:
+        convert = xlsx_cell
+        for row in self.sheet.iter_rows():
             yield [convert(value) for value in row]
 
-    return rows
+    def raw(self) -> Iterator[list[Any]]:
+        return iter(self.sheet.iter_rows())
+
+
+def xlsx_rows(sheet: Any) -> SheetRows:
+    return SheetRows(sheet)
 
 
 # Whole grids (harvesters) ------------------------------------------------------
