@@ -224,6 +224,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--harvest-items", type=int, default=2000)
     parser.add_argument(
+        "--fetch-consumers", type=int, default=os.cpu_count() or 1,
+        help="harvest fetch consumers (the harvest runs through the Redis queue)",
+    )  # fmt: skip
+    parser.add_argument(
         "--locust", default=str(ROOT / ".stack/locust-venv/bin/locust"),
         help="the load generator (make bench-portal: scripts/locust-venv.sh)",
     )  # fmt: skip
@@ -289,7 +293,7 @@ def main() -> None:
         seconds, output = _timed(
             f"spreadsheet harvester, {args.harvest_items} items",
             [PYTHON, str(ROOT / "bench/bench_spreadsheet.py"), "--ini", inis["ours"],
-             "-n", str(args.harvest_items)],
+             "-n", str(args.harvest_items), "--fetch-consumers", str(args.fetch_consumers)],
         )  # fmt: skip
         report["harvest"] = json.loads(output[output.index("{") :])
     report["load_average_end"] = _load()

@@ -13,7 +13,7 @@
 # Prints the two paths, one a line.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 "$ROOT/scripts/services.sh" start >&2
-"$ROOT/scripts/db.sh" all >&2
+"$ROOT/scripts/db.sh" roles >&2
 
 name=bench_portal
 redis_db=${BENCH_PORTAL_REDIS_DB:-7}
