@@ -9,8 +9,18 @@
 # flags, the settings the docker deployment uses):
 #   .stack/bench-portal.ini        this portal: the plugins of docker-compose.yml
 #   .stack/bench-portal-plain.ini  plain CKAN: core plugins + datastore only
-# The databases are emptied and migrated, the index cleared.
+# The databases are emptied and migrated, the index cleared, the site's
+# Redis keys (its job and harvest queues) deleted.
 # Prints the two paths, one a line.
+#
+#   bench-portal-site.sh            a new, empty site (as above)
+#   bench-portal-site.sh snapshot   keep a copy of both databases (template
+#                                   databases ckan_bench_portal_snapshot and
+#                                   datastore_bench_portal_snapshot)
+#   bench-portal-site.sh restore    both databases back to that copy, the
+#                                   harvested datasets out of the index
+#                                   (the index itself is the snapshot's,
+#                                   as the harvest only added to it)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 "$ROOT/scripts/services.sh" start >&2
 "$ROOT/scripts/db.sh" roles >&2
@@ -19,8 +29,38 @@ name=bench_portal
 redis_db=${BENCH_PORTAL_REDIS_DB:-7}
 core="ckan_$name"
 storage="$STATE/$name-storage"
+solr="http://127.0.0.1:$SOLR_PORT/solr"
 
 psql_admin() { as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" "$@"; }
+# Copies a database (the source must have no connection: the servers are stopped).
+copy_db() {
+  as_postgres dropdb -p "$PG_PORT" --if-exists --force "$2" 2>/dev/null
+  as_postgres createdb -p "$PG_PORT" -O "$DB_USER" -T "$1" "$2"
+}
+forget_queues() {
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$redis_db" --scan --pattern "*satudata_$name*" |
+    while read -r key; do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$redis_db" del "$key" >/dev/null; done
+}
+case "${1:-new}" in
+  snapshot)
+    for db in "ckan_$name" "datastore_$name"; do copy_db "$db" "${db}_snapshot"; done
+    exit 0 ;;
+  restore)
+    for db in "ckan_$name" "datastore_$name"; do copy_db "${db}_snapshot" "$db"; done
+    # Database-level grants are not copied with a database.
+    "$CKAN" -c "$STATE/bench-portal.ini" datastore set-permissions 2>/dev/null |
+      psql_admin -d "datastore_$name" >/dev/null
+    # What the harvest step added: its OPDs' datasets and its harvest sources.
+    curl -fsS "$solr/$core/update?commit=true" -H 'Content-Type: application/json' \
+      --data-binary '{"delete": {"query": "organization:opd-bench-* OR dataset_type:harvest"}}' >/dev/null
+    forget_queues
+    echo "$STATE/bench-portal.ini"
+    echo "$STATE/bench-portal-plain.ini"
+    exit 0 ;;
+  new) ;;
+  *) echo "usage: $0 [new|snapshot|restore]" >&2; exit 2 ;;
+esac
+forget_queues
 # A new site every run: the databases of an earlier run are dropped (faster
 # than cleaning them table by table) and created empty.
 for db in "ckan_$name" "datastore_$name"; do
@@ -28,7 +68,6 @@ for db in "ckan_$name" "datastore_$name"; do
   as_postgres createdb -p "$PG_PORT" -O "$DB_USER" -E utf-8 -T template0 "$db"
 done
 
-solr="http://127.0.0.1:$SOLR_PORT/solr"
 if ! curl -fsS "$solr/admin/cores?action=STATUS&core=$core&wt=json" | grep -q "\"name\":\"$core\""; then
   mkdir -p "$STATE/solr/home/$core"
   curl -fsS "$solr/admin/cores?action=CREATE&name=$core&configSet=ckan&instanceDir=$core" >/dev/null

@@ -10,7 +10,7 @@ from ckan.plugins import toolkit as tk
 from flask import has_request_context
 
 from ckanext.satudata import config, contexts
-from ckanext.satudata.catalog import choices, freshness, stats
+from ckanext.satudata.catalog import choices, freshness, stats, structured_data
 from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.charts import settings as chart_settings
 from ckanext.satudata.harvesters import messages as harvest_messages
@@ -48,6 +48,7 @@ __all__ = [
     "satudata_search_datasets",
     "satudata_social_image",
     "satudata_standard_of",
+    "satudata_structured_data",
     "satudata_tenant_name",
     "satudata_view_title",
     "satudata_vocabulary_label",
@@ -248,6 +249,12 @@ def datastore_dictionary(
     if key not in read:
         read[key] = next_helper(resource_id, include_columns)
     return list(read[key])
+
+
+def satudata_structured_data(pkg: dict[str, Any], profiles: Any = None) -> str:
+    """ckanext-dcat's schema.org JSON-LD of the dataset page, serialised once
+    per version of the dataset (catalog/structured_data.py)."""
+    return structured_data.of_dataset(pkg, tk.h.structured_data, current_lang(), profiles)
 
 
 def satudata_measure_columns(fields: list[dict[str, Any]]) -> list[str]:
