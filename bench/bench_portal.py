@@ -80,11 +80,13 @@ def _timed(label: str, command: list[str], **kwargs: Any) -> tuple[float, str]:
 
 
 def site_script(action: str = "new") -> dict[str, str]:
+    """scripts/bench-portal-site.sh ACTION; the two configurations it prints
+    (none for ``snapshot``)."""
     output = subprocess.run(
         ["bash", str(ROOT / "scripts" / "bench-portal-site.sh"), action],
         capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
-    return dict(zip(TARGETS, output, strict=True))
+    return dict(zip(TARGETS, output, strict=True)) if output else {}
 
 
 SITE = OUT / "site.json"
@@ -350,7 +352,8 @@ def main() -> None:
         _say(f"reusing the bench site built {site['built']} (its snapshot)")
         inis = site_script("restore")
         for key in BUILD_FIGURES:
-            report[key] = {**site["figures"][key], "measured": f"when built, {site['built']}"}
+            if key in site["figures"]:
+                report[key] = {**site["figures"][key], "measured": f"when built, {site['built']}"}
         args.n = site["n"]
         report["datasets"] = args.n
     else:
