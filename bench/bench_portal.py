@@ -50,6 +50,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -190,7 +191,8 @@ class Server:
         sys.exit(f"gunicorn ({self.target}) did not answer within {seconds}s; see {self.log}")
 
     def warm(self, sample: dict[str, Any], workers: int) -> None:
-        """Every page a few times per worker: templates compiled, caches filled."""
+        """Every page twice per worker, ``workers`` visitors at once (so that
+        every worker gets some): templates compiled, caches filled."""
         name, resource_id, view_id = sample["previews"][0]
         paths = [
             "/", f"/dataset/?q={sample['queries'][0]}", f"/dataset/?theme={sample['themes'][0]}",
@@ -202,12 +204,16 @@ class Server:
         ]  # fmt: skip
         if self.target == "ours":
             paths += [f"/dataset/{sample['datasets'][0]}.rdf", "/catalog.ttl"]
-        for _ in range(2 * workers):
+
+        def visit(_: int) -> None:
             for path in paths:
                 try:
                     urllib.request.urlopen(self.url + path, timeout=120).read()
                 except OSError as err:
                     _say(f"warm-up {self.target} {path}: {err}")
+
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(visit, range(2 * workers)))
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -218,13 +224,16 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def run_locust(server: Server, args: argparse.Namespace, round_no: int) -> dict[str, Any]:
-    results = OUT / f"locust-{server.target}-{round_no}.json"
+def run_locust(
+    server: Server, args: argparse.Namespace, round_no: int, dcat: bool = False
+) -> dict[str, Any]:
+    label = f"{server.target}-dcat" if dcat else server.target
+    results = OUT / f"locust-{label}-{round_no}.json"
     env = {
         **os.environ,
         "BENCH_SAMPLE": str(OUT / "sample.json"),
         "BENCH_RESULTS": str(results),
-        "BENCH_TARGET": server.target,
+        "BENCH_DCAT": "1" if dcat else "0",
         "BENCH_MAX_REQUESTS": str(args.max_requests),
         "BENCH_SEED": str(6401 + round_no),
     }
@@ -373,11 +382,17 @@ def main() -> None:
                 _say(f"round {round_no + 1}: {target}, {args.users} users, "
                      f"{args.round_seconds}s (load {_load()})")  # fmt: skip
                 rounds[target].append(run_locust(servers[target], args, round_no))
+        # This portal's own endpoints (DCAT for the national portal), in a
+        # round of their own: the compared rounds carry the same mix.
+        _say(f"this portal with DCAT harvesters in the mix, {args.round_seconds}s (load {_load()})")
+        dcat_round = run_locust(servers["ours"], args, 0, dcat=True)
     finally:
         for server in servers.values():
             server.stop()
     summaries = {target: summarise(rounds[target]) for target in TARGETS}
     report["pages"] = summaries
+    report["with_dcat"] = summarise([dcat_round])
+    report["with_dcat_load"] = dcat_round["load"]
     report["rounds_load"] = {t: [r["load"] for r in rounds[t]] for t in TARGETS}
 
     if args.harvest_items:
@@ -399,6 +414,10 @@ def main() -> None:
     print(f"load average (1/5/15 min): start {report['load_average_start']}, "
           f"end {report['load_average_end']}; rounds {report['rounds_load']}")  # fmt: skip
     print(table(summaries["ours"], summaries["plain"]))
+    print(f"\nthis portal, the same mix plus DCAT (one round, load {report['with_dcat_load']}):")
+    for name, page in sorted(report["with_dcat"].items(), key=lambda item: -item[1]["requests"]):
+        print(f"  {name:<22}{page['rps']:>7.1f}{page['p50']:>7.0f}{page['p95']:>7.0f}"
+              f"{page['p99']:>7.0f}{page['errors']:>5}")  # fmt: skip
     for key in ("bulk_load", "search_index_rebuild", "freshness_refresh", "harvest"):
         if key in report:
             print(f"{key}: {json.dumps(report[key])}")
