@@ -5,7 +5,7 @@
 
 1. A bench site of its own (scripts/bench-portal-site.sh: databases
    ckan_bench_portal + datastore_bench_portal, Solr core ckan_bench_portal,
-   Redis database 7 under its own site id; gunicorn and the file server on
+   Redis database 12 under its own site id; gunicorn and the file server on
    free ports). A site built by an earlier run with the same parameters
    and the same code (the key: N, bench/portal/, the package's source,
    requirements.txt) is reused: its databases restored from the snapshot
