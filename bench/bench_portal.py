@@ -191,8 +191,8 @@ class Server:
         sys.exit(f"gunicorn ({self.target}) did not answer within {seconds}s; see {self.log}")
 
     def warm(self, sample: dict[str, Any], workers: int) -> None:
-        """Every page twice per worker, ``workers`` visitors at once (so that
-        every worker gets some): templates compiled, caches filled."""
+        """Every page once, then twice per worker with ``workers`` visitors at
+        once (so that every worker gets some): templates compiled, caches filled."""
         name, resource_id, view_id = sample["previews"][0]
         paths = [
             "/", f"/dataset/?q={sample['queries'][0]}", f"/dataset/?theme={sample['themes'][0]}",
@@ -212,6 +212,7 @@ class Server:
                 except OSError as err:
                     _say(f"warm-up {self.target} {path}: {err}")
 
+        visit(0)  # one visitor first: the web assets are built once, not by every worker at once
         with ThreadPoolExecutor(workers) as pool:
             list(pool.map(visit, range(2 * workers)))
 
