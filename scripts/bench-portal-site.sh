@@ -2,37 +2,68 @@
 # The portal benchmark's own site (make bench-portal), on the running
 # services but apart from the demo, the tests and the other benchmarks:
 # databases ckan_bench_portal + datastore_bench_portal, Solr core
-# ckan_bench_portal, Redis database $BENCH_PORTAL_REDIS_DB (default 7) under
+# ckan_bench_portal, Redis database $BENCH_PORTAL_REDIS_DB (default 12) under
 # the site id satudata_bench_portal (queue names carry it).
 #
 # Writes two configurations of one site, both production-like (no testing
 # flags, the settings the docker deployment uses):
 #   .stack/bench-portal.ini        this portal: the plugins of docker-compose.yml
 #   .stack/bench-portal-plain.ini  plain CKAN: core plugins + datastore only
-# The databases are emptied and migrated, the index cleared.
+# The databases are emptied and migrated, the index cleared, the site's
+# Redis keys (its job and harvest queues) deleted.
 # Prints the two paths, one a line.
+#
+#   bench-portal-site.sh            a new, empty site (as above)
+#   bench-portal-site.sh snapshot   keep a copy of both databases (template
+#                                   databases ckan_bench_portal_snapshot and
+#                                   datastore_bench_portal_snapshot)
+#   bench-portal-site.sh restore    both databases back to that copy, the
+#                                   harvested datasets out of the index
+#                                   (the index itself is the snapshot's,
+#                                   as the harvest only added to it)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 "$ROOT/scripts/services.sh" start >&2
-"$ROOT/scripts/db.sh" all >&2
+"$ROOT/scripts/db.sh" roles >&2
 
 name=bench_portal
-redis_db=${BENCH_PORTAL_REDIS_DB:-7}
+# Redis database 12: not the demo's (0), the tests' (1 and the developers'
+# test-env.sh databases, which their clean_redis fixture empties) nor
+# bench-site.sh's (9).
+redis_db=${BENCH_PORTAL_REDIS_DB:-12}
 core="ckan_$name"
 storage="$STATE/$name-storage"
+solr="http://127.0.0.1:$SOLR_PORT/solr"
 
 psql_admin() { as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" "$@"; }
-# A new site every run: the databases of an earlier run are dropped (faster
-# than cleaning them table by table) and created empty.
-for db in "ckan_$name" "datastore_$name"; do
-  as_postgres dropdb -p "$PG_PORT" --if-exists --force "$db" 2>/dev/null
-  as_postgres createdb -p "$PG_PORT" -O "$DB_USER" -E utf-8 -T template0 "$db"
-done
-
-solr="http://127.0.0.1:$SOLR_PORT/solr"
-if ! curl -fsS "$solr/admin/cores?action=STATUS&core=$core&wt=json" | grep -q "\"name\":\"$core\""; then
-  mkdir -p "$STATE/solr/home/$core"
-  curl -fsS "$solr/admin/cores?action=CREATE&name=$core&configSet=ckan&instanceDir=$core" >/dev/null
-fi
+# Copies a database (the source must have no connection: the servers are stopped).
+copy_db() {
+  as_postgres dropdb -p "$PG_PORT" --if-exists --force "$2" 2>/dev/null
+  as_postgres createdb -p "$PG_PORT" -O "$DB_USER" -T "$1" "$2"
+}
+forget_queues() {
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$redis_db" --scan --pattern "*satudata_$name*" |
+    while read -r key; do redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$redis_db" del "$key" >/dev/null; done
+}
+action=${1:-new}
+case "$action" in
+  snapshot)
+    for db in "ckan_$name" "datastore_$name"; do copy_db "$db" "${db}_snapshot"; done
+    exit 0 ;;
+  restore) ;;
+  new)
+    forget_queues
+    # A new site every run: the databases of an earlier run are dropped (faster
+    # than cleaning them table by table) and created empty.
+    for db in "ckan_$name" "datastore_$name"; do
+      as_postgres dropdb -p "$PG_PORT" --if-exists --force "$db" 2>/dev/null
+      as_postgres createdb -p "$PG_PORT" -O "$DB_USER" -E utf-8 -T template0 "$db"
+    done
+    if ! curl -fsS "$solr/admin/cores?action=STATUS&core=$core&wt=json" | grep -q "\"name\":\"$core\""; then
+      mkdir -p "$STATE/solr/home/$core"
+      curl -fsS "$solr/admin/cores?action=CREATE&name=$core&configSet=ckan&instanceDir=$core" >/dev/null
+    fi ;;
+  *) echo "usage: $0 [new|snapshot|restore]" >&2; exit 2 ;;
+esac
 
 write_ini() {
   local ini=$1 plugins=$2 extra=$3
@@ -110,6 +141,20 @@ scheming.presets = $(release SCHEMING_PRESETS)
 scheming.dataset_fallback = false
 ckanext.dcat.rdf.profiles = ${profiles:?no DCAT profiles in docker/ckan/entrypoint.sh}"
 write_ini "$plain" "activity datastore datatables_view" "ckan.views.default_views = datatables_view"
+
+if [ "$action" = restore ]; then
+  for db in "ckan_$name" "datastore_$name"; do copy_db "${db}_snapshot" "$db"; done
+  # Database-level grants are not copied with a database.
+  "$CKAN" -c "$ours" datastore set-permissions 2>/dev/null |
+    psql_admin -d "datastore_$name" >/dev/null
+  # What the harvest step added: its OPDs' datasets and its harvest sources.
+  curl -fsS "$solr/$core/update?commit=true" -H 'Content-Type: application/json' \
+    --data-binary '{"delete": {"query": "organization:opd-bench-* OR dataset_type:harvest"}}' >/dev/null
+  forget_queues
+  echo "$ours"
+  echo "$plain"
+  exit 0
+fi
 
 rm -rf "$storage" && mkdir -p "$storage"
 # Core migrations and then every plugin's (activity, harvest, satudata).

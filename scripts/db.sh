@@ -3,7 +3,7 @@
 #   ckan_default (owner), datastore_default (read-only DataStore user);
 #   databases ckan_default + datastore_default (demo), ckan_test + datastore_test (tests).
 #
-#   scripts/db.sh [demo|test|all]
+#   scripts/db.sh [demo|test|all|roles]   (roles: the roles only, no database)
 #   scripts/db.sh permissions CKAN_INI   (DataStore grants for that config)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -53,6 +53,7 @@ ensure_role "$DS_RO_USER" "$DS_RO_PASS"
 case "${1:-all}" in
   demo) ensure_db ckan_default "$DB_USER"; ensure_db datastore_default "$DB_USER" ;;
   test) ensure_db ckan_test "$DB_USER"; ensure_db datastore_test "$DB_USER" ;;
+  roles) ;;
   all)
     ensure_db ckan_default "$DB_USER"; ensure_db datastore_default "$DB_USER"
     ensure_db ckan_test "$DB_USER"; ensure_db datastore_test "$DB_USER"

@@ -33,3 +33,50 @@ def test_harvest_queue_waits_with_the_shim() -> None:
     started = time.monotonic()
     assert connection.blpop(QUEUE_KEY, timeout=6) is None  # waited, no error
     assert time.monotonic() - started >= 5.5
+
+
+def _counting_entry_points(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from ckanext.dcat import processors
+
+    calls: list[str] = []
+    original = processors.entry_points
+
+    def counted(**kwargs: object) -> object:
+        calls.append(str(kwargs.get("name")))
+        return original(**kwargs)
+
+    monkeypatch.setattr(processors, "entry_points", counted)
+    return calls
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_dcat_serializer_reads_entry_points_each_time_without_the_shim(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ckanext.dcat.processors import RDFProcessor, RDFSerializer
+
+    calls = _counting_entry_points(monkeypatch)
+    unpatched = RDFProcessor._load_profiles.__wrapped__
+    monkeypatch.setattr(RDFProcessor, "_load_profiles", unpatched)
+    RDFSerializer()
+    first = len(calls)
+    RDFSerializer()
+    assert first > 0 and len(calls) == 2 * first
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_dcat_serializer_profiles_resolved_once_with_the_shim(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ckanext.dcat.processors import RDFProfileException, RDFSerializer
+
+    expected = list(RDFSerializer()._profiles)
+    assert expected  # the configured profiles' classes
+    calls = _counting_entry_points(monkeypatch)
+    again = RDFSerializer()
+    assert calls == []  # nothing looked up again
+    assert list(again._profiles) == expected
+    with pytest.raises(RDFProfileException):  # an unknown name still fails, every time
+        RDFSerializer(profiles=["no_such_profile"])
+    with pytest.raises(RDFProfileException):
+        RDFSerializer(profiles=["no_such_profile"])

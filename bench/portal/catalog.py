@@ -270,9 +270,15 @@ def datasets(count: int, seed: int = SEED) -> Iterator[Dataset]:
             "sumber": opd.title,
             "standar_data": "indikator_wilayah_tahun" if level == "kecamatan" else None,
         }
+        # With microseconds, as CKAN stamps a dataset it writes: package_show
+        # serves a dataset from the index only when the index's timestamp
+        # matches the database's to 22 characters, which a whole-second stamp
+        # never does (isoformat drops the fraction, Solr adds a "Z").
         created = datetime.datetime.combine(
             TODAY - datetime.timedelta(days=rng.randint(0, SPREAD_DAYS)), datetime.time(8)
-        ) + datetime.timedelta(seconds=rng.randint(0, 9 * 3600))
+        ) + datetime.timedelta(
+            seconds=rng.randint(0, 9 * 3600), microseconds=rng.randint(1, 999_999)
+        )
         slug = _slug(f"{indicator} {disaggregation} {place} {start} {end}")[:80].strip("-")
         resources = []
         for position in range(rng.choices((1, 2, 3), (60, 30, 10))[0]):

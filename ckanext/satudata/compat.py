@@ -23,6 +23,17 @@ former re-sends an object whose consumer has worked on it for 3 minutes, as
 if it were lost. The shim makes both no-ops; our harvest_jobs_run runs the
 watchdog instead (ops/watchdog.py), which re-sends only work that is neither
 queued nor leased by a consumer.
+
+ckanext-dcat 2.4.4 looks its RDF profiles up at every serializer
+---------------------------------------------------------------
+``RDFProcessor.__init__`` reads the ``ckan.rdf.profiles`` entry points of
+every installed distribution for each profile name, every time a serializer
+is made: about 80 ms a call on this machine (importlib.metadata scans the
+whole environment), once per DCAT page and twice per dataset write (the
+quality score's MQA check builds the dataset's DCAT record). The installed
+profiles cannot change while the process runs, so the shim keeps what a
+list of names resolved to (the same classes, in the same order; an unknown
+name still raises, and is not kept).
 """
 
 from __future__ import annotations
@@ -30,6 +41,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any
+
+from ckanext.dcat.processors import RDFProcessor
 
 _PATCHED = "_satudata_blocking_reads"
 
@@ -68,3 +81,20 @@ def leave_harvest_resubmission_to_the_watchdog() -> None:
     # harvest_jobs_run calls the names imported into its module.
     update.resubmit_jobs = no_resubmission
     update.resubmit_objects = no_resubmission
+
+
+def remember_dcat_profiles() -> None:
+    original = RDFProcessor._load_profiles
+    if getattr(original, _PATCHED, False):
+        return
+    resolved: dict[tuple[str, ...], list[Any]] = {}
+
+    @functools.wraps(original)
+    def _load_profiles(self: Any, profile_names: list[str]) -> list[Any]:
+        key = tuple(profile_names)
+        if key not in resolved:
+            resolved[key] = original(self, profile_names)
+        return list(resolved[key])
+
+    setattr(_load_profiles, _PATCHED, True)
+    RDFProcessor._load_profiles = _load_profiles

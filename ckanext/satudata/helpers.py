@@ -7,9 +7,10 @@ from typing import Any
 
 from ckan import model
 from ckan.plugins import toolkit as tk
+from flask import has_request_context
 
 from ckanext.satudata import config, contexts
-from ckanext.satudata.catalog import choices, freshness, stats
+from ckanext.satudata.catalog import choices, freshness, stats, structured_data
 from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.charts import settings as chart_settings
 from ckanext.satudata.harvesters import messages as harvest_messages
@@ -24,6 +25,7 @@ from ckanext.satudata.review import activity, states
 from ckanext.satudata.standards import registry
 
 __all__ = [
+    "datastore_dictionary",
     "datatablesview_get_language_file_path",
     "satudata_brand",
     "satudata_choices",
@@ -46,6 +48,7 @@ __all__ = [
     "satudata_search_datasets",
     "satudata_social_image",
     "satudata_standard_of",
+    "satudata_structured_data",
     "satudata_tenant_name",
     "satudata_view_title",
     "satudata_vocabulary_label",
@@ -230,6 +233,28 @@ def datatablesview_get_language_file_path(next_helper: Any, lang: str) -> str:
     if lang in DATATABLES_LANGUAGE_FILES:
         return tk.h.url_for_static(DATATABLES_LANGUAGE_FILES[lang])
     return next_helper(lang)
+
+
+@tk.chained_helper
+def datastore_dictionary(
+    next_helper: Any, resource_id: str, include_columns: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """A DataStore table's columns, read once per request: the DataTables
+    preview asks twice (its own columns, and our measure columns' formats in
+    templates/datatables/datatables_view.html), each a datastore_info."""
+    if not has_request_context():
+        return next_helper(resource_id, include_columns)
+    read: dict[Any, list[dict[str, Any]]] = tk.g.setdefault("satudata_datastore_dictionaries", {})
+    key = (resource_id, tuple(include_columns) if include_columns is not None else None)
+    if key not in read:
+        read[key] = next_helper(resource_id, include_columns)
+    return list(read[key])
+
+
+def satudata_structured_data(pkg: dict[str, Any], profiles: Any = None) -> str:
+    """ckanext-dcat's schema.org JSON-LD of the dataset page, serialised once
+    per version of the dataset (catalog/structured_data.py)."""
+    return structured_data.of_dataset(pkg, tk.h.structured_data, current_lang(), profiles)
 
 
 def satudata_measure_columns(fields: list[dict[str, Any]]) -> list[str]:

@@ -57,6 +57,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
     def configure(self, config_: CKANConfig) -> None:
         compat.allow_blocking_harvest_queue_reads()
         compat.leave_harvest_resubmission_to_the_watchdog()
+        compat.remember_dcat_profiles()
         config.check()
 
     # IUploader: stored files follow the database (uploads.py)

@@ -6,6 +6,10 @@ follows a stored result, the DataStore load, is jobs.after_validation's.)"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from ckan.plugins import toolkit as tk
@@ -59,14 +63,41 @@ def save_pending(resource_id: str, package_id: str, source: str, standard: str |
     evidence_changed.send(package_id)
 
 
+# The reports of the dataset package_show is showing (resource id -> status
+# and timestamp, None: no report), read in one query for all its resources
+# instead of one per resource; set only while that package_show runs.
+_shown: ContextVar[dict[str, tuple[str, datetime.datetime | None] | None] | None] = ContextVar(
+    "satudata_reports_of_shown_package", default=None
+)
+
+
+@contextlib.contextmanager
+def reports_of_package(name_or_id: str) -> Iterator[None]:
+    """Within: add_to_resource reads the reports of this dataset's resources
+    from one query (logic/action/dataset.py package_show)."""
+    token = _shown.set(validation_report.statuses_of_package(name_or_id))
+    try:
+        yield
+    finally:
+        _shown.reset(token)
+
+
+def _status(resource_id: str) -> tuple[str, datetime.datetime | None] | None:
+    shown = _shown.get()
+    if shown is not None and resource_id in shown:
+        return shown[resource_id]
+    record = validation_report.get(resource_id)
+    return (record.status, record.timestamp) if record is not None else None
+
+
 def add_to_resource(resource: dict[str, Any]) -> dict[str, Any]:
     """IResourceController.before_resource_show: the report's status fields."""
-    record = validation_report.get(resource["id"]) if resource.get("id") else None
-    if record is None:
+    found = _status(resource["id"]) if resource.get("id") else None
+    if found is None:
         strip_read_only(resource)
         return resource
-    resource["validation_status"] = record.status
-    stamp = record.timestamp
+    status, stamp = found
+    resource["validation_status"] = status
     resource["validation_timestamp"] = stamp.isoformat() if stamp else None
     return resource
 

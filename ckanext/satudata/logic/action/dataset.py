@@ -22,13 +22,14 @@ from ckanext.satudata.logic import roles
 from ckanext.satudata.logic.action.gate import marked
 from ckanext.satudata.reference import vocabularies
 from ckanext.satudata.review import pending, states, workflow
-from ckanext.satudata.validation import hooks, service
+from ckanext.satudata.validation import hooks, reports, service
 
 __all__ = [
     "bulk_update_delete",
     "bulk_update_private",
     "bulk_update_public",
     "package_create",
+    "package_show",
     "package_update",
     "resource_create",
     "resource_update",
@@ -116,6 +117,18 @@ def _under_review(package: model.Package) -> bool:
 def _refuse_bulk(blocked: list[str], message: str) -> None:
     if blocked:
         raise tk.ValidationError({"datasets": [message.format(names=", ".join(blocked))]})
+
+
+@tk.side_effect_free
+@tk.chained_action
+def package_show(original: Action, context: Context, data_dict: DataDict) -> Any:
+    """The validation status of every resource (before_resource_show) read in
+    one query for the dataset, not one per resource."""
+    name_or_id = data_dict.get("id") or data_dict.get("name_or_id")
+    if not name_or_id:
+        return original(context, data_dict)
+    with reports.reports_of_package(str(name_or_id)):
+        return original(context, data_dict)
 
 
 @tk.chained_action

@@ -1,0 +1,128 @@
+"""What a page or API call asks of the database, counted (never timed): the
+costs the portal benchmark (bench/bench_portal.py) found above plain CKAN's
+must not come back. A dataset's validation statuses are read in one query
+for all its resources; the DataTables preview reads its table's DataStore
+dictionary once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from ckan.lib import signals
+from ckan.tests.helpers import call_action
+from sqlalchemy.engine import Engine
+
+from ckanext.satudata.model import validation_report
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+RESOURCES = 4
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    sa.event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(Engine, "before_cursor_execute", record)
+
+
+@contextmanager
+def actions() -> Iterator[list[str]]:
+    called: list[str] = []
+
+    def record(name: str, **_: Any) -> None:
+        called.append(name)
+
+    signals.action_succeeded.connect(record)
+    try:
+        yield called
+    finally:
+        signals.action_succeeded.disconnect(record)
+
+
+@pytest.fixture
+def dataset(sysadmin: dict, sdi_dataset: Callable[..., dict]) -> dict:
+    """A dataset of RESOURCES tables, all but the last with a stored report."""
+    resources = [
+        {"name": f"tabel-{n}", "url": f"https://data.paserkab.go.id/t{n}.csv", "format": "CSV"}
+        for n in range(RESOURCES)
+    ]
+    context = {"user": sysadmin["name"], "satudata_validation_done": True}
+    created = call_action("package_create", context=context, **sdi_dataset(resources=resources))
+    for n, resource in enumerate(created["resources"][:-1]):
+        validation_report.save(
+            resource["id"], created["id"], status="failure" if n else "success", source="url"
+        )
+    from ckan import model
+
+    model.Session.commit()
+    return created
+
+
+def _report_queries(seen: list[str]) -> int:
+    return sum("satudata_validation_report" in statement for statement in seen)
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_package_show_reads_the_reports_of_all_resources_in_one_query(
+    dataset: dict, use_cache: bool
+) -> None:
+    with statements() as seen:
+        shown = call_action("package_show", context={"use_cache": use_cache}, id=dataset["name"])
+    assert _report_queries(seen) == 1
+    statuses = [resource.get("validation_status") for resource in shown["resources"]]
+    assert statuses == ["success", "failure", "failure", None]
+    assert all(r.get("validation_timestamp") for r in shown["resources"][:-1])
+    assert "validation_timestamp" not in shown["resources"][-1]
+
+
+def test_resource_show_and_the_resource_page_read_the_reports_once(app: Any, dataset: dict) -> None:
+    resource = dataset["resources"][1]
+    with statements() as seen:
+        shown = call_action("resource_show", id=resource["id"])
+    assert _report_queries(seen) == 1
+    assert shown["validation_status"] == "failure"
+    with statements() as seen:
+        page = app.get(f"/dataset/{dataset['name']}/resource/{resource['id']}")
+    assert page.status_code == 200
+    # The page shows the dataset and the resource: a package_show each.
+    assert _report_queries(seen) <= 2
+
+
+def test_the_datatables_preview_reads_the_datastore_dictionary_once(
+    app: Any, sysadmin: dict, dataset: dict
+) -> None:
+    resource = dataset["resources"][0]
+    call_action(
+        "datastore_create",
+        context={"user": sysadmin["name"]},
+        resource_id=resource["id"],
+        force=True,
+        fields=[{"id": "kecamatan", "type": "text"}, {"id": "jumlah", "type": "int"}],
+        records=[{"kecamatan": "Tanah Grogot", "jumlah": 71234}],
+    )
+    view = call_action(
+        "resource_view_create",
+        context={"user": sysadmin["name"]},
+        resource_id=resource["id"],
+        view_type="datatables_view",
+        title="Tabel",
+    )
+    with actions() as called:
+        page = app.get(f"/dataset/{dataset['name']}/resource/{resource['id']}/view/{view['id']}")
+    assert page.status_code == 200
+    assert called.count("datastore_info") == 1
+    body = page.get_data(as_text=True)
+    # Both readers got the dictionary: the table's columns and our measure columns.
+    assert "kecamatan" in body and 'id="satudata-measure-columns">["jumlah"]' in body
