@@ -139,7 +139,8 @@ scheming.organization_schemas = $(release SCHEMING_ORGANIZATION_SCHEMAS)
 scheming.group_schemas = $(release SCHEMING_GROUP_SCHEMAS)
 scheming.presets = $(release SCHEMING_PRESETS)
 scheming.dataset_fallback = false
-ckanext.dcat.rdf.profiles = ${profiles:?no DCAT profiles in docker/ckan/entrypoint.sh}"
+ckanext.dcat.rdf.profiles = ${profiles:?no DCAT profiles in docker/ckan/entrypoint.sh}
+ckanext.satudata.webassets.build_at_start = true"
 write_ini "$plain" "activity datastore datatables_view" "ckan.views.default_views = datatables_view"
 
 if [ "$action" = restore ]; then

@@ -18,7 +18,7 @@ from ckanext.satudata import compat, config, downloads, uploads, views
 from ckanext.satudata.catalog import freshness, search, topics
 from ckanext.satudata.charts import view as chart_view
 from ckanext.satudata.logic import action, auth
-from ckanext.satudata.ops import outage
+from ckanext.satudata.ops import outage, webassets
 from ckanext.satudata.quality import service as quality
 from ckanext.satudata.review import pending, visibility
 from ckanext.satudata.validation import hooks, reports
@@ -66,12 +66,15 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
         return uploads.resource_uploader(data_dict)
 
     # IMiddleware: downloads served on the Flask app (downloads/); a request
-    # that meets an outage gets a clear 503 (ops/outage.py)
+    # that meets an outage gets a clear 503 (ops/outage.py); web assets built
+    # once at start (ops/webassets.py)
 
     def make_middleware(self, app: CKANApp, config_: CKANConfig) -> CKANApp:
         if isinstance(app, Flask):
             downloads.install(app)
             outage.register(app)
+        if config.webassets_build_at_start():
+            webassets.build_then_freeze()
         return app
 
     # ISignal: a validation report or DataStore load re-scores its dataset

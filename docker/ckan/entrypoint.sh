@@ -111,6 +111,7 @@ ckan config-tool "$CKAN_INI" \
   "scheming.presets=${SCHEMING_PRESETS:-ckanext.scheming:presets.json ckanext.satudata:schemas/presets.yaml}" \
   "scheming.dataset_fallback=false" \
   "ckanext.dcat.rdf.profiles=${CKANEXT_DCAT_RDF_PROFILES:-euro_dcat_ap_3 satudata_sdi}" \
+  "ckanext.satudata.webassets.build_at_start=true" \
   "ckan.locale_default=${CKAN_LOCALE_DEFAULT:-id}" \
   "ckan.locales_offered=${CKAN_LOCALES_OFFERED:-id en}" \
   "ckan.storage_path=$CKAN_STORAGE_PATH" \
