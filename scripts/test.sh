@@ -12,4 +12,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 mkdir -p "$ROOT/test-output"
 cd "$ROOT"
 say "Running the test-suite"
-"$VENV/bin/pytest" --ckan-ini="$ROOT/test.ini" "$@"
+# The slowest tests are listed at the end, to keep the suite short.
+"$VENV/bin/pytest" --ckan-ini="$ROOT/test.ini" --durations=30 "$@"
