@@ -96,8 +96,9 @@ def test_resource_show_and_the_resource_page_read_the_reports_once(app: Any, dat
     with statements() as seen:
         page = app.get(f"/dataset/{dataset['name']}/resource/{resource['id']}")
     assert page.status_code == 200
-    # The page shows the dataset and the resource: a package_show each.
-    assert _report_queries(seen) <= 2
+    # The page shows the dataset (by name) and the resource (resource_show's
+    # package_show by id): the request reads the reports once for both.
+    assert _report_queries(seen) == 1
 
 
 def test_the_datatables_preview_reads_the_datastore_dictionary_once(
@@ -126,3 +127,20 @@ def test_the_datatables_preview_reads_the_datastore_dictionary_once(
     body = page.get_data(as_text=True)
     # Both readers got the dictionary: the table's columns and our measure columns.
     assert "kecamatan" in body and 'id="satudata-measure-columns">["jumlah"]' in body
+
+
+def test_a_report_stored_during_the_request_is_shown_by_its_next_package_show(
+    app: Any, dataset: dict
+) -> None:
+    from ckanext.satudata.validation import reports
+
+    resource = dataset["resources"][1]
+    with app.flask_app.test_request_context():
+        first = call_action("package_show", id=dataset["name"])
+        assert first["resources"][1]["validation_status"] == "failure"
+        with statements() as seen:
+            call_action("package_show", id=dataset["id"])
+        assert _report_queries(seen) == 0  # kept for the request, under id and name
+        reports.save_pending(resource["id"], dataset["id"], source="url", standard=None)
+        again = call_action("package_show", id=dataset["name"])
+    assert again["resources"][1]["validation_status"] == "pending"

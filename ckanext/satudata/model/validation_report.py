@@ -60,24 +60,32 @@ def get(resource_id: str) -> ValidationReport | None:
     return model.Session.get(ValidationReport, resource_id)
 
 
-def statuses_of_package(name_or_id: str) -> dict[str, tuple[str, datetime.datetime | None] | None]:
+Statuses = dict[str, tuple[str, datetime.datetime | None] | None]
+
+
+def statuses_of_package(name_or_id: str) -> tuple[tuple[str, ...], Statuses]:
     """Every resource of a dataset (by id or name) with its report's status
-    and timestamp (None: no report), in one query."""
+    and timestamp (None: no report), in one query; with the dataset's id and
+    name (none when it has no resource)."""
     package = model.package_table
     resource = model.resource_table
     report = ValidationReport.__table__
     rows = model.Session.execute(
-        sa.select(resource.c.id, report.c.status, report.c.finished, report.c.created)
+        sa.select(
+            package.c.id, package.c.name, resource.c.id, report.c.status, report.c.finished,
+            report.c.created,
+        )
         .select_from(
             resource.join(package, package.c.id == resource.c.package_id).outerjoin(
                 report, report.c.resource_id == resource.c.id
             )
         )
         .where(sa.or_(package.c.id == name_or_id, package.c.name == name_or_id))
-    )
-    return {
+    ).all()  # fmt: skip
+    keys = (rows[0][0], rows[0][1]) if rows else ()
+    return keys, {
         resource_id: (status, finished or created) if status is not None else None
-        for resource_id, status, finished, created in rows
+        for _, _, resource_id, status, finished, created in rows
     }
 
 

@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from ckan.plugins import toolkit as tk
+from flask import g, has_request_context
 
 from ckanext.satudata.model import validation_report
 from ckanext.satudata.validation import engine
@@ -53,6 +54,7 @@ def save_result(resource: dict[str, Any], result: engine.ValidationResult, sourc
         summary=result.summary,
         report={"result": result.as_dict(), "frictionless": result.report},
     )
+    _forget_kept_statuses()
     evidence_changed.send(resource["package_id"])
 
 
@@ -60,22 +62,47 @@ def save_pending(resource_id: str, package_id: str, source: str, standard: str |
     validation_report.save(
         resource_id, package_id, status="pending", source=source, data_standard=standard
     )
+    _forget_kept_statuses()
     evidence_changed.send(package_id)
 
 
 # The reports of the dataset package_show is showing (resource id -> status
 # and timestamp, None: no report), read in one query for all its resources
 # instead of one per resource; set only while that package_show runs.
-_shown: ContextVar[dict[str, tuple[str, datetime.datetime | None] | None] | None] = ContextVar(
+_shown: ContextVar[validation_report.Statuses | None] = ContextVar(
     "satudata_reports_of_shown_package", default=None
 )
+
+
+# Within a request, the statuses read for a dataset are kept (under its id
+# and its name) for the request's next package_show of it: a resource page
+# shows the dataset twice (the page's own package_show by name and
+# resource_show's by id). Storing or forgetting a report forgets them.
+_REQUEST_KEY = "_satudata_report_statuses"
+
+
+def _statuses_of_package(name_or_id: str) -> validation_report.Statuses:
+    if not has_request_context():
+        return validation_report.statuses_of_package(name_or_id)[1]
+    kept: dict[str, validation_report.Statuses] = g.setdefault(_REQUEST_KEY, {})
+    if name_or_id not in kept:
+        keys, statuses = validation_report.statuses_of_package(name_or_id)
+        for key in (name_or_id, *keys):
+            kept[key] = statuses
+    return kept[name_or_id]
+
+
+def _forget_kept_statuses() -> None:
+    if has_request_context():
+        g.pop(_REQUEST_KEY, None)
 
 
 @contextlib.contextmanager
 def reports_of_package(name_or_id: str) -> Iterator[None]:
     """Within: add_to_resource reads the reports of this dataset's resources
-    from one query (logic/action/dataset.py package_show)."""
-    token = _shown.set(validation_report.statuses_of_package(name_or_id))
+    from one query (logic/action/dataset.py package_show), or from what this
+    request read of them already."""
+    token = _shown.set(_statuses_of_package(name_or_id))
     try:
         yield
     finally:
@@ -117,6 +144,7 @@ def forget_removed(package_id: str) -> None:
     hook only sees the resources that remain), and the reports go in the
     same transaction as the resources."""
     validation_report.delete_unless_active(package_id)
+    _forget_kept_statuses()
 
 
 def summary_for_display(summary: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
