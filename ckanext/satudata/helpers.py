@@ -13,6 +13,7 @@ from ckanext.satudata import config, contexts
 from ckanext.satudata.catalog import choices, freshness, stats, structured_data
 from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.charts import settings as chart_settings
+from ckanext.satudata.harvesters import form as harvest_form
 from ckanext.satudata.harvesters import messages as harvest_messages
 from ckanext.satudata.harvesters.dukcapil.mapping import QUARANTINE_FIELD, semester_of_label
 from ckanext.satudata.i18n import N_, current_lang, formats
@@ -32,6 +33,7 @@ __all__ = [
     "satudata_dataset_freshness",
     "satudata_date",
     "satudata_freshness_label",
+    "satudata_harvest_form",
     "satudata_home_stats",
     "satudata_measure_columns",
     "satudata_metadata_groups",
@@ -288,3 +290,19 @@ def satudata_quarantine_notes(pkg_dict: dict[str, Any]) -> list[dict[str, str]]:
                 }
             )
     return notes
+
+
+def satudata_harvest_form(
+    data: dict[str, Any] | None, errors: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The harvest source form's sections (a section of fields per harvester
+    type, harvesters/form.py), whether the JSON view is offered (sysadmins),
+    and the labels of its error summary."""
+    data, errors = data or {}, errors or {}
+    return {
+        "sections": harvest_form.sections(data, errors),
+        "json_view": harvest_form.editor_is_privileged(),
+        "labels": harvest_form.error_labels(data),
+        "marker": harvest_form.MARKER,
+        "json_marker": harvest_form.JSON_MARKER,
+    }
