@@ -7,6 +7,7 @@ from typing import Any
 
 from ckan import model
 from ckan.plugins import toolkit as tk
+from ckanext.harvest.helpers import harvest_frequencies, harvesters_info
 from flask import has_request_context
 
 from ckanext.satudata import config, contexts
@@ -33,6 +34,8 @@ __all__ = [
     "satudata_dataset_freshness",
     "satudata_date",
     "satudata_freshness_label",
+    "satudata_harvest_facet_label",
+    "satudata_harvest_facet_labels",
     "satudata_harvest_form",
     "satudata_home_stats",
     "satudata_measure_columns",
@@ -306,3 +309,21 @@ def satudata_harvest_form(
         "marker": harvest_form.MARKER,
         "json_marker": harvest_form.JSON_MARKER,
     }
+
+
+def satudata_harvest_facet_labels() -> dict[str, dict[str, str]]:
+    """facet -> value -> label of the harvest search's facets (source types
+    by their harvester's title, frequencies as the source form names them)."""
+    return {
+        "source_type": {info["name"]: info["title"] for info in harvesters_info()},
+        "frequency": {f["value"]: f["text"] for f in harvest_frequencies()},
+    }
+
+
+def satudata_harvest_facet_label(item: dict[str, Any]) -> str:
+    """A harvest search facet item's label (facet_list.html's label_function)."""
+    labels = satudata_harvest_facet_labels()
+    for values in labels.values():
+        if item.get("name") in values:
+            return values[item["name"]]
+    return str(item.get("display_name") or item.get("name") or "")

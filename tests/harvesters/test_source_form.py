@@ -76,6 +76,7 @@ def test_producer_creates_a_dukcapil_source_through_the_form(
     auth = {"Authorization": people["producer"]}
     page = app.get("/harvest/new", headers=auth).get_data(as_text=True)
     assert "Jenis sumber" in page and "Source type" not in page
+    assert 'value="Simpan"' in page  # the save button
     assert "Tingkat yang ditayangkan" in page and "Kelompok indikator" in page
     # The OPD's name, not its slug, in the organisation list.
     assert re.search(r"<option [^>]*>\s*Dinas Kependudukan dan Pencatatan Sipil", page)
