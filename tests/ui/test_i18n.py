@@ -199,7 +199,7 @@ def harvest_template_msgids() -> set[str]:
     """The msgids of ckanext-harvest's templates (English on its pages)."""
     import ckanext.harvest
 
-    folder = Path(ckanext.harvest.__file__).parent / "templates"
+    folder = Path(str(ckanext.harvest.__file__)).parent / "templates"
     found: set[str] = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(folder), [("**.html", "ckan.lib.extract:extract_ckan")], options_map={"**.html": {}}
