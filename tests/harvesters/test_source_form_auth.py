@@ -105,7 +105,7 @@ def test_who_saves_the_source_form(pages: Any) -> None:
             "frequency": "MANUAL",
             "owner_org": source["owner_org"],
             f"cfg.{DUKCAPIL}.semester": "2024-S2",
-            f"cfg.{DUKCAPIL}.levels": [role == "sysadmin" and "desa" or "kabupaten"],
+            f"cfg.{DUKCAPIL}.levels": ["desa" if role == "sysadmin" else "kabupaten"],
             f"cfg.{DUKCAPIL}.page_size": str(100 + ROLES.index(role)),
         }
         before = call_action("harvest_source_show", id=source["id"])["config"]
