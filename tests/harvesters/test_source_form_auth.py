@@ -95,6 +95,7 @@ def test_who_saves_the_source_form(pages: Any) -> None:
 
     source = pages["source"]
     saved = set()
+    after: dict[str, Any] = {}
     for role in ROLES:
         form = {
             "satudata_form": "1",
