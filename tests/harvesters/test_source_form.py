@@ -206,10 +206,15 @@ def test_spreadsheet_form_writes_the_config_the_harvester_reads(
         cfg(SPREADSHEET, "defaults"): 'license_id = cc-by\nkode_wilayah = ["64.01"]',
         cfg(SPREADSHEET, "removed_rows"): "delete",
         cfg(SPREADSHEET, "max_shrink"): "0,2",
+        cfg(SPREADSHEET, "max_file_size"): "0.5",
         cfg(SPREADSHEET, "standar_data"): "tidak-ada",
     }
     page = app.post("/harvest/new", data=form, headers=auth).get_data(as_text=True)
     assert "Pilih salah satu pilihan" in field_block(page, cfg(SPREADSHEET, "standar_data"))
+    assert "bilangan bulat" in field_block(page, cfg(SPREADSHEET, "max_file_size"))
+
+    # Numbers written the Indonesian way: 0,2 and 1.000.000.
+    form[cfg(SPREADSHEET, "max_file_size")] = "1.000.000"
 
     form[cfg(SPREADSHEET, "standar_data")] = "indikator_wilayah_tahun"
     app.post("/harvest/new", data=form, headers=auth, status=200)
@@ -219,6 +224,7 @@ def test_spreadsheet_form_writes_the_config_the_harvester_reads(
         "column_mapping": {"Judul Data": "nama_data"},
         "standar_data": "indikator_wilayah_tahun",
         "defaults": {"license_id": "cc-by", "kode_wilayah": ["64.01"]},
+        "max_file_size": 1_000_000,
         "removed_rows": "delete",
         "max_shrink": 0.2,
     }

@@ -8,8 +8,6 @@ processes; the job report reads in Indonesian. Screenshots in test-output/."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 import pytest
 from conftest import call
 from file_server import FileServer
+from harvest_support import consumer_processes
 from playwright.sync_api import expect
 from sdi_data import opd_fields
 
@@ -65,21 +64,8 @@ def operator(seeded_portal: dict[str, Any]) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def consumers(request: pytest.FixtureRequest, portal_url: str) -> Iterator[None]:
     """The gather and fetch consumers as separate processes (tests/harvest_queue)."""
-    ini = str(Path(str(request.config.getoption("--ckan-ini"))).resolve())
-    ckan = str(Path(sys.executable).with_name("ckan"))
-    procs = [
-        subprocess.Popen(
-            [ckan, "-c", ini, "satudata", "harvest", f"{stage}-consumer"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for stage in ("gather", "fetch")
-    ]
-    yield
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        proc.wait(timeout=30)
+    with consumer_processes(str(request.config.getoption("--ckan-ini"))):
+        yield
 
 
 def _new_source(tab: Any, portal_url: str, source_type: str, url: str, title: str) -> None:

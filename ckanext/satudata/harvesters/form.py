@@ -144,9 +144,10 @@ def _read(
     if not text:
         return MISSING, None
     if kind == "integer":
-        if not re.fullmatch(r"-?\d+", text.replace(".", "").replace(" ", "")):
+        # Digits, or grouped by thousands the Indonesian way (20.971.520).
+        if not re.fullmatch(r"-?(\d+|\d{1,3}(\.\d{3})+)", text):
             return MISSING, tk._("Enter a whole number, e.g. 2000")
-        return int(text.replace(".", "").replace(" ", "")), None
+        return int(text.replace(".", "")), None
     if kind == "number":
         try:
             number = float(text.replace(",", "."))
