@@ -96,6 +96,10 @@ def test_producer_creates_a_dukcapil_source_through_the_form(
     form = dukcapil_form(people["opd"], **{cfg(DUKCAPIL, "semester"): "2024-S3"})
     page = app.post("/harvest/new", data=form, headers=auth).get_data(as_text=True)
     assert "Pemanen menolak pengaturan ini" in field_block(page, cfg(DUKCAPIL, "semester"))
+    # A setting the harvester requires, left empty: said at its field.
+    form = dukcapil_form(people["opd"], **{cfg(DUKCAPIL, "semester"): ""})
+    page = app.post("/harvest/new", data=form, headers=auth).get_data(as_text=True)
+    assert "Isi pengaturan ini" in field_block(page, cfg(DUKCAPIL, "semester"))
 
     from ckan.tests.helpers import call_action
 

@@ -42,6 +42,8 @@ JSON_MARKER = "satudata_form_json"
 PREFIX = "cfg."
 # ckanext-harvest's wording of a refused config (logic/validators.py).
 _REFUSED_PREFIX = "Error parsing the configuration options: "
+# harvesters/settings.py load_config and dukcapil/settings.py _releases.
+_MISSING_PREFIX = "missing required setting"
 _saving: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "satudata_harvest_form", default=False
 )
@@ -337,7 +339,10 @@ def _refused_at_field(error: tk.ValidationError, source_type: str) -> tk.Validat
         reason = str(message).removeprefix(_REFUSED_PREFIX)
         named = next((w for w in re.findall(r"[a-z_]+", reason) if w in keys), None)
         target = field_name(source_type, named) if named else field_name(source_type, "")[:-1]
-        text = tk._("The harvester refused this setting: {reason}").format(reason=reason)
+        if reason.startswith(_MISSING_PREFIX):  # the harvester's required setting, left empty
+            text = tk._("Fill in this setting (see its help).")
+        else:  # the harvester's own words (its checks speak English)
+            text = tk._("The harvester refused this setting: {reason}").format(reason=reason)
         moved.setdefault(target, []).append(text)
     return tk.ValidationError(moved)
 
