@@ -1,11 +1,17 @@
 """Running harvest jobs in tests through ckanext-harvest's own stage
 functions (queue.gather_stage, then queue.fetch_and_import_stages per object,
 then harvest_jobs_run), as its test helper run_harvest_job does, minus the
-Redis round trip (tests/harvest_queue covers that)."""
+Redis round trip (tests/harvest_queue covers that); and the real consumer
+processes for the tests that go through the queue (``consumer_processes``)."""
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -77,3 +83,26 @@ def run_job(user: str, source_id: str, source_type: str) -> JobResult:
     ]
     job_report = call_action("harvest_job_show", context={"user": user}, id=job_id)
     return JobResult(job_report, gather_errors, objects, len(queued))
+
+
+@contextlib.contextmanager
+def consumer_processes(ini: str) -> Iterator[None]:
+    """The gather and fetch consumers as separate `ckan satudata harvest
+    …-consumer` processes on ``ini`` (its Redis database), as production runs
+    them, with this process's environment; stopped when the block ends."""
+    ckan = str(Path(sys.executable).with_name("ckan"))
+    procs = [
+        subprocess.Popen(
+            [ckan, "-c", str(Path(ini).resolve()), "satudata", "harvest", f"{stage}-consumer"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for stage in ("gather", "fetch")
+    ]
+    try:
+        yield
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)

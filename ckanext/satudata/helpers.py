@@ -7,12 +7,14 @@ from typing import Any
 
 from ckan import model
 from ckan.plugins import toolkit as tk
+from ckanext.harvest.helpers import harvest_frequencies, harvesters_info
 from flask import has_request_context
 
 from ckanext.satudata import config, contexts
 from ckanext.satudata.catalog import choices, freshness, stats, structured_data
 from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.charts import settings as chart_settings
+from ckanext.satudata.harvesters import form as harvest_form
 from ckanext.satudata.harvesters import messages as harvest_messages
 from ckanext.satudata.harvesters.dukcapil.mapping import QUARANTINE_FIELD, semester_of_label
 from ckanext.satudata.i18n import N_, current_lang, formats
@@ -32,6 +34,9 @@ __all__ = [
     "satudata_dataset_freshness",
     "satudata_date",
     "satudata_freshness_label",
+    "satudata_harvest_facet_label",
+    "satudata_harvest_facet_labels",
+    "satudata_harvest_form",
     "satudata_home_stats",
     "satudata_measure_columns",
     "satudata_metadata_groups",
@@ -288,3 +293,37 @@ def satudata_quarantine_notes(pkg_dict: dict[str, Any]) -> list[dict[str, str]]:
                 }
             )
     return notes
+
+
+def satudata_harvest_form(
+    data: dict[str, Any] | None, errors: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The harvest source form's sections (a section of fields per harvester
+    type, harvesters/form.py), whether the JSON view is offered (sysadmins),
+    and the labels of its error summary."""
+    data, errors = data or {}, errors or {}
+    return {
+        "sections": harvest_form.sections(data, errors),
+        "json_view": harvest_form.editor_is_privileged(),
+        "labels": harvest_form.error_labels(data),
+        "marker": harvest_form.MARKER,
+        "json_marker": harvest_form.JSON_MARKER,
+    }
+
+
+def satudata_harvest_facet_labels() -> dict[str, dict[str, str]]:
+    """facet -> value -> label of the harvest search's facets (source types
+    by their harvester's title, frequencies as the source form names them)."""
+    return {
+        "source_type": {info["name"]: info["title"] for info in harvesters_info()},
+        "frequency": {f["value"]: f["text"] for f in harvest_frequencies()},
+    }
+
+
+def satudata_harvest_facet_label(item: dict[str, Any]) -> str:
+    """A harvest search facet item's label (facet_list.html's label_function)."""
+    labels = satudata_harvest_facet_labels()
+    for values in labels.values():
+        if item.get("name") in values:
+            return values[item["name"]]
+    return str(item.get("display_name") or item.get("name") or "")

@@ -6,16 +6,14 @@ the one-shot `ckan harvester run-test`."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests.helpers import call_action
 from file_server import FileServer
+from harvest_support import consumer_processes
 
 from ckanext.satudata.demo import dukcapil_feed
 from ckanext.satudata.demo import loader as demo
@@ -43,21 +41,8 @@ def servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FileServer, FeedS
 def consumers(request: pytest.FixtureRequest, servers: object) -> Iterator[None]:
     """Real consumer processes on the test configuration (its Redis database),
     with the environment of the servers fixture (the demo feed's token)."""
-    ini = str(Path(request.config.getoption("--ckan-ini")).resolve())
-    ckan = str(Path(sys.executable).with_name("ckan"))
-    procs = [
-        subprocess.Popen(
-            [ckan, "-c", ini, "satudata", "harvest", f"{stage}-consumer"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for stage in ("gather", "fetch")
-    ]
-    yield
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        proc.wait(timeout=30)
+    with consumer_processes(str(request.config.getoption("--ckan-ini"))):
+        yield
 
 
 @pytest.fixture

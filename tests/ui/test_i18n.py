@@ -140,6 +140,25 @@ VISIBLE_MESSAGES: dict[str, list[tuple[str, str]]] = {
         ("Add Harvest Source", "Tambah sumber panen"),
         ("1 harvest found", "1 sumber panen ditemukan"),
         ("Search harvest sources...", "Cari sumber panen..."),
+        # Facet titles and source type labels (templates/source/search.html).
+        ("Update frequency", "Frekuensi pembaruan"),
+        ("Source type", "Jenis sumber"),
+    ],
+    # The harvest source form (harvesters/form.py, templates/source/new_source_form.html).
+    "harvest_form": [
+        ("Source type", "Jenis sumber"),
+        ("Levels published", "Tingkat yang ditayangkan"),
+        ("Rows removed from the inventory", "Baris yang hilang dari daftar data"),
+        ("Configuration as JSON (sysadmins)", "Konfigurasi sebagai JSON (sysadmin)"),
+    ],
+    "harvest_source": [("There is no description for this harvest source", "Belum ada")],
+    # A job report: its states, counts and error summary.
+    "harvest_job": [
+        ("not modified", "tidak berubah"),
+        ("added", "ditambahkan"),
+        ("Error Summary", "Ringkasan galat"),
+        ("Finished", "Selesai"),
+        ("the inventory lists no datasets", "daftar data tidak"),
     ],
 }
 
@@ -151,6 +170,44 @@ def visible_text(page: str) -> str:
     attributes = re.findall(r'(?:placeholder|title|aria-label|alt)="([^"]*)"', page)
     text = re.sub(r"<[^>]+>", " ", page)
     return html.unescape(re.sub(r"\s+", " ", " ".join([text, *attributes])))
+
+
+def finished_job_with_errors(source_id: str) -> str:
+    """A finished job of the source with a gather error (stored as the
+    harvesters store them, harvesters/messages.py) and a document error."""
+    import datetime
+
+    from ckan import model
+    from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject
+
+    from ckanext.satudata.harvesters import messages
+
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    job = HarvestJob(source_id=source_id, status="Finished")
+    job.gather_started = job.gather_finished = job.finished = now
+    job.save()
+    error = messages.message(messages.N_("the inventory lists no datasets; nothing was changed"))
+    HarvestGatherError(message=messages.dumps(error), job=job).save()
+    HarvestObject(
+        guid="baris-1", job=job, source=job.source, state="ERROR", report_status="errored"
+    ).save()
+    model.Session.commit()
+    return job.id
+
+
+def harvest_template_msgids() -> set[str]:
+    """The msgids of ckanext-harvest's templates (English on its pages)."""
+    import ckanext.harvest
+
+    folder = Path(str(ckanext.harvest.__file__)).parent / "templates"
+    found: set[str] = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(folder), [("**.html", "ckan.lib.extract:extract_ckan")], options_map={"**.html": {}}
+    ):
+        for msgid in message if isinstance(message, tuple) else (message,):
+            if msgid:
+                found.add(msgid)
+    return found
 
 
 @pytest.fixture
@@ -172,7 +229,7 @@ def visible_pages(app: Any, sysadmin: dict, sdi_dataset: Any, opd: dict) -> Any:
         format="CSV",
         url="https://example.org/data.csv",
     )
-    call_action(
+    source = call_action(
         "harvest_source_create",
         context=context,
         name="sumber-uji",
@@ -181,6 +238,7 @@ def visible_pages(app: Any, sysadmin: dict, sdi_dataset: Any, opd: dict) -> Any:
         source_type="satudata_spreadsheet",
         owner_org=opd["id"],
     )
+    job = finished_job_with_errors(source["id"])
     paths = {
         "home": "/",
         "search": f"/dataset/?q=name:{dataset['name']}",
@@ -189,15 +247,18 @@ def visible_pages(app: Any, sysadmin: dict, sdi_dataset: Any, opd: dict) -> Any:
         "resource": f"/dataset/{dataset['name']}/resource/{resource['id']}",
         "login": "/user/login",
         "harvest": "/harvest",
+        "harvest_form": "/harvest/edit/sumber-uji",
+        "harvest_source": "/harvest/about/sumber-uji",
+        "harvest_job": f"/harvest/sumber-uji/job/{job}",
     }
     admin = {"Authorization": sysadmin["token"]}
 
     def fetch(prefix: str) -> dict[str, str]:
         return {
             page: visible_text(
-                app.get(prefix + path, headers=admin if page == "harvest" else None).get_data(
-                    as_text=True
-                )
+                app.get(
+                    prefix + path, headers=admin if page.startswith("harvest") else None
+                ).get_data(as_text=True)
             )
             for page, path in paths.items()
         }
@@ -222,6 +283,19 @@ def test_key_pages_show_core_and_harvest_text_in_indonesian(visible_pages: Any) 
     ]
     assert not leftovers, f"English left on Indonesian pages: {leftovers}"
     assert not absent, f"Indonesian missing: {absent}"
+
+    # No text of ckanext-harvest's templates left in English on the harvest
+    # pages: each of its msgids that shows is one our catalog translates.
+    translations = indonesian_catalog()
+    untranslated = sorted(
+        (page, msgid)
+        for msgid in harvest_template_msgids()
+        if not re.search(r"[{%]", msgid) and len(msgid) > 3
+        for page in ("harvest", "harvest_form", "harvest_source", "harvest_job")
+        if re.search(rf"(?<![\w-]){re.escape(msgid)}(?![\w-])", pages[page])
+        and msgid not in (translations.get(msgid) or [""])[0]
+    )
+    assert not untranslated, f"ckanext-harvest text left in English: {untranslated}"
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

@@ -22,6 +22,12 @@ word (Disdukcapil's token: `SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN`). Any
 other variable, another OPD's included, is refused when the source is saved
 and when it runs.
 
+The harvest source form (`/harvest/new`, a source's edit page) shows each
+setting as a field with its label, choices and help, in the portal's
+language, and writes this JSON; sysadmins also get the JSON itself. Settings
+marked *Sysadmins only* are not shown to others, and a producer's save keeps
+the values a sysadmin stored.
+
 Generated from the harvesters' settings (`ckan satudata harvest settings`).
 """
 

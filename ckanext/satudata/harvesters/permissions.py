@@ -10,7 +10,9 @@ dukcapil/feed.py FeedAuth), or secrets written into the (readable) config.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ckan import authz, model
@@ -23,6 +25,23 @@ from ckanext.satudata.harvesters.settings import (
     secret_env_owner_key,
     secret_env_prefix,
 )
+
+# The stored config of the source being updated (harvesters/form.py save):
+# a non-sysadmin's save may keep the values a sysadmin set.
+_stored: contextvars.ContextVar[Mapping[str, Any] | None] = contextvars.ContextVar(
+    "satudata_harvest_stored_config", default=None
+)
+
+
+@contextlib.contextmanager
+def keeping(stored: Mapping[str, Any]) -> Iterator[None]:
+    """Within: check_privileged_settings accepts a setting whose value is the
+    one ``stored`` (the source's current config) holds."""
+    token = _stored.set(stored)
+    try:
+        yield
+    finally:
+        _stored.reset(token)
 
 
 def editor_is_privileged() -> bool:
@@ -47,15 +66,18 @@ def check_privileged_settings(config: Mapping[str, Any], private_keys: Iterable[
       sysadmin: any). An editor can only create a source in such an
       organization, so the source's own organization always passes.
     - private-address settings (switching the SSRF guard off): sysadmins only.
+
+    A value the source already holds (``keeping``) passes: a sysadmin set it.
     """
     if editor_is_privileged():
         return
     user = tk.current_user.name
+    stored = _stored.get() or {}
     for key in private_keys:
-        if config.get(key) not in (None, False):
+        if config.get(key) not in (None, False) and config.get(key) != stored.get(key):
             raise HarvestConfigError(f"{key}: only a sysadmin may set this")
     organization = config.get("organization")
-    if organization:
+    if organization and organization != stored.get("organization"):
         group = model.Group.get(str(organization))
         if group is None or not authz.has_user_permission_for_group_or_org(
             group.id, user, "create_dataset"

@@ -19,26 +19,57 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from ckanext.satudata import net
+from ckanext.satudata.harvesters.messages import N_
 
 
 class HarvestConfigError(ValueError):
     """A source configuration problem; the message names the setting."""
 
 
+# How the harvest source form (harvesters/form.py) shows a setting:
+# text, a whole number, a number, a checkbox, one choice out of a list,
+# several choices, an object of fixed keys (``parts``, each a sub-field),
+# "name = value" lines (an object of free keys), the owner OPD, or JSON.
+FieldKind = Literal[
+    "text", "integer", "number", "boolean", "choice", "choices", "parts", "pairs",
+    "organization", "json",
+]  # fmt: skip
+# (value, label) pairs; a label marked ``N_`` is translated where it is shown,
+# any other (a region's or a standard's name) is shown as it is.
+Choices = Callable[[], Sequence[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Field:
+    """The form field of a setting: what the form shows and turns back into
+    the setting's JSON value (harvesters/form.py)."""
+
+    kind: FieldKind = "json"
+    choices: Choices | None = None
+    parts: tuple[str, ...] = ()  # kind "parts": the object's keys
+    part_kind: FieldKind = "text"  # kind "parts": each key's field
+    placeholder: str = ""
+
+
 @dataclass(frozen=True)
 class Setting:
     """One key of a source config: what it does, and an example value that
-    differs from its default (documentation and the parser test)."""
+    differs from its default (documentation and the parser test); its label
+    and form field (the source form, harvesters/form.py). ``doc`` and
+    ``label`` are English msgids marked ``N_``: the form shows them
+    translated, the reference (``describe``) in English."""
 
     key: str
     doc: str
     example: Any
     privileged: bool = False  # only a sysadmin may set it (permissions.check_privileged_settings)
+    label: str = ""
+    form: Field = Field()
 
 
 # The one name, in every harvester's config, of the setting that lets a
@@ -46,24 +77,38 @@ class Setting:
 PRIVATE_ADDRESSES_KEY = "allow_private_addresses"
 
 FETCH_SETTINGS: tuple[Setting, ...] = (
-    Setting("timeout", "Seconds to wait for the server on each request (default 30).", 10),
+    Setting(
+        "timeout",
+        N_("Seconds to wait for the server on each request (default 30)."),
+        10,
+        label=N_("Timeout (seconds)"),
+        form=Field("number", placeholder="30"),
+    ),
     Setting(
         "retries",
-        "Further attempts after a 5xx answer or a timeout (default: the harvester's).",
+        N_("Further attempts after a 5xx answer or a timeout (default: the harvester's)."),
         5,
+        label=N_("Retries"),
+        form=Field("integer"),
     ),
     Setting(
         "backoff",
-        "Seconds before the first retry, doubling after each (default: the harvester's).",
+        N_("Seconds before the first retry, doubling after each (default: the harvester's)."),
         0.25,
+        label=N_("Wait before a retry (seconds)"),
+        form=Field("number"),
     ),
     Setting(
         PRIVATE_ADDRESSES_KEY,
-        "Loopback, private and link-local hosts are refused unless true (local tests, the "
-        'demo), or a list of "host:port" exempted (one intranet server; other hosts and '
-        "redirects elsewhere stay refused).",
+        N_(
+            "Loopback, private and link-local hosts are refused unless true (local tests, the "
+            'demo), or a list of "host:port" exempted (one intranet server; other hosts and '
+            "redirects elsewhere stay refused)."
+        ),
         ["10.1.2.3:80"],
         privileged=True,
+        label=N_("Private addresses allowed"),
+        form=Field("json", placeholder='["10.1.2.3:80"]'),
     ),
 )
 
@@ -73,11 +118,15 @@ TRUSTED_KEY = "trusted"
 REVIEW_SETTINGS: tuple[Setting, ...] = (
     Setting(
         TRUSTED_KEY,
-        "true: the source's new and changed datasets are published at once, without "
-        "the walidata's review (a source the walidata trusts, e.g. a national "
-        "authority's feed). Default false: they wait in the review queue.",
+        N_(
+            "true: the source's new and changed datasets are published at once, without "
+            "the walidata's review (a source the walidata trusts, e.g. a national "
+            "authority's feed). Default false: they wait in the review queue."
+        ),
         True,
         privileged=True,
+        label=N_("Trusted source (published without review)"),
+        form=Field("boolean"),
     ),
 )
 

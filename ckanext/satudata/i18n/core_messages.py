@@ -565,4 +565,13 @@ MESSAGES = [
     N_("Biweekly"),
     N_("Daily"),
     N_("Always"),
+    # ckanext/harvest/templates/snippets/job_details.html, source/job/list.html
+    N_("added"),
+    N_("updated"),
+    N_("deleted"),
+    N_("not modified"),
+    # ckan/templates/package/snippets/additional_info.html (a harvest source's state)
+    N_("active"),
+    # ckanext/harvest/templates/source/read_base.html (the same word in Indonesian)
+    N_("Admin"),
 ]

@@ -9,11 +9,13 @@ from typing import Any, ClassVar
 
 from ckanext.satudata import config
 from ckanext.satudata.harvesters.dukcapil import feed
-from ckanext.satudata.harvesters.dukcapil.records import POLICIES, REJECT, RecordPolicy
+from ckanext.satudata.harvesters.dukcapil.records import POLICIES, QUARANTINE, REJECT, RecordPolicy
 from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES, FAMILIES, Semester
+from ckanext.satudata.harvesters.messages import N_
 from ckanext.satudata.harvesters.settings import (
     FETCH_SETTINGS,
     REVIEW_SETTINGS,
+    Field,
     HarvestConfigError,
     Setting,
     fetch_policy,
@@ -25,6 +27,19 @@ from ckanext.satudata.reference import regions
 PUBLISHED_LEVELS = ("kabupaten", "kecamatan", "desa")
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_QUARANTINE_LIMIT = 0.01
+POLICY_LABELS = {
+    REJECT: N_("Reject the semester (published data untouched)"),
+    QUARANTINE: N_("Leave them out and publish the rest"),
+}
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    """The tenant's regions down to the kecamatan, by code and name."""
+    return [
+        (code, f"{code} {region.name}")
+        for code, region in regions.tenant_regions().items()
+        if region.level != "desa"
+    ]
 
 
 @dataclass(frozen=True)
@@ -41,87 +56,157 @@ class DukcapilSettings:
     SETTINGS: ClassVar[tuple[Setting, ...]] = (
         Setting(
             "semester",
-            'The release the source URL serves, "YYYY-S1" or "YYYY-S2" (the feed does not '
-            "say); or use releases.",
+            N_(
+                'The release the source URL serves, "YYYY-S1" or "YYYY-S2" (the feed does not '
+                "say); or use releases."
+            ),
             "2024-S2",
+            label=N_("Semester"),
+            form=Field("text", placeholder="2024-S2"),
         ),
         Setting(
             "releases",
-            'Several releases at once (backfilling history): [{"semester", "url"}, …], or '
-            '[{"semester", "services"}, …] for releases published as one service per level.',
+            N_(
+                'Several releases at once (backfilling history): [{"semester", "url"}, …], or '
+                '[{"semester", "services"}, …] for releases published as one service per level.'
+            ),
             [{"semester": "2024-S1", "url": "https://dukcapil.example/DKB_2024_S1/MapServer"}],
+            label=N_("Several releases"),
+            form=Field(
+                "json", placeholder='[{"semester": "2024-S1", "url": "https://…/MapServer"}]'
+            ),
         ),
         Setting(
             "services",
-            "One ArcGIS service per region level, as Dukcapil publishes them: {level: the "
-            "service's MapServer or FeatureServer URL (its layer 0) or a layer URL "
-            "(…/MapServer/<layer>)}, relative URLs resolved against the source URL; the "
-            "release named by semester is read from them instead of from one service with a "
-            "layer per level (layers). Every published level needs its service; kabupaten "
-            "and desa services add the cross-level checks.",
+            N_(
+                "One ArcGIS service per region level, as Dukcapil publishes them: {level: the "
+                "service's MapServer or FeatureServer URL (its layer 0) or a layer URL "
+                "(…/MapServer/<layer>)}, relative URLs resolved against the source URL; the "
+                "release named by semester is read from them instead of from one service with a "
+                "layer per level (layers). Every published level needs its service; kabupaten "
+                "and desa services add the cross-level checks."
+            ),
             {
                 "kecamatan": "https://dukcapil.example/arcgis/rest/services/DKB_KEC_2024_S2/MapServer"
             },
+            label=N_("One service per level"),
+            form=Field("parts", parts=PUBLISHED_LEVELS, placeholder="https://…/MapServer"),
         ),
         Setting(
             "organization",
-            "The producing OPD (default: the source's owner). Another OPD than one the "
-            "editor may publish in needs a sysadmin.",
+            N_(
+                "The producing OPD (default: the source's owner). Another OPD than one the "
+                "editor may publish in needs a sysadmin."
+            ),
             "disdukcapil-paser",
+            label=N_("Producing OPD"),
+            form=Field("organization"),
         ),
-        Setting("region", "The region published (default: the tenant, 64.01).", "64.01.04"),
+        Setting(
+            "region",
+            N_("The region published (default: the tenant, 64.01)."),
+            "64.01.04",
+            label=N_("Region"),
+            form=Field("choice", choices=_region_choices),
+        ),
         Setting(
             "levels",
-            'Levels published, out of "kabupaten", "kecamatan", "desa" (default ["kecamatan"]).',
+            N_(
+                'Levels published, out of "kabupaten", "kecamatan", "desa" (default ["kecamatan"]).'
+            ),
             ["kecamatan", "desa"],
+            label=N_("Levels published"),
+            form=Field("choices", choices=lambda: [(v, v.capitalize()) for v in PUBLISHED_LEVELS]),
         ),
         Setting(
             "families",
-            "Indicator families published (default: every family of standard.FAMILIES).",
+            N_("Indicator families published (default: every family of standard.FAMILIES)."),
             ["jenis_kelamin"],
+            label=N_("Indicator families"),
+            form=Field("choices", choices=lambda: [(k, f.title) for k, f in FAMILIES.items()]),
         ),
         Setting(
             "layers",
-            "{level: layer id} of a release published as one ArcGIS MapServer with a layer per "
-            "level (default kabupaten 1, kecamatan 2, desa 3).",
+            N_(
+                "{level: layer id} of a release published as one ArcGIS MapServer with a layer per "
+                "level (default kabupaten 1, kecamatan 2, desa 3)."
+            ),
             {"desa": 4},
+            label=N_("Layer of each level"),
+            form=Field("parts", parts=PUBLISHED_LEVELS, part_kind="integer"),
         ),
         Setting(
             "dirty_records",
-            "What a record failing its own checks (a dirty or unknown region code, a count "
-            "that is no number or negative, laki-laki + perempuan or a breakdown not summing "
-            'to jumlah, a second record of the region with other figures) does: "reject" '
-            "(default) rejects the semester (a breakdown: its family), published data left "
-            'untouched; "quarantine" leaves such records out of every table, publishes the '
-            "rest and lists them on the harvest job and on each semester's resource (shown on "
-            "the dataset page), the cross-level checks computed on what is published (a parent "
-            "against its published children and what its quarantined ones carry). Personal data rejects the "
-            "semester whatever the policy.",
+            N_(
+                "What a record failing its own checks (a dirty or unknown region code, a count "
+                "that is no number or negative, laki-laki + perempuan or a breakdown not summing "
+                'to jumlah, a second record of the region with other figures) does: "reject" '
+                "(default) rejects the semester (a breakdown: its family), published data left "
+                'untouched; "quarantine" leaves such records out of every table, publishes the '
+                "rest and lists them on the harvest job and on each semester's resource (shown on "
+                "the dataset page), the cross-level checks computed on what is published (a parent "
+                "against its published children and what its quarantined ones carry). Personal data rejects the "
+                "semester whatever the policy."
+            ),
             "quarantine",
             privileged=True,
+            label=N_("Records failing their checks"),
+            form=Field("choice", choices=lambda: [(p, POLICY_LABELS[p]) for p in POLICIES]),
         ),
         Setting(
             "quarantine_limit",
-            "With dirty_records quarantine: the most records quarantined, as a share of the "
-            "records read, before the semester is rejected anyway (default 0.01).",
+            N_(
+                "With dirty_records quarantine: the most records quarantined, as a share of the "
+                "records read, before the semester is rejected anyway (default 0.01)."
+            ),
             0.05,
             privileged=True,
+            label=N_("Largest share quarantined"),
+            form=Field("number", placeholder=str(DEFAULT_QUARANTINE_LIMIT)),
         ),
-        Setting("where", "ArcGIS where clause (default: from the region).", "no_prop=64"),
-        Setting("page_size", "Records per page (default 2000, at most 10,000).", 500),
-        Setting("max_pages", "Most pages read per layer (default 200).", 50),
-        Setting("max_bytes", "Most bytes read per release (default 200 MB).", 10_000_000),
+        Setting(
+            "where",
+            N_("ArcGIS where clause (default: from the region)."),
+            "no_prop=64",
+            label=N_("ArcGIS filter (where)"),
+            form=Field("text"),
+        ),
+        Setting(
+            "page_size",
+            N_("Records per page (default 2000, at most 10,000)."),
+            500,
+            label=N_("Records per page"),
+            form=Field("integer", placeholder="2000"),
+        ),
+        Setting(
+            "max_pages",
+            N_("Most pages read per layer (default 200)."),
+            50,
+            label=N_("Most pages per layer"),
+            form=Field("integer", placeholder="200"),
+        ),
+        Setting(
+            "max_bytes",
+            N_("Most bytes read per release (default 200 MB)."),
+            10_000_000,
+            label=N_("Most bytes per release"),
+            form=Field("integer", placeholder=str(DEFAULT_MAX_BYTES)),
+        ),
         Setting(
             "auth",
-            '{"token_env"} (ArcGIS token) or {"username" | "username_env", "password_env"} '
-            "(basic): each *_env names an environment variable of the harvest worker, and only "
-            "one of the OPD that owns the source: SATUDATA_HARVEST_<OPD>_<NAME>, <OPD> the "
-            "owner organization's name in upper case with every other character as _ "
-            "(disdukcapil-paser: SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN), <NAME> one word. "
-            "Secrets written in the config are refused (its editors can read it). Credentials "
-            "are sent only to the source's own scheme, host and port, never after a redirect "
-            "elsewhere.",
+            N_(
+                '{"token_env"} (ArcGIS token) or {"username" | "username_env", "password_env"} '
+                "(basic): each *_env names an environment variable of the harvest worker, and only "
+                "one of the OPD that owns the source: SATUDATA_HARVEST_<OPD>_<NAME>, <OPD> the "
+                "owner organization's name in upper case with every other character as _ "
+                "(disdukcapil-paser: SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN), <NAME> one word. "
+                "Secrets written in the config are refused (its editors can read it). Credentials "
+                "are sent only to the source's own scheme, host and port, never after a redirect "
+                "elsewhere."
+            ),
             {"token_env": "SATUDATA_HARVEST_DISDUKCAPIL_PASER_TOKEN"},
+            label=N_("Sign-in to the feed"),
+            form=Field("parts", parts=("token_env", "username", "username_env", "password_env")),
         ),
         *FETCH_SETTINGS,
         *REVIEW_SETTINGS,

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from ckanext.satudata import net
+from ckanext.satudata.harvesters.messages import N_
 from ckanext.satudata.harvesters.settings import (
     FETCH_SETTINGS,
     REVIEW_SETTINGS,
+    Field,
     HarvestConfigError,
     Setting,
     trusted_setting,
@@ -21,6 +23,7 @@ from ckanext.satudata.standards import registry
 
 RemovedRows = Literal["flag", "delete"]
 REMOVED_ROW_MODES: tuple[RemovedRows, ...] = ("flag", "delete")
+ROW_MODE_LABELS = {"flag": N_("Keep the dataset, not shown"), "delete": N_("Delete the dataset")}
 DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024
 # SDI fields a default may fill (everything the inventory does not decide itself).
 DEFAULTABLE = frozenset(
@@ -49,43 +52,69 @@ class SpreadsheetSettings:
     SETTINGS: ClassVar[tuple[Setting, ...]] = (
         Setting(
             "organization",
-            "Owner OPD (name or id); default the harvest source's owner. Another OPD than "
-            "one the editor may publish in needs a sysadmin.",
+            N_(
+                "Owner OPD (name or id); default the harvest source's owner. Another OPD than "
+                "one the editor may publish in needs a sysadmin."
+            ),
             "dinkes-paser",
+            label=N_("Producing OPD"),
+            form=Field("organization"),
         ),
         Setting(
             "column_mapping",
-            '{"header as written": "column key"} for inventory headers the tolerant '
-            "matching does not know (keys as in inventory.COLUMNS, e.g. nama_data).",
+            N_(
+                '{"header as written": "column key"} for inventory headers the tolerant '
+                "matching does not know (keys as in inventory.COLUMNS, e.g. nama_data)."
+            ),
             {"Judul Data": "nama_data"},
+            label=N_("Inventory headers"),
+            form=Field("pairs", placeholder="Judul Data = nama_data"),
         ),
         Setting(
             "standar_data",
-            "Data standard of the rows that name none (a Table Schema name).",
+            N_("Data standard of the rows that name none (a Table Schema name)."),
             "indikator_wilayah_tahun",
+            label=N_("Data standard"),
+            form=Field("choice", choices=lambda: [(n, t) for n, t, _ in registry.list_standards()]),
         ),
         Setting(
             "defaults",
-            "SDI field values for what neither the row nor the data file gives, e.g. "
-            '{"theme": "pendidikan-tenaga-kerja", "license_id": "cc-by"}.',
+            N_(
+                "SDI field values for what neither the row nor the data file gives, e.g. "
+                '{"theme": "pendidikan-tenaga-kerja", "license_id": "cc-by"}.'
+            ),
             {"license_id": "cc-by-sa"},
+            label=N_("Default field values"),
+            form=Field("pairs", placeholder="license_id = cc-by"),
         ),
         Setting(
             "max_file_size",
-            "Largest inventory or data file in bytes (default 20 MB).",
+            N_("Largest inventory or data file in bytes (default 20 MB)."),
             1_000_000,
+            label=N_("Largest file (bytes)"),
+            form=Field("integer", placeholder=str(DEFAULT_MAX_FILE_SIZE)),
         ),
         Setting(
             "removed_rows",
-            '"flag" (default: keep the dataset, status_data tidak_ditayangkan) or "delete" '
-            "the dataset of a row that left the inventory.",
+            N_(
+                '"flag" (default: keep the dataset, status_data tidak_ditayangkan) or "delete" '
+                "the dataset of a row that left the inventory."
+            ),
             "delete",
+            label=N_("Rows removed from the inventory"),
+            form=Field(
+                "choice", choices=lambda: [(m, ROW_MODE_LABELS[m]) for m in REMOVED_ROW_MODES]
+            ),
         ),
         Setting(
             "max_shrink",
-            "Largest share of rows that may disappear in one run (default 0.5); a "
-            "bigger loss changes nothing.",
+            N_(
+                "Largest share of rows that may disappear in one run (default 0.5); a "
+                "bigger loss changes nothing."
+            ),
             0.2,
+            label=N_("Largest share of rows removed at once"),
+            form=Field("number", placeholder="0.5"),
         ),
         *FETCH_SETTINGS,
         *REVIEW_SETTINGS,

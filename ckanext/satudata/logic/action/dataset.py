@@ -18,6 +18,7 @@ from flask import has_request_context
 
 from ckanext.satudata import faults, uploads
 from ckanext.satudata.catalog import choices
+from ckanext.satudata.harvesters import form as harvest_form
 from ckanext.satudata.logic import roles
 from ckanext.satudata.logic.action.gate import marked
 from ckanext.satudata.reference import vocabularies
@@ -77,6 +78,10 @@ def package_create(original: Action, context: Context, data_dict: DataDict) -> A
     """CKAN stores the uploads and URLs of the resources given to
     package_create without the resource hooks: validate them here too. The
     workflow sets the new dataset's status."""
+    if harvest_form.applies(data_dict):  # a harvest source: its form's config first
+        return harvest_form.save(
+            data_dict, lambda d: package_create(original, context, d), update=False
+        )
     status = workflow.before_create(context, data_dict)
     result = _validating(original, context, data_dict, None)
     workflow.after_create(context, result if isinstance(result, str) else result["id"], status)
@@ -88,6 +93,10 @@ def package_update(original: Action, context: Context, data_dict: DataDict) -> A
     """As package_create (package_patch and resource_create/update call this;
     resources the resource hooks validated are not validated again). A write
     the workflow defers is kept as the dataset's pending change."""
+    if harvest_form.applies(data_dict):  # a harvest source: its form's config first
+        return harvest_form.save(
+            data_dict, lambda d: package_update(original, context, d), update=True
+        )
     reference = data_dict.get("id") or data_dict.get("name")
     package = refusing_outages(lambda: model.Package.get(reference)) if reference else None
     if package is not None and workflow.defers(context, package):
