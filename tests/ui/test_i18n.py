@@ -88,6 +88,10 @@ def test_vocabulary_and_schema_labels_are_bilingual() -> None:
         for term in vocabularies.terms(name):
             for child in (term, *term.children):
                 assert child.labels.get("id") and child.labels.get("en"), (name, child.value)
+                # A term's explanation (shown in the dataset form) in both languages.
+                description = child.extra.get("description")
+                if description is not None:
+                    assert description.get("id") and description.get("en"), (name, child.value)
 
     def labels(node: Any) -> list[Any]:
         if isinstance(node, dict):
