@@ -43,6 +43,7 @@ __all__ = [
     "satudata_quarantine_notes",
     "satudata_resource_reference",
     "satudata_review_action_label",
+    "satudata_review_enabled",
     "satudata_review_nav",
     "satudata_review_status",
     "satudata_search_datasets",
@@ -126,6 +127,11 @@ def satudata_standard_of(pkg_dict: dict[str, Any], resource: dict[str, Any] | No
 
 def satudata_review_action_label(action: str) -> str:
     return activity.action_label(action)
+
+
+def satudata_review_enabled() -> bool:
+    """Whether the walidata's review decides a dataset's status and visibility."""
+    return config.review_enabled()
 
 
 def satudata_review_nav() -> list[dict[str, str]]:
