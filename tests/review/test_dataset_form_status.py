@@ -26,7 +26,7 @@ def headers(roles: AuthRoles, role: str) -> dict[str, str]:
 
 def draft(roles: AuthRoles) -> dict[str, Any]:
     data = sdi_dataset_dict(owner_org=roles.owner["id"], name="posyandu-aktif")
-    return tk.get_action("package_create")(roles.context("producer"), data)
+    return tk.get_action("package_create")(roles.context("producer"), data)  # pyright: ignore[reportArgumentType]
 
 
 def shown(dataset_id: str) -> dict[str, Any]:
