@@ -11,6 +11,7 @@ from flask import has_request_context
 
 from ckanext.satudata import config, contexts
 from ckanext.satudata.catalog import choices, freshness, stats, structured_data
+from ckanext.satudata.catalog import form as dataset_form
 from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.charts import settings as chart_settings
 from ckanext.satudata.harvesters import messages as harvest_messages
@@ -41,6 +42,7 @@ __all__ = [
     "satudata_quality",
     "satudata_quality_of_opd",
     "satudata_quarantine_notes",
+    "satudata_region_choices",
     "satudata_resource_reference",
     "satudata_review_action_label",
     "satudata_review_enabled",
@@ -118,6 +120,30 @@ def satudata_search_datasets(**search: Any) -> list[dict[str, Any]]:
 
 def satudata_metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
     return stats.metadata_groups(pkg_dict, current_lang())
+
+
+def satudata_region_choices(current: Any) -> list[dict[str, Any]]:
+    """The region-code field's option groups, labelled in the UI language:
+    [{"label", "options": [{"value", "text", "selected"}]}]."""
+    tenant = regions.tenant_regions()
+    labels = {
+        "district": tk._("Districts"),
+        "other": tk._("Other codes"),
+    }
+    groups = []
+    for kind, parent, entries in dataset_form.region_groups(current):
+        if kind == "regency":
+            label = vocabularies.label("region_level", tenant[entries[0][0]].level, current_lang())
+        elif kind == "village":
+            label = tk._("Villages of {district}").format(district=tenant[parent].name)
+        else:
+            label = labels[kind]
+        options = [
+            {"value": code, "text": name if kind == "other" else f"{name} ({code})", "selected": on}
+            for code, name, on in entries
+        ]
+        groups.append({"label": label, "options": options})
+    return groups
 
 
 def satudata_standard_of(pkg_dict: dict[str, Any], resource: dict[str, Any] | None = None) -> str:

@@ -197,3 +197,52 @@ def test_only_a_form_draft_may_leave_later_pages_empty(sysadmin: dict, sdi_datas
     with pytest.raises(ValidationError) as caught:
         call_action("package_patch", context=dict(context), id=created["id"], state="active")
     assert "satuan" in caught.value.error_dict
+
+
+def test_every_form_field_says_what_to_write_with_a_paser_example() -> None:
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    schema = scheming_get_dataset_schema("dataset")
+    assert schema
+    for field in schema["dataset_fields"]:
+        if "form_snippet" in field and field["form_snippet"] is None:
+            continue  # not in the form (status_data)
+        help_text = field.get("help_text") or {}
+        assert "Contoh: " in help_text.get("id", ""), field["field_name"]
+        assert "Example: " in help_text.get("en", ""), field["field_name"]
+
+
+def test_help_and_regions_on_the_form(app: Any, steward: dict[str, Any]) -> None:
+    headers = steward["headers"]
+    app.post("/dataset/new", headers=headers, data=page_one(steward), follow_redirects=False)
+    for prefix, example in (("", "Contoh: jiwa untuk jumlah penduduk"),
+                            ("/en", "Example: jiwa (persons) for population")):  # fmt: skip
+        page = app.get(f"{prefix}/dataset/new/jumlah-posyandu/2", headers=headers)
+        assert example in html.unescape(page.get_data(as_text=True))
+
+    page = app.get("/dataset/new/jumlah-posyandu/2", headers=headers).get_data(as_text=True)
+    select = re.search(r'<select id="field-kode_wilayah"[^>]*>.*?</select>', page, re.S)
+    assert select and 'data-module="autocomplete"' in select.group(0)
+    assert 'name="kode_wilayah" multiple' in select.group(0)
+    groups = re.findall(r'<optgroup label="([^"]*)"', select.group(0))
+    assert groups[:2] == ["Kabupaten", "Kecamatan"]
+    assert "Desa/kelurahan di Tanah Grogot" in groups
+    assert ("64.01.04", "Tanah Grogot (64.01.04)") in options(page, "kode_wilayah")
+    assert ("64.01", "Kabupaten Paser (64.01)") in options(page, "kode_wilayah")
+
+    # Several regions picked; an unknown code is refused at the field and kept.
+    response = app.post("/dataset/new/jumlah-posyandu/2", headers=headers,
+                        data={**page_two(), "kode_wilayah": ["64.01.04", "64.99.99"]},
+                        follow_redirects=False)  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert "Kode wilayah 64.99.99 tidak ada" in field_error(page, "kode_wilayah")
+    assert selected(page, "kode_wilayah") == ["64.01.04", "64.99.99"]
+    assert selected(page, "satuan") == ["unit"]
+    response = app.post("/dataset/new/jumlah-posyandu/2", headers=headers,
+                        data={**page_two(), "kode_wilayah": ["64.01.04", "64.01.05"]},
+                        follow_redirects=False)  # fmt: skip
+    assert response.status_code == 302
+    shown = call_action("package_show", id="jumlah-posyandu")
+    assert shown["kode_wilayah"] == ["64.01.04", "64.01.05"]
+    page = app.get("/dataset/edit/jumlah-posyandu/2", headers=headers).get_data(as_text=True)
+    assert selected(page, "kode_wilayah") == ["64.01.04", "64.01.05"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ckanext.satudata.reference import regions
+
 # Context flag set by the package actions (logic/action/dataset.py) on a form
 # post that saves a draft: the number of the page posted (1-based).
 FORM_PAGE_FLAG = "satudata_form_page"
@@ -35,3 +37,38 @@ def posted_page(data_dict: dict[str, Any]) -> int | None:
     if isinstance(phase, str) and phase.isdigit() and int(phase) > 0:
         return int(phase)
     return None
+
+
+def region_groups(current: object) -> list[tuple[str, str, list[tuple[str, str, bool]]]]:
+    """The region-code field's choices: the tenant's regions (reference/
+    regions.py) as (kind, parent code, [(code, name, selected)]) groups, the
+    regency first, then its districts, then each district's villages; kind
+    ``other`` keeps what the dataset holds outside that list (a province, a
+    code the server refused), so nothing typed is lost."""
+    chosen = [str(item).strip() for item in regions.code_list(current) if str(item).strip()]
+    dotted = {_dotted(item): item for item in chosen}
+    tenant = regions.tenant_regions()
+    root = regions.tenant_root()
+
+    def entries(codes: list[str]) -> list[tuple[str, str, bool]]:
+        return [(code, tenant[code].name, code in dotted) for code in codes]
+
+    districts = sorted(r.code for r in regions.children(root, tenant))
+    groups: list[tuple[str, str, list[tuple[str, str, bool]]]] = [
+        ("regency", "", entries([root])),
+        ("district", root, entries(districts)),
+    ]
+    for district in districts:
+        villages = sorted(r.code for r in regions.children(district, tenant))
+        groups.append(("village", district, entries(villages)))
+    others = [(item, item, True) for code, item in dotted.items() if code not in tenant]
+    if others:
+        groups.append(("other", "", others))
+    return groups
+
+
+def _dotted(item: str) -> str:
+    try:
+        return regions.normalize_code(item)
+    except regions.RegionCodeError:
+        return item

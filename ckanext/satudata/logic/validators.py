@@ -146,20 +146,6 @@ def satudata_period_fits_frequency(
         )
 
 
-def _as_code_list(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    text = str(value).strip()
-    if text.startswith("["):
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError:
-            parsed = None
-        if isinstance(parsed, list):
-            return parsed
-    return [part for part in re.split(r"[,;\s]+", text) if part]
-
-
 def satudata_region_codes(
     key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
 ) -> None:
@@ -171,7 +157,7 @@ def satudata_region_codes(
         return
     level = _sibling(data, key, "tingkat_wilayah")
     codes: list[str] = []
-    for item in _as_code_list(value):
+    for item in regions.code_list(value):
         try:
             code = regions.normalize_code(item)
         except regions.RegionCodeError:
