@@ -34,6 +34,7 @@ __all__ = [
     "satudata_date",
     "satudata_freshness_label",
     "satudata_home_stats",
+    "satudata_keep_form_page_action",
     "satudata_measure_columns",
     "satudata_metadata_groups",
     "satudata_number",
@@ -120,6 +121,17 @@ def satudata_search_datasets(**search: Any) -> list[dict[str, Any]]:
 
 def satudata_metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
     return stats.metadata_groups(pkg_dict, current_lang())
+
+
+def satudata_keep_form_page_action() -> str:
+    """A page of the dataset form shown again after a refused value posts to
+    itself. (CKAN's EditView, which scheming's create pages use for that,
+    points every draft's form at ``dataset.new``, as for CKAN's own one-page
+    drafts: the corrected page was then posted as a new dataset.) Returns ''."""
+    endpoint = (tk.request.endpoint or "") if has_request_context() else ""
+    if endpoint.endswith(".scheming_new_page"):
+        tk.g.form_action = ""
+    return ""
 
 
 def satudata_region_choices(current: Any) -> list[dict[str, Any]]:

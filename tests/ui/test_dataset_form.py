@@ -34,7 +34,7 @@ def steward(make_opd: Any) -> dict[str, Any]:
     return {**user, "org": dinkes, "headers": {"Authorization": user["token"]}}
 
 
-def page_one(steward: dict[str, Any], **overrides: str) -> dict[str, str]:
+def page_one(steward: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     """What a steward types on the form's first page."""
     data = {
         "title": "Jumlah Posyandu menurut Kecamatan",
@@ -45,7 +45,9 @@ def page_one(steward: dict[str, Any], **overrides: str) -> dict[str, str]:
         "jenis": "statistik",
         "accessRights": "terbuka",
         "tag_string": "posyandu",
-        "_ckan_phase": "1",
+        # CKAN's phase and scheming's page, both in the real form.
+        "_ckan_phase": ["dataset_new_1", "1"],
+        "pkg_name": "",
         "save": "",
     }
     data.update(overrides)
@@ -154,6 +156,8 @@ def test_form_saves_its_draft_page_by_page(app: Any, steward: dict[str, Any]) ->
                         data={**page_two(), "satuan": ""}, follow_redirects=False)  # fmt: skip
     page = response.get_data(as_text=True)
     assert field_error(page, "satuan") == "Wajib diisi"
+    # The page shown again posts to itself, not as a new dataset.
+    assert '<form id="dataset-edit" method="post" action=""' in page
     assert selected(page, "accrualPeriodicity") == ["tahunan"]
 
     response = app.post("/dataset/new/jumlah-posyandu/2", headers=headers, data=page_two(),

@@ -33,9 +33,12 @@ def posted_page(data_dict: dict[str, Any]) -> int | None:
     such a post (an API call, the final activation, an edit of a dataset)."""
     if data_dict.get("state") != "draft":
         return None
-    phase = data_dict.get(PHASE_KEY)
-    if isinstance(phase, str) and phase.isdigit() and int(phase) > 0:
-        return int(phase)
+    # The first page also carries CKAN's own phase ("dataset_new_1"): the
+    # posted value is then a list of both.
+    phases = data_dict.get(PHASE_KEY)
+    for phase in phases if isinstance(phases, list) else [phases]:
+        if isinstance(phase, str) and phase.isdigit() and int(phase) > 0:
+            return int(phase)
     return None
 
 
