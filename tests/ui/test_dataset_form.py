@@ -132,6 +132,12 @@ def test_untouched_classification_is_refused_at_the_field(
         assert response.status_code == 200
         page = response.get_data(as_text=True)
         assert field_error(page, "accessRights") == message
+        summary = (
+            "Ada isian formulir yang perlu diperbaiki:"
+            if not prefix
+            else ("The form contains invalid entries:")
+        )
+        assert summary in page
         # Only the untouched field is in error; what was typed is kept.
         assert not field_error(page, "theme")
         assert 'value="Jumlah Posyandu menurut Kecamatan"' in page
