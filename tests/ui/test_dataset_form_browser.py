@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCREENSHOTS, STEWARD, call
+from conftest import SCREENSHOTS, STEWARD, call, signed_in
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -30,15 +30,8 @@ def steward_at(browser: Any, portal_url: str, seeded_portal: dict[str, Any]) -> 
     contexts: list[Any] = []
 
     def open_tab(width: int) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale="id-ID")
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.goto(f"{portal_url}/user/login")
-        tab.fill("#field-login", STEWARD["name"])
-        tab.fill("#field-password", STEWARD["password"])
-        tab.locator("form button.btn-primary[type=submit]").first.click()
-        expect(tab.locator(".account.authed")).to_be_attached()
+        tab = signed_in(browser, portal_url, STEWARD, width)
+        contexts.append(tab.context)
         return tab
 
     yield open_tab
