@@ -12,6 +12,7 @@ from flask import has_request_context
 
 from ckanext.satudata import config, contexts
 from ckanext.satudata.catalog import choices, freshness, stats, structured_data
+from ckanext.satudata.catalog import form as dataset_form
 from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.charts import settings as chart_settings
 from ckanext.satudata.harvesters import form as harvest_form
@@ -38,6 +39,7 @@ __all__ = [
     "satudata_harvest_facet_labels",
     "satudata_harvest_form",
     "satudata_home_stats",
+    "satudata_keep_form_page_action",
     "satudata_measure_columns",
     "satudata_metadata_groups",
     "satudata_number",
@@ -46,8 +48,10 @@ __all__ = [
     "satudata_quality",
     "satudata_quality_of_opd",
     "satudata_quarantine_notes",
+    "satudata_region_choices",
     "satudata_resource_reference",
     "satudata_review_action_label",
+    "satudata_review_enabled",
     "satudata_review_nav",
     "satudata_review_status",
     "satudata_search_datasets",
@@ -124,6 +128,41 @@ def satudata_metadata_groups(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
     return stats.metadata_groups(pkg_dict, current_lang())
 
 
+def satudata_keep_form_page_action() -> str:
+    """A page of the dataset form shown again after a refused value posts to
+    itself. (CKAN's EditView, which scheming's create pages use for that,
+    points every draft's form at ``dataset.new``, as for CKAN's own one-page
+    drafts: the corrected page was then posted as a new dataset.) Returns ''."""
+    endpoint = (tk.request.endpoint or "") if has_request_context() else ""
+    if endpoint.endswith(".scheming_new_page"):
+        tk.g.form_action = ""
+    return ""
+
+
+def satudata_region_choices(current: Any) -> list[dict[str, Any]]:
+    """The region-code field's option groups, labelled in the UI language:
+    [{"label", "options": [{"value", "text", "selected"}]}]."""
+    tenant = regions.tenant_regions()
+    labels = {
+        "district": tk._("Districts"),
+        "other": tk._("Other codes"),
+    }
+    groups = []
+    for kind, parent, entries in dataset_form.region_groups(current):
+        if kind == "regency":
+            label = vocabularies.label("region_level", tenant[entries[0][0]].level, current_lang())
+        elif kind == "village":
+            label = tk._("Villages of {district}").format(district=tenant[parent].name)
+        else:
+            label = labels[kind]
+        options = [
+            {"value": code, "text": name if kind == "other" else f"{name} ({code})", "selected": on}
+            for code, name, on in entries
+        ]
+        groups.append({"label": label, "options": options})
+    return groups
+
+
 def satudata_standard_of(pkg_dict: dict[str, Any], resource: dict[str, Any] | None = None) -> str:
     """Name of the data standard that applies (the resource's overrides the dataset's)."""
     return registry.standard_of(pkg_dict, resource)
@@ -131,6 +170,11 @@ def satudata_standard_of(pkg_dict: dict[str, Any], resource: dict[str, Any] | No
 
 def satudata_review_action_label(action: str) -> str:
     return activity.action_label(action)
+
+
+def satudata_review_enabled() -> bool:
+    """Whether the walidata's review decides a dataset's status and visibility."""
+    return config.review_enabled()
 
 
 def satudata_review_nav() -> list[dict[str, str]]:

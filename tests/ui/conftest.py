@@ -221,6 +221,21 @@ def page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+def signed_in(browser: Any, portal_url: str, user: dict[str, str], width: int = 1366) -> Any:
+    """A new tab (its own browser context, ``width`` px wide) signed in as ``user``."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="id-ID")
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    tab.goto(f"{portal_url}/user/login")
+    tab.fill("#field-login", user["name"])
+    tab.fill("#field-password", user["password"])
+    tab.locator("form.form-horizontal button[type=submit], form button.btn-primary").first.click()
+    from playwright.sync_api import expect
+
+    expect(tab.locator(".account.authed")).to_be_attached()
+    return tab
+
+
 @pytest.fixture
 def screenshot(page: Any) -> Callable[[str], Path]:
     """Saves a full-page screenshot as test-output/<name>.png."""

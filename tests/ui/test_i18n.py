@@ -88,6 +88,10 @@ def test_vocabulary_and_schema_labels_are_bilingual() -> None:
         for term in vocabularies.terms(name):
             for child in (term, *term.children):
                 assert child.labels.get("id") and child.labels.get("en"), (name, child.value)
+                # A term's explanation (shown in the dataset form) in both languages.
+                description = child.extra.get("description")
+                if description is not None:
+                    assert description.get("id") and description.get("en"), (name, child.value)
 
     def labels(node: Any) -> list[Any]:
         if isinstance(node, dict):
@@ -136,6 +140,22 @@ VISIBLE_MESSAGES: dict[str, list[tuple[str, str]]] = {
         ("Forgotten your password?", "Lupa kata sandi?"),
         ("Username or Email", "Nama pengguna atau surel"),
     ],
+    # The dataset form (schemas/dataset.yaml, templates/scheming/form_snippets/).
+    "dataset_form": [
+        ("— choose —", "— pilih —"),
+        ("Next", "Berikutnya"),
+        ("Data classification", "Klasifikasi Data"),
+        ("Anyone may see and download it", "Boleh dilihat dan diunduh siapa pun"),
+        ("Example: ", "Contoh: "),
+        ("Start from a data standard", "Mulai dari standar data"),
+        ("Visibility", "Visibilitas"),
+    ],
+    "dataset_form_2": [
+        ("Update schedule", "Jadwal Pemutakhiran"),
+        ("Type a region name or code", "Ketik nama atau kode wilayah"),
+        ("Villages of Tanah Grogot", "Desa/kelurahan di Tanah Grogot"),
+        ("Example: ", "Contoh: "),
+    ],
     "harvest": [
         ("Add Harvest Source", "Tambah sumber panen"),
         ("1 harvest found", "1 sumber panen ditemukan"),
@@ -167,7 +187,8 @@ def visible_text(page: str) -> str:
     """The text a visitor reads (and placeholders, titles, labels), not
     markup: "dropdownExplorer" in an id is no English leftover."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    attributes = re.findall(r'(?:placeholder|title|aria-label|alt)="([^"]*)"', page)
+    # (an optgroup's label is read too; data-module-label is no text)
+    attributes = re.findall(r'(?:placeholder|title|aria-label|alt|(?<=\s)label)="([^"]*)"', page)
     text = re.sub(r"<[^>]+>", " ", page)
     return html.unescape(re.sub(r"\s+", " ", " ".join([text, *attributes])))
 
@@ -250,14 +271,18 @@ def visible_pages(app: Any, sysadmin: dict, sdi_dataset: Any, opd: dict) -> Any:
         "harvest_form": "/harvest/edit/sumber-uji",
         "harvest_source": "/harvest/about/sumber-uji",
         "harvest_job": f"/harvest/sumber-uji/job/{job}",
+        "dataset_form": "/dataset/new",
+        "dataset_form_2": f"/dataset/edit/{dataset['name']}/2",
     }
+    signed_in = ("dataset_form", "dataset_form_2")
     admin = {"Authorization": sysadmin["token"]}
 
     def fetch(prefix: str) -> dict[str, str]:
         return {
             page: visible_text(
                 app.get(
-                    prefix + path, headers=admin if page.startswith("harvest") else None
+                    prefix + path,
+                    headers=admin if page.startswith("harvest") or page in signed_in else None,
                 ).get_data(as_text=True)
             )
             for page, path in paths.items()
@@ -296,6 +321,22 @@ def test_key_pages_show_core_and_harvest_text_in_indonesian(visible_pages: Any) 
         and msgid not in (translations.get(msgid) or [""])[0]
     )
     assert not untranslated, f"ckanext-harvest text left in English: {untranslated}"
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_dataset_form_has_no_untranslated_message(visible_pages: Any) -> None:
+    """No English msgid of our catalog (a label, a help text, a choice) is
+    left on the Indonesian dataset form."""
+    pages = visible_pages("")
+    english = [
+        msgid
+        for msgid, strings in indonesian_catalog().items()
+        if " " in msgid and len(msgid) >= 10 and msgid not in strings
+        and "{" not in msgid
+    ]  # fmt: skip
+    for page in ("dataset_form", "dataset_form_2"):
+        left = [msgid for msgid in english if msgid in pages[page]]
+        assert not left, (page, left)
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCREENSHOTS, STEWARD, call, sdi_dataset
+from conftest import SCREENSHOTS, STEWARD, call, sdi_dataset, signed_in
 from playwright.sync_api import expect
 from sdi_data import opd_fields
 
@@ -59,15 +59,7 @@ def draft(seeded_portal: dict[str, Any]) -> str:
 
 
 def _signed_in(browser: Any, portal_url: str, user: dict[str, str]) -> Any:
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
-    context.set_default_timeout(20_000)
-    tab = context.new_page()
-    tab.goto(f"{portal_url}/user/login")
-    tab.fill("#field-login", user["name"])
-    tab.fill("#field-password", user["password"])
-    tab.locator("form.form-horizontal button[type=submit], form button.btn-primary").first.click()
-    expect(tab.locator(".account.authed")).to_be_visible()
-    return tab
+    return signed_in(browser, portal_url, user)
 
 
 def _shot(tab: Any, name: str) -> Path:

@@ -12,8 +12,10 @@ from ckanext.satudata.standards import registry
 
 
 def of_vocabulary(name: str) -> list[dict[str, Any]]:
-    """[{"value", "label": {lang: text}}] of a vocabulary; ``data_standard``
-    lists the shipped data standards, ``subtopic`` every topic's sub-topics."""
+    """[{"value", "label": {lang: text}}] of a vocabulary (plus "description"
+    {lang: text} where the vocabulary file explains a term, shown in the
+    dataset form); ``data_standard`` lists the shipped data standards,
+    ``subtopic`` every topic's sub-topics."""
     if name == "data_standard":
         return [
             {"value": standard, "label": {"id": title_id, "en": title_en}}
@@ -21,7 +23,14 @@ def of_vocabulary(name: str) -> list[dict[str, Any]]:
         ]
     if name == "subtopic":
         return [{"value": sub.value, "label": sub.labels} for sub in vocabularies.subtopics()]
-    return [{"value": t.value, "label": t.labels} for t in vocabularies.terms(name)]
+    return [_choice(t) for t in vocabularies.terms(name)]
+
+
+def _choice(term: vocabularies.Term) -> dict[str, Any]:
+    choice: dict[str, Any] = {"value": term.value, "label": term.labels}
+    if isinstance(term.extra.get("description"), dict):
+        choice["description"] = term.extra["description"]
+    return choice
 
 
 def of_field(field: dict[str, Any]) -> list[dict[str, Any]]:

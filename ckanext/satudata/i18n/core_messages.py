@@ -444,6 +444,9 @@ MESSAGES = [
     # ckanext/scheming/templates/scheming/package/snippets/package_form.html
     N_("Update {page}"),
     N_("Next"),
+    # ckanext/scheming/templates/scheming/snippets/errors.html (CKAN's own
+    # Indonesian, "Terdapat entitas cacat pada formulir", reads as machine talk)
+    N_("The form contains invalid entries:"),
     # ckanext/scheming/templates/scheming/organization/group_form.html
     N_("Are you sure you want to delete this Organization?"),
     N_("Update Organization"),

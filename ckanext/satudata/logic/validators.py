@@ -15,7 +15,8 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
-from ckanext.satudata import config
+from ckanext.satudata import config, contexts
+from ckanext.satudata.catalog import form as forms
 from ckanext.satudata.harvesters.spreadsheet import inventory
 from ckanext.satudata.model import region
 from ckanext.satudata.reference import regions, vocabularies, years
@@ -35,6 +36,7 @@ __all__ = [
     "satudata_phone",
     "satudata_region_codes",
     "satudata_release_date",
+    "satudata_required",
     "satudata_subtopic_in_topic",
     "satudata_topic_group_name",
     "satudata_year",
@@ -53,6 +55,33 @@ def _empty(value: Any) -> bool:
 def _sibling(data: dict[Any, Any], key: tuple[Any, ...], name: str) -> Any:
     """Value of another field at the same level as ``key``."""
     return data.get((*key[:-1], name))
+
+
+def satudata_required(field: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """A required field (scheming's ``scheming_validator`` protocol: built per
+    field). The dataset form saves a draft page by page (ckanext-scheming's
+    form pages): a field on a page the steward has not reached yet may still
+    be empty in that draft (forms.FORM_PAGE_FLAG); anywhere else, and as soon
+    as the dataset leaves the draft state, an empty value is refused."""
+    page = forms.page_of_field(schema, field["field_name"])
+
+    def validator(
+        key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+    ) -> None:
+        value = data.get(key)
+        if not (_empty(value) or value == []):
+            return
+        posted = contexts.flag(context, forms.FORM_PAGE_FLAG)
+        if posted is not None and page > posted:
+            data.pop(key, None)
+            raise tk.StopOnError
+        errors[key].append(_("Missing value"))
+        raise tk.StopOnError
+
+    return validator
+
+
+satudata_required.is_a_scheming_validator = True  # pyright: ignore[reportFunctionMemberAccess]
 
 
 def satudata_year(value: Any, context: Context) -> Any:
@@ -117,20 +146,6 @@ def satudata_period_fits_frequency(
         )
 
 
-def _as_code_list(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    text = str(value).strip()
-    if text.startswith("["):
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError:
-            parsed = None
-        if isinstance(parsed, list):
-            return parsed
-    return [part for part in re.split(r"[,;\s]+", text) if part]
-
-
 def satudata_region_codes(
     key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
 ) -> None:
@@ -142,7 +157,7 @@ def satudata_region_codes(
         return
     level = _sibling(data, key, "tingkat_wilayah")
     codes: list[str] = []
-    for item in _as_code_list(value):
+    for item in regions.code_list(value):
         try:
             code = regions.normalize_code(item)
         except regions.RegionCodeError:

@@ -25,7 +25,7 @@ from ckanext.satudata import contexts
 from ckanext.satudata.harvesters.spreadsheet import inventory
 from ckanext.satudata.logic import roles
 from ckanext.satudata.model import daftar_data, daftar_data_link
-from ckanext.satudata.planning import exporting, progress, service
+from ckanext.satudata.planning import exporting, progress, service, starting
 
 planning = Blueprint("satudata_planning", __name__)
 
@@ -239,10 +239,24 @@ def item_page(item_id: str, errors: dict[str, list[str]] | None = None) -> Any:
             "link_sources": _link_source_labels(),
             "may_link": may_link,
             "may_edit": _may("satudata_daftar_data_update", {"id": item.id}),
+            "may_start": _may("package_create", {"owner_org": item.organization_id}),
             "linkable": _linkable_datasets(item.organization_id, linked) if may_link else [],
             "errors": errors or {},
         },
     )
+
+
+@planning.route("/daftar-data/item/<item_id>/dataset-baru")
+def start_dataset(item_id: str) -> Any:
+    """The dataset form, filled in from the item (planning/starting.py), for
+    a user who may create a dataset in the item's OPD."""
+    _require("satudata_daftar_data_show", {"id": item_id})
+    item = _item_or_404(item_id)
+    try:
+        tk.check_access("package_create", _context(), {"owner_org": item.organization_id})
+    except tk.NotAuthorized:
+        tk.abort(403, tk._("Not authorized to create a dataset for this OPD"))
+    return tk.redirect_to("dataset.new", **starting.dataset_fields(item.as_dict()))
 
 
 def _link_source_labels() -> dict[str, str]:

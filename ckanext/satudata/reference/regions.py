@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -61,6 +62,24 @@ def normalize_code(value: object) -> str:
     raise RegionCodeError(
         f"{text!r} is not a Kemendagri region code (expected PP, PP.KK, PP.KK.CC or PP.KK.CC.DDDD)"
     )
+
+
+def code_list(value: object) -> list[object]:
+    """The items of a region-code field as given: a list, a JSON list, or
+    text separated by commas, semicolons or spaces (a form's single value)."""
+    if isinstance(value, list):
+        return list(value)
+    if value is None:
+        return []
+    text = str(value).strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError:
+            parsed = None
+        if isinstance(parsed, list):
+            return parsed
+    return [part for part in re.split(r"[,;\s]+", text) if part]
 
 
 def undotted(code: str) -> str:

@@ -11,6 +11,8 @@ from typing import Any
 
 from frictionless import Schema
 
+from ckanext.satudata.reference import vocabularies
+
 TABLES_DIR = "standards/tables"
 # Non-standard field property marking a Kemendagri region-code column.
 REGION_CODE_PROPERTY = "regionCode"
@@ -84,3 +86,17 @@ def sum_rules(name: str | None) -> list[tuple[str, tuple[str, ...]]]:
         (str(rule["total"]), tuple(str(p) for p in rule["parts"]))
         for rule in _descriptors()[str(name)].get(SUMS_PROPERTY) or []
     ]
+
+
+def dataset_fields(name: str) -> dict[str, str]:
+    """What a new dataset following the standard ``name`` starts with in the
+    dataset form (its title, definition and unit, and the standard itself);
+    never a choice the steward must make, such as the classification."""
+    descriptor = standard_descriptor(name)
+    fields = {"standar_data": name}
+    for key, field in (("title", "title"), ("description", "notes"), ("unit", "satuan")):
+        if descriptor.get(key):
+            fields[field] = str(descriptor[key])
+    if fields.get("satuan") not in vocabularies.values("unit"):
+        fields.pop("satuan", None)
+    return fields

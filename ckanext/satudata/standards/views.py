@@ -9,7 +9,8 @@ from typing import Any
 from ckan.plugins import toolkit as tk
 from flask import Blueprint, Response
 
-from ckanext.satudata.standards import files
+from ckanext.satudata import contexts
+from ckanext.satudata.standards import files, registry
 
 standards = Blueprint("satudata_standards", __name__)
 
@@ -51,3 +52,15 @@ def data_standard_template(name: str) -> Response:
         mimetype=XLSX_TYPE,
         headers={"Content-Disposition": f'attachment; filename="template_{name}.xlsx"'},
     )
+
+
+@standards.route("/standar-data/<name>/dataset-baru")
+def start_dataset(name: str) -> Any:
+    """The dataset form, started with what the standard defines
+    (registry.dataset_fields), for a user who may create a dataset."""
+    _standard_or_404(name)
+    try:
+        tk.check_access("package_create", contexts.current_user(), {})
+    except tk.NotAuthorized:
+        tk.abort(403, tk._("Not authorized to create a dataset"))
+    return tk.redirect_to("dataset.new", **registry.dataset_fields(name))

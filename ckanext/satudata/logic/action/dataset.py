@@ -16,8 +16,9 @@ from ckan.plugins import toolkit as tk
 from ckan.types import Action, Context, DataDict
 from flask import has_request_context
 
-from ckanext.satudata import faults, uploads
+from ckanext.satudata import contexts, faults, uploads
 from ckanext.satudata.catalog import choices
+from ckanext.satudata.catalog import form as dataset_form
 from ckanext.satudata.harvesters import form as harvest_form
 from ckanext.satudata.logic import roles
 from ckanext.satudata.logic.action.gate import marked
@@ -65,6 +66,9 @@ def _validating(original: Action, context: Context, data_dict: DataDict, current
     anything, the reports recorded once the resources have ids, and its
     uploads undone if it fails."""
     service.refuse_personal_text(data_dict)
+    page = dataset_form.posted_page(data_dict)
+    if page is not None:
+        context = contexts.with_flag(context, dataset_form.FORM_PAGE_FLAG, page)
     pending = hooks.before_package_change(context, data_dict, current)
     with uploads.transaction():
         result = refusing_outages(lambda: original(context, data_dict))
