@@ -18,8 +18,9 @@ from ckanext.satudata.harvesters.dukcapil.mapping import QUARANTINE_FIELD, semes
 from ckanext.satudata.i18n import N_, current_lang, formats
 from ckanext.satudata.logic import roles
 from ckanext.satudata.logic.action import quality as quality_action
-from ckanext.satudata.model import pending_change, quality_score
+from ckanext.satudata.model import pending_change
 from ckanext.satudata.quality import display as quality_display
+from ckanext.satudata.quality import service as quality_service
 from ckanext.satudata.reference import regions, vocabularies
 from ckanext.satudata.review import activity, states
 from ckanext.satudata.standards import registry
@@ -91,8 +92,9 @@ def satudata_opd_summary(org_name: str) -> dict[str, Any]:
 
 
 def satudata_quality(pkg_dict: dict[str, Any]) -> dict[str, Any] | None:
-    """The dataset's stored quality breakdown (None when not scored yet)."""
-    row = quality_score.get(pkg_dict.get("id") or "")
+    """The dataset's quality breakdown (for a dataset not scored yet, computed
+    and not stored: a page view never writes)."""
+    row, _ = quality_service.current(pkg_dict.get("id") or "")
     return quality_display.of_dataset(pkg_dict, row) if row is not None else None
 
 
