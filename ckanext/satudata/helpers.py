@@ -10,7 +10,7 @@ from ckan.plugins import toolkit as tk
 from flask import has_request_context
 
 from ckanext.satudata import config, contexts
-from ckanext.satudata.catalog import choices, freshness, stats, structured_data
+from ckanext.satudata.catalog import choices, freshness, search, stats, structured_data
 from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.charts import settings as chart_settings
 from ckanext.satudata.harvesters import messages as harvest_messages
@@ -41,6 +41,7 @@ __all__ = [
     "satudata_percent",
     "satudata_quality",
     "satudata_quality_of_opd",
+    "satudata_quality_sort",
     "satudata_quarantine_notes",
     "satudata_resource_reference",
     "satudata_review_action_label",
@@ -96,6 +97,11 @@ def satudata_quality(pkg_dict: dict[str, Any]) -> dict[str, Any] | None:
     and not stored: a page view never writes)."""
     row, _ = quality_service.current(pkg_dict.get("id") or "")
     return quality_display.of_dataset(pkg_dict, row) if row is not None else None
+
+
+def satudata_quality_sort() -> str:
+    """The search page's sort by data quality (catalog/search.py)."""
+    return search.QUALITY_SORT
 
 
 def satudata_quality_of_opd(organization_id: str) -> dict[str, Any] | None:

@@ -279,3 +279,34 @@ def test_a_write_is_scored_once(opd: dict[str, Any], monkeypatch: pytest.MonkeyP
     add_table(dataset, sex_rows(), load=False, name="c.csv")
     assert scored == [dataset["id"]]
 
+
+def test_the_search_page_sorts_by_data_quality(app: Any, opd: dict[str, Any]) -> None:
+    import re
+
+    from ckanext.satudata.catalog import search
+
+    good = make_dataset(opd["id"], "bagus-sekali")
+    add_table(good, sex_rows())
+    weak = make_dataset(opd["id"], "lemah-sekali", license_id="", standar_data="", tags=None)
+    assert quality(good["id"])["score"] > quality(weak["id"])["score"]
+
+    for prefix, label in (("", "Kualitas data"), ("/en", "Data quality")):
+        page = app.get(f"{prefix}/dataset/").get_data(as_text=True)
+        options = dict(re.findall(r'<option value="([^"]*)"[^>]*>\s*([^<]*?)\s*</option>', page))
+        assert options.get(search.QUALITY_SORT) == label, options
+
+    # The weaker dataset is the newer: first by date, last by quality.
+    by_date = app.get("/dataset/", query_string={"sort": "metadata_modified desc"})
+    assert _names(by_date.get_data(as_text=True)) == ["lemah-sekali", "bagus-sekali"]
+    ranked = app.get("/dataset/", query_string={"sort": search.QUALITY_SORT})
+    text = ranked.get_data(as_text=True)
+    assert _names(text) == ["bagus-sekali", "lemah-sekali"]
+    assert re.search(rf'<option value="{re.escape(search.QUALITY_SORT)}"\s+selected', text)
+
+
+def _names(page: str) -> list[str]:
+    """The datasets a search page lists, in order."""
+    import re
+
+    results = page.split('id="search-results"', 1)[-1]
+    return list(dict.fromkeys(re.findall(r'href="/dataset/([a-z0-9-]+)"', results)))
