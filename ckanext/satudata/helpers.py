@@ -40,6 +40,7 @@ __all__ = [
     "satudata_opd_summary",
     "satudata_percent",
     "satudata_quality",
+    "satudata_quality_chart",
     "satudata_quality_of_opd",
     "satudata_quality_sort",
     "satudata_quarantine_notes",
@@ -97,6 +98,17 @@ def satudata_quality(pkg_dict: dict[str, Any]) -> dict[str, Any] | None:
     and not stored: a page view never writes)."""
     row, _ = quality_service.current(pkg_dict.get("id") or "")
     return quality_display.of_dataset(pkg_dict, row) if row is not None else None
+
+
+def satudata_quality_chart(
+    dimensions: list[dict[str, Any]] | None = None,
+    organizations: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The Vega-Lite spec of a quality chart: a bar per dimension, or the
+    OPD ranking (quality/display.py)."""
+    if organizations is not None:
+        return quality_display.ranking_chart(organizations)
+    return quality_display.dimensions_chart(dimensions or [])
 
 
 def satudata_quality_sort() -> str:

@@ -13,6 +13,8 @@ from ckan.plugins import toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
 
 from ckanext.satudata import config
+from ckanext.satudata.charts import service as charts
+from ckanext.satudata.charts import spec
 from ckanext.satudata.i18n import current_lang
 from ckanext.satudata.model import quality_score
 from ckanext.satudata.quality import messages, rules
@@ -46,6 +48,41 @@ def dimensions(stored: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for name in rules.DIMENSIONS
     ]
+
+
+def dimensions_chart(dims: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Vega-Lite spec of a bar per dimension (0-100), drawn as the
+    portal's other charts are (charts/spec.py, the language's d3 locale);
+    a dimension that does not apply has no bar (the table says so)."""
+    data = spec.ChartData(
+        chart_type="bar",
+        categories=tuple(d["label"] for d in dims),
+        series=(),
+        values=tuple((d["label"], "", float(d["score"])) for d in dims if d["score"] is not None),
+        x_title=tk._("Dimension"),
+        y_title=tk._("Score"),
+        title=tk._("Score per dimension"),
+        horizontal=True,
+        maximum=100.0,
+    )
+    return charts.vega_lite(data, current_lang())
+
+
+def ranking_chart(organizations: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Vega-Lite spec of the OPD ranking: each OPD's mean score, best first."""
+    named = [o for o in organizations if o.get("title")]
+    data = spec.ChartData(
+        chart_type="bar",
+        categories=tuple(o["title"] for o in named),
+        series=(),
+        values=tuple((o["title"], "", float(o["score"])) for o in named),
+        x_title=tk._("Agency (OPD)"),
+        y_title=tk._("Score"),
+        title=tk._("Score per agency (OPD)"),
+        horizontal=True,
+        maximum=100.0,
+    )
+    return charts.vega_lite(data, current_lang())
 
 
 def _link(dataset_name: str, deduction: dict[str, Any]) -> str | None:
