@@ -13,9 +13,9 @@ import pysolr
 import pytest
 from ckan.plugins import toolkit as tk
 from dukcapil_support import SEX_DATASET, Harvests, releases, show
+from scoring_support import count_scorings
 
 from ckanext.satudata.model import quality_score
-from ckanext.satudata.quality import service
 
 
 @dataclass
@@ -49,16 +49,7 @@ def solr_writes(monkeypatch: pytest.MonkeyPatch) -> SolrWrites:
 
 @pytest.fixture
 def scorings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The datasets service.recompute scored, in order (it still scores)."""
-    scored: list[str] = []
-    recompute = service.recompute
-
-    def counting(package_id: str, *args: Any, **kwargs: Any) -> Any:
-        scored.append(package_id)
-        return recompute(package_id, *args, **kwargs)
-
-    monkeypatch.setattr(service, "recompute", counting)
-    return scored
+    return count_scorings(monkeypatch)
 
 
 @pytest.mark.parametrize("semesters", [("2024-S1",), ("2024-S1", "2024-S2")])

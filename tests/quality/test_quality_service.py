@@ -250,19 +250,11 @@ def test_a_write_is_scored_once(opd: dict[str, Any], monkeypatch: pytest.MonkeyP
     stores two reports: one score, at the end of the write (writes.py)."""
     from ckan.plugins import toolkit as tk
     from quality_support import to_csv
+    from scoring_support import count_scorings
     from werkzeug.datastructures import FileStorage
 
-    from ckanext.satudata.quality import service
-
     dataset = make_dataset(opd["id"], "sekali")
-    scored: list[str] = []
-    recompute = service.recompute
-
-    def counting(package_id: str, *args: Any, **kwargs: Any) -> Any:
-        scored.append(package_id)
-        return recompute(package_id, *args, **kwargs)
-
-    monkeypatch.setattr(service, "recompute", counting)
+    scored = count_scorings(monkeypatch)
     tables = [
         {"name": name, "format": "CSV", "url": name,
          "upload": FileStorage(io.BytesIO(to_csv(sex_rows())), filename=name)}

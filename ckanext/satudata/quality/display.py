@@ -51,34 +51,33 @@ def dimensions(stored: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def dimensions_chart(dims: list[dict[str, Any]]) -> dict[str, Any]:
-    """The Vega-Lite spec of a bar per dimension (0-100), drawn as the
-    portal's other charts are (charts/spec.py, the language's d3 locale);
-    a dimension that does not apply has no bar (the table says so)."""
-    data = spec.ChartData(
-        chart_type="bar",
-        categories=tuple(d["label"] for d in dims),
-        series=(),
-        values=tuple((d["label"], "", float(d["score"])) for d in dims if d["score"] is not None),
-        x_title=tk._("Dimension"),
-        y_title=tk._("Score"),
-        title=tk._("Score per dimension"),
-        horizontal=True,
-        maximum=100.0,
-    )
-    return charts.vega_lite(data, current_lang())
+    """The Vega-Lite spec of a bar per dimension (0-100); a dimension that
+    does not apply has no bar (the table beside the chart says so)."""
+    scored = [(d["label"], d["score"]) for d in dims if d["score"] is not None]
+    names = [d["label"] for d in dims]
+    return _score_chart(names, scored, tk._("Dimension"), tk._("Score per dimension"))
 
 
 def ranking_chart(organizations: list[dict[str, Any]]) -> dict[str, Any]:
     """The Vega-Lite spec of the OPD ranking: each OPD's mean score, best first."""
-    named = [o for o in organizations if o.get("title")]
+    scored = [(o["title"], o["score"]) for o in organizations if o.get("title")]
+    names = [name for name, _ in scored]
+    return _score_chart(names, scored, tk._("Agency (OPD)"), tk._("Score per agency (OPD)"))
+
+
+def _score_chart(
+    names: list[str], scored: list[tuple[str, float]], axis: str, title: str
+) -> dict[str, Any]:
+    """Horizontal bars of scores out of 100, drawn as the portal's other
+    charts are (charts/spec.py: the language's d3 locale, its colours)."""
     data = spec.ChartData(
         chart_type="bar",
-        categories=tuple(o["title"] for o in named),
+        categories=tuple(names),
         series=(),
-        values=tuple((o["title"], "", float(o["score"])) for o in named),
-        x_title=tk._("Agency (OPD)"),
+        values=tuple((name, "", float(score)) for name, score in scored),
+        x_title=axis,
         y_title=tk._("Score"),
-        title=tk._("Score per agency (OPD)"),
+        title=title,
         horizontal=True,
         maximum=100.0,
     )

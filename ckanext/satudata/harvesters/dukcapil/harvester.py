@@ -373,15 +373,7 @@ class DukcapilHarvester(SatudataHarvesterBase):
                     harvest_object, package, existing, defer_commit=existing is None
                 )
             except tk.ValidationError as err:
-                model.Session.rollback()
-                return self._object_error(
-                    harvest_object,
-                    message(
-                        N_("dataset rejected by validation: {errors}"),
-                        errors=json.dumps(err.error_summary, ensure_ascii=False),
-                    ),
-                    "Import",
-                )
+                return self._rejected(harvest_object, err)
             failed = self._record_reports(package_id, checked)
         if failed:
             return self._object_error(harvest_object, failed, "Import")
@@ -427,16 +419,20 @@ class DukcapilHarvester(SatudataHarvesterBase):
             with self._one_write():
                 self._write_dataset(harvest_object, {"resources": resources}, existing)
         except tk.ValidationError as err:
-            model.Session.rollback()
-            return self._object_error(
-                harvest_object,
-                message(
-                    N_("dataset rejected by validation: {errors}"),
-                    errors=json.dumps(err.error_summary, ensure_ascii=False),
-                ),
-                "Import",
-            )
+            return self._rejected(harvest_object, err)
         return True
+
+    def _rejected(self, harvest_object: HarvestObject, err: tk.ValidationError) -> bool:
+        """The object's error for a dataset write CKAN refused (nothing written)."""
+        model.Session.rollback()
+        return self._object_error(
+            harvest_object,
+            message(
+                N_("dataset rejected by validation: {errors}"),
+                errors=json.dumps(err.error_summary, ensure_ascii=False),
+            ),
+            "Import",
+        )
 
     @staticmethod
     def _tables(
