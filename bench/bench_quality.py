@@ -2,7 +2,8 @@
 
 1. The rules alone: scores N generated datasets' evidence (default 10,000;
    every dimension exercised: tables with and without a standard, missing
-   regions and years, blank cells, duplicate keys, wrong totals, schedules
+   regions and years, blank cells, duplicate keys, wrong totals, levels
+   that do not add up, schedules
    from weekly to ad hoc) and prints datasets per second.
 2. With ``--ini`` (the real stack, an empty site: scripts/bench-site.sh):
    the nightly refresh of an N-dataset portal. N dataset rows and their
@@ -53,7 +54,14 @@ def evidence(n: int, rng: random.Random, today: datetime.date) -> dict[str, Any]
              "region_errors": n % 6 == 0, "other_errors": n % 9, "years": years,
              "regions_by_year": present,
              "sums": [{"rule": "laki_laki + perempuan = jumlah", "checked": rows,
-                       "mismatched": n % 8 == 0}] if standard else None}
+                       "mismatched": n % 8 == 0}] if standard else None,
+             # Dukcapil's hierarchy check: a kabupaten row per year in some tables.
+             "hierarchy": {"checked": len(years), "mismatched": int(n % 10 == 0),
+                           "examples": [{"level": "kecamatan", "parent_level": "kabupaten",
+                                         "region": "64.01", "region_name": "Paser",
+                                         "period": f"{years[-1]}-S2", "column": "jumlah",
+                                         "children": len(kecamatan), "summed": 1, "total": 2}]
+                           if n % 10 == 0 else []} if standard and n % 5 == 0 else None}
         )  # fmt: skip
     missing = [f for i, f in enumerate(rules.RECOMMENDED_FIELDS) if (n >> i) & 1 and i % 3 == 0]
     last = today - datetime.timedelta(days=rng.randrange(0, 400))

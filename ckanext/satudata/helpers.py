@@ -11,7 +11,7 @@ from ckanext.harvest.helpers import harvest_frequencies, harvesters_info
 from flask import has_request_context
 
 from ckanext.satudata import config, contexts
-from ckanext.satudata.catalog import choices, freshness, stats, structured_data
+from ckanext.satudata.catalog import choices, freshness, search, stats, structured_data
 from ckanext.satudata.catalog import form as dataset_form
 from ckanext.satudata.charts import service as chart_service
 from ckanext.satudata.charts import settings as chart_settings
@@ -21,8 +21,9 @@ from ckanext.satudata.harvesters.dukcapil.mapping import QUARANTINE_FIELD, semes
 from ckanext.satudata.i18n import N_, current_lang, formats
 from ckanext.satudata.logic import roles
 from ckanext.satudata.logic.action import quality as quality_action
-from ckanext.satudata.model import pending_change, quality_score
+from ckanext.satudata.model import pending_change
 from ckanext.satudata.quality import display as quality_display
+from ckanext.satudata.quality import service as quality_service
 from ckanext.satudata.reference import regions, vocabularies
 from ckanext.satudata.review import activity, states
 from ckanext.satudata.standards import registry
@@ -46,7 +47,9 @@ __all__ = [
     "satudata_opd_summary",
     "satudata_percent",
     "satudata_quality",
+    "satudata_quality_chart",
     "satudata_quality_of_opd",
+    "satudata_quality_sort",
     "satudata_quarantine_notes",
     "satudata_region_choices",
     "satudata_resource_reference",
@@ -100,9 +103,26 @@ def satudata_opd_summary(org_name: str) -> dict[str, Any]:
 
 
 def satudata_quality(pkg_dict: dict[str, Any]) -> dict[str, Any] | None:
-    """The dataset's stored quality breakdown (None when not scored yet)."""
-    row = quality_score.get(pkg_dict.get("id") or "")
+    """The dataset's quality breakdown (for a dataset not scored yet, computed
+    and not stored: a page view never writes)."""
+    row, _ = quality_service.current(pkg_dict.get("id") or "")
     return quality_display.of_dataset(pkg_dict, row) if row is not None else None
+
+
+def satudata_quality_chart(
+    dimensions: list[dict[str, Any]] | None = None,
+    organizations: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The Vega-Lite spec of a quality chart: a bar per dimension, or the
+    OPD ranking (quality/display.py)."""
+    if organizations is not None:
+        return quality_display.ranking_chart(organizations)
+    return quality_display.dimensions_chart(dimensions or [])
+
+
+def satudata_quality_sort() -> str:
+    """The search page's sort by data quality (catalog/search.py)."""
+    return search.QUALITY_SORT
 
 
 def satudata_quality_of_opd(organization_id: str) -> dict[str, Any] | None:

@@ -14,7 +14,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckan.types import CKANApp, Context
 from flask import Flask
 
-from ckanext.satudata import compat, config, downloads, uploads, views
+from ckanext.satudata import compat, config, downloads, uploads, views, writes
 from ckanext.satudata.catalog import freshness, search, topics
 from ckanext.satudata.charts import view as chart_view
 from ckanext.satudata.logic import action, auth
@@ -77,10 +77,14 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
             webassets.build_then_freeze()
         return app
 
-    # ISignal: a validation report or DataStore load re-scores its dataset
+    # ISignal: a validation report or DataStore load re-scores its dataset;
+    # a write unit (writes.py) scores each dataset it changed once, at its end
 
     def get_signal_subscriptions(self) -> dict[Any, Any]:
-        return {reports.evidence_changed: [quality.on_evidence_changed]}
+        return {
+            reports.evidence_changed: [quality.on_evidence_changed],
+            writes.finished: [quality.on_write_finished],
+        }
 
     # IFacets
 

@@ -153,3 +153,44 @@ def test_an_overdue_dataset_moves_timeliness_only(opd: dict[str, Any]) -> None:
             assert later.dimension(name).score == now.dimension(name).score
     assert "overdue" in [d.code for d in later.dimension("timeliness").deductions]
     assert call_action("package_show", site(), id=dataset["id"])["freshness"] == "current"
+
+
+def _with_kabupaten(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The kecamatan rows and, per year, the kabupaten's row (64.01): the
+    levels of a Dukcapil table, its figures their sum."""
+    totals = []
+    for year in sorted({r["tahun"] for r in rows}):
+        of_year = [r for r in rows if r["tahun"] == year]
+        totals.append(
+            {"kode_wilayah": "64.01", "nama_wilayah": "PASER", "tahun": year, "semester": 2,
+             **{c: sum(r[c] for r in of_year) for c in ("laki_laki", "perempuan", "jumlah")}}
+        )  # fmt: skip
+    return totals + rows
+
+
+def test_levels_that_disagree_move_consistency_only(app: Any, opd: dict[str, Any]) -> None:
+    base = make_dataset(opd["id"], "tingkat-sepakat")
+    add_table(base, _with_kabupaten(sex_rows()))
+    other = make_dataset(opd["id"], "tingkat-berselisih")
+    rows = _with_kabupaten(sex_rows())
+    (kabupaten,) = [r for r in rows if r["kode_wilayah"] == "64.01" and r["tahun"] == 2024]
+    # Its own sum still holds (laki_laki + perempuan = jumlah): only the levels disagree.
+    kabupaten["laki_laki"] += 40
+    kabupaten["jumlah"] += 40
+    add_table(other, rows)
+
+    with app.flask_app.test_request_context("/"):  # messages in the default language
+        base_q, other_q = quality(base["id"]), quality(other["id"])
+
+    assert scores(base_q)["consistency"] == 100.0
+    only_moved(base_q, other_q, "consistency")
+    assert "sum-mismatch" not in codes(other_q, "consistency")
+    (wrong,) = [d for d in other_q["deductions"] if d["code"] == "hierarchy-mismatch"]
+    assert {k: wrong["params"][k] for k in ("level", "region", "period", "column")} == {
+        "level": "kecamatan", "region": "64.01", "period": "2024-S2", "column": "jumlah",
+    }  # fmt: skip
+    # The total named first (laki_laki differs alike).
+    assert wrong["params"]["total"] - wrong["params"]["summed"] == 40
+    assert "kecamatan" in wrong["cause"] and "64.01" in wrong["cause"]
+    assert "2024-S2" in wrong["cause"]
+    assert wrong["link"]  # to the table

@@ -211,3 +211,94 @@ def test_the_refresh_command(cli: Any, opd: dict[str, Any]) -> None:
 
     assert result.exit_code == 0, result.output
     assert "Scored 1 dataset(s)" in result.output
+
+
+def _forget_score(package_id: str) -> None:
+    """A dataset older than the quality table: no stored row."""
+    from ckan import model
+
+    model.Session.query(quality_score.QualityScore).filter_by(package_id=package_id).delete()
+    model.Session.commit()
+
+
+def test_reading_the_score_of_an_unscored_dataset_writes_nothing(
+    app: Any, opd: dict[str, Any]
+) -> None:
+    dataset = make_dataset(opd["id"], "belum-dinilai", license_id="")
+    add_table(dataset, sex_rows())
+    stored = quality(dataset["id"])
+    assert stored["stored"] is True
+    _forget_score(dataset["id"])
+
+    shown = quality(dataset["id"])
+
+    # The score its evidence gives, computed for the reader, not stored.
+    assert shown["stored"] is False
+    assert (shown["score"], shown["grade"]) == (stored["score"], stored["grade"])
+    assert [d["code"] for d in shown["deductions"]] == [d["code"] for d in stored["deductions"]]
+    assert quality_score.get(dataset["id"]) is None
+    page = app.get(f"/dataset/{dataset['name']}").get_data(as_text=True)
+    assert 'id="kualitas"' in page and "tambahkan lisensi" in page
+    assert quality_score.get(dataset["id"]) is None
+    # The next write scores and stores it.
+    call_action("package_patch", site(), id=dataset["id"], license_id="cc-by")
+    assert quality_score.get(dataset["id"]) is not None
+
+
+def test_a_write_is_scored_once(opd: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A package_update with two tables runs the package hook once and
+    stores two reports: one score, at the end of the write (writes.py)."""
+    from ckan.plugins import toolkit as tk
+    from quality_support import to_csv
+    from scoring_support import count_scorings
+    from werkzeug.datastructures import FileStorage
+
+    dataset = make_dataset(opd["id"], "sekali")
+    scored = count_scorings(monkeypatch)
+    tables = [
+        {"name": name, "format": "CSV", "url": name,
+         "upload": FileStorage(io.BytesIO(to_csv(sex_rows())), filename=name)}
+        for name in ("a.csv", "b.csv")
+    ]  # fmt: skip
+
+    # ckan.tests' call_action sends its data through JSON: no uploads there.
+    tk.get_action("package_patch")(site(), {"id": dataset["id"], "resources": tables})
+
+    assert scored == [dataset["id"]]
+    row = quality_score.get(dataset["id"])
+    assert row is not None and row.dimensions["conformity"] == 100.0  # after both reports
+    scored.clear()
+    add_table(dataset, sex_rows(), load=False, name="c.csv")
+    assert scored == [dataset["id"]]
+
+
+def test_the_search_page_sorts_by_data_quality(app: Any, opd: dict[str, Any]) -> None:
+    import re
+
+    from ckanext.satudata.catalog import search
+
+    good = make_dataset(opd["id"], "bagus-sekali")
+    add_table(good, sex_rows())
+    weak = make_dataset(opd["id"], "lemah-sekali", license_id="", standar_data="", tags=None)
+    assert quality(good["id"])["score"] > quality(weak["id"])["score"]
+
+    for prefix, label in (("", "Kualitas data"), ("/en", "Data quality")):
+        page = app.get(f"{prefix}/dataset/").get_data(as_text=True)
+        options = dict(re.findall(r'<option value="([^"]*)"[^>]*>\s*([^<]*?)\s*</option>', page))
+        assert options.get(search.QUALITY_SORT) == label, options
+
+    # The weaker dataset is the newer: first by date, last by quality.
+    by_date = app.get("/dataset/", query_string={"sort": "metadata_modified desc"})
+    assert _names(by_date.get_data(as_text=True)) == ["lemah-sekali", "bagus-sekali"]
+    ranked = app.get("/dataset/", query_string={"sort": search.QUALITY_SORT})
+    text = ranked.get_data(as_text=True)
+    assert _names(text) == ["bagus-sekali", "lemah-sekali"]
+    assert re.search(rf'<option value="{re.escape(search.QUALITY_SORT)}"\s+selected', text)
+
+
+def _names(page: str) -> list[str]:
+    """The datasets a search page lists, in order."""
+    import re
+
+    results = page.split('id="search-results"', 1)[-1]
+    return list(dict.fromkeys(re.findall(r'href="/dataset/([a-z0-9-]+)"', results)))

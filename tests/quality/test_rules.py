@@ -104,3 +104,39 @@ def test_the_declared_weights_are_the_rules_defaults() -> None:
     from ckanext.satudata import config
 
     assert config.quality_weights() == {k: float(v) for k, v in rules.DEFAULT_WEIGHTS.items()}
+
+
+def test_levels_that_do_not_add_up_are_named_in_consistency() -> None:
+    from ckanext.satudata.reference import hierarchy
+
+    # The rule the Dukcapil harvester checks its feed with (reference/hierarchy.py).
+    parents = {"64.01": [30, 12], "64.02": [7, 7]}
+    children = hierarchy.sum_children(
+        [("64.01.01", [10, 5]), ("64.01.02", [20, 5]), ("64.02.01", [7, 7])], [0, 1]
+    )
+    (wrong,) = hierarchy.disagreements(parents, children, [0, 1])
+    assert (wrong.parent, wrong.index, wrong.children, wrong.summed, wrong.total) == (
+        "64.01", 1, 2, 10, 12,
+    )  # fmt: skip
+
+    table = {"id": "r1", "name": "data.csv", "tabular": True,
+             "sums": [{"rule": "a + b = c", "checked": 22, "mismatched": 0}],
+             "hierarchy": {"checked": 4, "mismatched": 4, "examples": [
+                 {"level": "kecamatan", "parent_level": "kabupaten", "region": "64.01",
+                  "region_name": "Paser", "period": "2024-S2", "column": "jumlah",
+                  "children": 10, "summed": 90, "total": 100}]}}  # fmt: skip
+    found = {**evidence(), "resources": [table]}
+
+    consistency = rules.consistency(found)
+
+    # Sums and levels weigh alike: the sums hold, the levels lose all their half.
+    assert consistency.score == pytest.approx(50.0)
+    assert [d.code for d in consistency.deductions] == [
+        "hierarchy-mismatch", "hierarchy-mismatch-more",
+    ]  # fmt: skip
+    cause, fix = messages.describe(consistency.deductions[0].as_dict(), lambda s: s)
+    assert (
+        cause
+        == "The 10 kecamatan of Paser (64.01) in 2024-S2 add up to 90 jumlah, not its 100 (data.csv)"
+    )
+    assert fix == "correct the kecamatan figures or the total of Paser"

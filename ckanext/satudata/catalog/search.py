@@ -48,6 +48,9 @@ REGION_FACET = "vocab_kode_wilayah"
 # so that text order is number order: sort=quality_score desc).
 QUALITY_GRADE_FIELD = "quality_grade"
 QUALITY_SCORE_FIELD = "quality_score"
+# The search page's "Data quality" order (package/snippets/search_results.html):
+# best first; datasets not scored yet last (the string type sorts missing last).
+QUALITY_SORT = f"{QUALITY_SCORE_FIELD} desc, metadata_modified desc"
 # Order is the order on the search page, after CKAN's own organization facet.
 FACETS: tuple[Facet, ...] = (
     Facet("theme", "theme", "topic"),

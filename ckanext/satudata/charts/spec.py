@@ -35,6 +35,11 @@ class ChartData:
     y_title: str
     title: str = ""
     truncated: bool = False
+    # Bars drawn horizontally whatever their number (names of any length).
+    horizontal: bool = False
+    # The measure's scale ends here instead of at the largest value
+    # (scores out of 100 compare across charts).
+    maximum: float | None = None
 
     @property
     def integral(self) -> bool:
@@ -170,14 +175,21 @@ def build(
             "tooltip": tooltip,
         }
     else:
-        horizontal = len(data.categories) > HORIZONTAL_AFTER
+        horizontal = data.horizontal or len(data.categories) > HORIZONTAL_AFTER
         category = {"field": "k", "type": "nominal", "title": data.x_title, "sort": category_sort}
-        measure = {
+        measure: dict[str, Any] = {
             "field": "v",
             "type": "quantitative",
             "title": data.y_title,
             "axis": {"format": number_format},
         }
+        if data.maximum is not None:
+            measure["scale"] = {"domain": [0, data.maximum]}
+            measure["axis"]["tickCount"] = 5
+        if data.horizontal:
+            # Asked-for horizontal bars name themselves (a few bars: a
+            # vertical axis title would not fit beside them).
+            category["title"] = None
         spec["mark"] = {"type": "bar", "tooltip": True}
         if horizontal:
             spec["height"] = {"step": BAR_STEP}

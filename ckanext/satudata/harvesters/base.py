@@ -22,7 +22,7 @@ import contextlib
 import datetime
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -34,7 +34,7 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 from sqlalchemy.orm import selectinload
 
-from ckanext.satudata import uploads
+from ckanext.satudata import uploads, writes
 from ckanext.satudata.harvesters import messages
 from ckanext.satudata.harvesters.messages import N_, Message, message
 from ckanext.satudata.harvesters.permissions import check_privileged_settings
@@ -369,6 +369,39 @@ class SatudataHarvesterBase(HarvesterBase):
                         os.remove(path(resource_id))
             raise
         return package_id
+
+    @contextlib.contextmanager
+    def _one_write(self) -> Iterator[None]:
+        """One harvested dataset write: the package write (with
+        ``defer_commit``: CKAN does not index it) and the reports stored
+        after it. What follows a change of the dataset, its quality score,
+        happens once when the write ends (writes.py), then the dataset is
+        indexed once, without a Solr commit (commit_index). Before, each
+        package hook and each stored report scored the dataset again, with
+        its own index write and Solr commit."""
+        changed: list[str] = []
+        try:
+            with writes.unit(indexed_by_caller=True) as unit:
+                try:
+                    yield
+                finally:
+                    changed = list(unit.changed)
+        except Exception:
+            # The index follows the database even when the write failed after
+            # the dataset was committed (a report not stored); never hides
+            # the write's own error.
+            try:
+                self._index_existing(changed)
+            except Exception:
+                log.exception("datasets %s not indexed after their write", changed)
+                model.Session.rollback()
+            raise
+        self._index_existing(changed)
+
+    def _index_existing(self, package_ids: list[str]) -> None:
+        for package_id in package_ids:
+            if model.Session.query(model.Package.id).filter_by(id=package_id).first():
+                self._index_without_commit(package_id)
 
     # --- the search index ------------------------------------------------------
 

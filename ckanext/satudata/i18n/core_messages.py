@@ -73,6 +73,9 @@ MESSAGES = [
     # ckan/templates/package/snippets/search_results.html
     N_("Name Ascending"),
     N_("Name Descending"),
+    # (and our override of it, with the "Data quality" order)
+    N_("Relevance"),
+    N_("Last Modified"),
     # ckan/templates/snippets/search_form.html
     N_("Order by"),
     N_("Go"),

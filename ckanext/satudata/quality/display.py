@@ -13,6 +13,8 @@ from ckan.plugins import toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
 
 from ckanext.satudata import config
+from ckanext.satudata.charts import service as charts
+from ckanext.satudata.charts import spec
 from ckanext.satudata.i18n import current_lang
 from ckanext.satudata.model import quality_score
 from ckanext.satudata.quality import messages, rules
@@ -46,6 +48,40 @@ def dimensions(stored: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for name in rules.DIMENSIONS
     ]
+
+
+def dimensions_chart(dims: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Vega-Lite spec of a bar per dimension (0-100); a dimension that
+    does not apply has no bar (the table beside the chart says so)."""
+    scored = [(d["label"], d["score"]) for d in dims if d["score"] is not None]
+    names = [d["label"] for d in dims]
+    return _score_chart(names, scored, tk._("Dimension"), tk._("Score per dimension"))
+
+
+def ranking_chart(organizations: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Vega-Lite spec of the OPD ranking: each OPD's mean score, best first."""
+    scored = [(o["title"], o["score"]) for o in organizations if o.get("title")]
+    names = [name for name, _ in scored]
+    return _score_chart(names, scored, tk._("Agency (OPD)"), tk._("Score per agency (OPD)"))
+
+
+def _score_chart(
+    names: list[str], scored: list[tuple[str, float]], axis: str, title: str
+) -> dict[str, Any]:
+    """Horizontal bars of scores out of 100, drawn as the portal's other
+    charts are (charts/spec.py: the language's d3 locale, its colours)."""
+    data = spec.ChartData(
+        chart_type="bar",
+        categories=tuple(names),
+        series=(),
+        values=tuple((name, "", float(score)) for name, score in scored),
+        x_title=axis,
+        y_title=tk._("Score"),
+        title=title,
+        horizontal=True,
+        maximum=100.0,
+    )
+    return charts.vega_lite(data, current_lang())
 
 
 def _link(dataset_name: str, deduction: dict[str, Any]) -> str | None:

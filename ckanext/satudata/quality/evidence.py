@@ -3,13 +3,14 @@ dataset as package_show gives it, its DCAT-AP record's MQA points
 (interop/assessment.py, without fetching anything: a URL answers when its
 validation fetched it), the stored validation reports, and the DataStore
 tables of the files that passed (regions and years present, the sums the
-data standard defines). A JSON-ready dict, stored beside the score so the
+data standard defines, Dukcapil's hierarchy check where a table holds
+several levels). A JSON-ready dict, stored beside the score so the
 nightly refresh re-scores time-based dimensions without gathering again."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from ckanext.satudata.catalog import freshness
 from ckanext.satudata.interop import assessment
 from ckanext.satudata.model import validation_report
 from ckanext.satudata.quality import rules
+from ckanext.satudata.reference import hierarchy, regions
 from ckanext.satudata.standards import registry
 from ckanext.satudata.validation import keys
 
@@ -29,8 +31,14 @@ TABLE_KINDS = frozenset({"csv", "xlsx", "xls", "ods", "tsv"})
 _RESOURCE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 YEAR_COLUMN = "tahun"
 REGION_COLUMN = "kode_wilayah"
+SEMESTER_COLUMN = "semester"
+PERIOD_COLUMNS = (YEAR_COLUMN, SEMESTER_COLUMN)
 # Distinct (year, region) pairs read from a table.
 MAX_PAIRS = 50_000
+# Rows read for the hierarchy check (a national desa table is about 84,000 a
+# period); the regions and periods named in the evidence.
+MAX_HIERARCHY_ROWS = 500_000
+MAX_HIERARCHY_EXAMPLES = 20
 
 
 def gather(pkg: Mapping[str, Any]) -> dict[str, Any]:
@@ -201,4 +209,91 @@ def _table_facts(resource_id: str, standard: str | None) -> dict[str, Any]:
             )
         if sums:
             facts["sums"] = sums
+        if region_columns:
+            across = _hierarchy(conn, table, region_columns[0], columns, standard)
+            if across is not None:
+                facts["hierarchy"] = across
     return facts
+
+
+def _hierarchy(
+    conn: sa.Connection,
+    table: sa.TableClause,
+    region_column: str,
+    columns: list[str],
+    standard: str | None,
+) -> dict[str, Any] | None:
+    """Dukcapil's hierarchy check on a table holding several levels (a
+    kabupaten row and its kecamatan, kecamatan and their desa): each parent
+    figure of the counts the standard sums against its children's sum, per
+    period, by reference/hierarchy.py's rule (the one the Dukcapil harvester
+    checks its feed with). None when the table has one level only."""
+    counted = [
+        c for c in dict.fromkeys(c for total, parts in registry.sum_rules(standard)
+                                 for c in (total, *parts))
+        if c in columns
+    ]  # fmt: skip
+    if not counted:
+        return None
+    region = table.c[region_column]
+    depth = sa.func.array_length(sa.func.string_to_array(sa.cast(region, sa.Text), "."), 1)
+    depths = {int(d) for (d,) in conn.execute(sa.select(depth).distinct()) if d}
+    levels = [level for level, d in hierarchy.LEVEL_DEPTH.items() if d in depths]
+    pairs = list(hierarchy.level_pairs(levels))
+    if not pairs:
+        return None
+    period_columns = [c for c in PERIOD_COLUMNS if c in columns]
+    selected = [region, *(table.c[c] for c in period_columns), *(table.c[c] for c in counted)]
+    by_period: dict[str, dict[int, dict[str, list[int | None]]]] = {}
+    for row in conn.execute(sa.select(*selected).limit(MAX_HIERARCHY_ROWS)):
+        code = str(row[0])
+        period = _period_label(row[1 : 1 + len(period_columns)], period_columns)
+        values = [None if v is None else int(v) for v in row[1 + len(period_columns) :]]
+        by_period.setdefault(period, {}).setdefault(hierarchy.depth(code), {})[code] = values
+    indexes = list(range(len(counted)))
+    checked = 0
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for period in sorted(by_period):
+        rows = by_period[period]
+        for parent_level, child_level in pairs:
+            parents = rows.get(hierarchy.LEVEL_DEPTH[parent_level], {})
+            children = hierarchy.sum_children(
+                rows.get(hierarchy.LEVEL_DEPTH[child_level], {}).items(), indexes
+            )
+            checked += sum(1 for code in parents if code in children.sums)
+            for wrong in hierarchy.disagreements(parents, children, indexes):
+                key = (child_level, wrong.parent, period)
+                if key in found:
+                    continue  # one deduction per region and period: its first count named
+                found[key] = {
+                    "level": child_level,
+                    "parent_level": parent_level,
+                    "region": wrong.parent,
+                    "region_name": _region_name(wrong.parent),
+                    "period": period,
+                    "column": counted[wrong.index],
+                    "children": wrong.children,
+                    "summed": wrong.summed,
+                    "total": wrong.total,
+                }
+    listed = list(found.values())
+    return {
+        "checked": checked,
+        "mismatched": len(listed),
+        "examples": listed[:MAX_HIERARCHY_EXAMPLES],
+    }
+
+
+def _region_name(code: str) -> str:
+    found = regions.tenant_regions().get(code)
+    return found.name if found is not None else code
+
+
+def _period_label(values: Sequence[Any], names: Sequence[str]) -> str:
+    """ "2024-S2" (tahun and semester, as Dukcapil's releases are named), "2024"."""
+    parts = dict(zip(names, values, strict=True))
+    year = parts.get(YEAR_COLUMN)
+    semester = parts.get(SEMESTER_COLUMN)
+    if year is None:
+        return ""
+    return f"{year}-S{semester}" if semester is not None else str(year)

@@ -140,6 +140,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("{count} rows of {resource} where {rule} does not hold"),
         N_("correct the totals"),
     ),
+    "hierarchy-mismatch": (
+        N_(
+            "The {children} {level} of {region_name} ({region}) in {period} add up to "
+            "{summed} {column}, not its {total} ({resource})"
+        ),
+        N_("correct the {level} figures or the total of {region_name}"),
+    ),
+    "hierarchy-mismatch-more": (
+        N_("{count} more regions of {resource} whose figures do not add up across levels"),
+        N_("correct the figures across levels"),
+    ),
     "due-soon": (N_("The next update is due on {due}"), N_("upload the new data")),
     "overdue": (N_("Overdue since {due}"), N_("upload the new data")),
     "no-data": (N_("No data file yet"), N_("upload the data")),

@@ -22,7 +22,9 @@ keys in Uniqueness, region codes and every other error in Conformity.
   dataset's tingkat_wilayah 30 (each region in each year of the data),
   years of the declared coverage 30.
 - Uniqueness: rows without a duplicate key (where a key is defined).
-- Consistency: rows where the sums the data standard defines hold.
+- Consistency: rows where the sums the data standard defines hold; where a
+  table holds several levels, Dukcapil's hierarchy check (children add up to
+  their parent, reference/hierarchy.py).
 - Timeliness: the freshness rule (catalog/freshness.py) 70, coverage
   reaching the last complete year 30.
 
@@ -405,20 +407,46 @@ def uniqueness(evidence: Mapping[str, Any]) -> DimensionScore:
 
 
 def consistency(evidence: Mapping[str, Any]) -> DimensionScore:
-    summed = [t for t in _tables(evidence) if t.get("sums")]
-    if not summed:
+    """The sums the data standard defines, row by row; and Dukcapil's
+    hierarchy check where a table holds several levels (reference/hierarchy.py:
+    each kabupaten / kecamatan figure against its children's sum, per period),
+    the two weighing alike when both apply."""
+    tables = _tables(evidence)
+    summed = [t for t in tables if t.get("sums")]
+    leveled = [t for t in tables if (t.get("hierarchy") or {}).get("checked")]
+    if not summed and not leveled:
         return DimensionScore(CONSISTENCY, None)
-    part = _Component(100.0)
+    sums = _Component(100.0) if summed else None
     checked = sum(s["checked"] for t in summed for s in t["sums"])
     for table in summed:
         for rule in table["sums"]:
-            if rule["mismatched"]:
-                part.lose(
+            if rule["mismatched"] and sums is not None:
+                sums.lose(
                     _share(rule["mismatched"], max(checked, 1)), "sum-mismatch", None,
                     table.get("id"), resource=table.get("name") or "",
                     count=rule["mismatched"], rule=rule["rule"],
                 )  # fmt: skip
-    return _dimension(CONSISTENCY, (part,))
+    levels = _Component(100.0) if leveled else None
+    compared = sum(t["hierarchy"]["checked"] for t in leveled)
+    for table in leveled:
+        found = table["hierarchy"]
+        if levels is None or not found["mismatched"]:
+            continue
+        for wrong in found["examples"]:
+            levels.lose(
+                _share(1, compared), "hierarchy-mismatch", None, table.get("id"),
+                resource=table.get("name") or "", level=wrong["level"],
+                region=wrong["region"], region_name=wrong.get("region_name") or wrong["region"],
+                period=wrong["period"], column=wrong["column"], children=wrong["children"],
+                summed=wrong["summed"], total=wrong["total"],
+            )  # fmt: skip
+        rest = found["mismatched"] - len(found["examples"])
+        if rest > 0:
+            levels.lose(
+                _share(rest, compared), "hierarchy-mismatch-more", None, table.get("id"),
+                resource=table.get("name") or "", count=rest,
+            )  # fmt: skip
+    return _dimension(CONSISTENCY, (sums, levels))
 
 
 # Timeliness --------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """The CKAN side of data quality: a dataset's score recomputed when the
 dataset, a resource, a validation report or a DataStore table changes
-(plugin hooks and the validation's ``evidence_changed`` signal), the nightly
-re-scoring of the time-based dimensions from the stored evidence
-(``ckan satudata quality refresh``), and the search index kept in step."""
+(plugin hooks and the validation's ``evidence_changed`` signal), once per
+write (writes.py: a write's hooks and reports only mark the dataset, the
+score is computed when the write ends), the nightly re-scoring of the
+time-based dimensions from the stored evidence (``ckan satudata quality
+refresh``), and the search index kept in step. Reading a score never
+writes one (``unstored``)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from ckan import model
 from ckan.lib.search import commit, rebuild
 from ckan.plugins import toolkit as tk
 
-from ckanext.satudata import config, contexts
+from ckanext.satudata import config, contexts, writes
 from ckanext.satudata.model import quality_score
 from ckanext.satudata.quality import evidence, rules
 
@@ -45,10 +48,47 @@ def recompute(package_id: str, today: datetime.date | None = None) -> dict[str, 
     return quality
 
 
+def unstored(package_id: str) -> quality_score.QualityScore | None:
+    """The score of a dataset that has no stored row yet, computed from its
+    evidence now and not stored: a read (satudata_quality_show, the dataset
+    page) never writes. The row is a transient object, never added to the
+    session."""
+    pkg = _package(package_id)
+    if pkg is None:
+        return None
+    quality = rules.assess(evidence.gather(pkg), config.quality_weights()).as_dict()
+    now = datetime.datetime.utcnow()
+    return quality_score.QualityScore(
+        package_id=pkg["id"],
+        organization_id=pkg.get("owner_org"),
+        score=quality["score"],
+        grade=quality["grade"],
+        dimensions=quality["dimensions"],
+        deductions=quality["deductions"],
+        computed=now,
+        gathered=now,
+    )
+
+
+def current(package_id: str) -> tuple[quality_score.QualityScore | None, bool]:
+    """(the dataset's score, whether it is stored): the stored row, or for a
+    dataset not scored yet (older than the quality tables, before `ckan
+    satudata quality refresh --gather`) the score its evidence gives now,
+    which the reader wants rather than nothing, computed but not stored."""
+    row = quality_score.get(package_id)
+    if row is not None:
+        return row, True
+    return unstored(package_id), False
+
+
 def after_dataset_change(pkg_dict: dict[str, Any]) -> None:
-    """IPackageController.after_dataset_create/update: before the index is
-    written, so the index carries the new grade."""
+    """IPackageController.after_dataset_create/update. Inside a write unit
+    (every package action opens one) the score waits for the end of the
+    write, when its reports are stored too; otherwise it is computed now,
+    before the index is written, so the index carries the new grade."""
     if pkg_dict.get("type", "dataset") != "dataset" or not pkg_dict.get("id"):
+        return
+    if writes.changed(pkg_dict["id"]):
         return
     try:
         # A savepoint: a failure here rolls back the score only, not the dataset.
@@ -60,16 +100,30 @@ def after_dataset_change(pkg_dict: dict[str, Any]) -> None:
 
 def on_evidence_changed(sender: str, **kwargs: Any) -> None:
     """A validation report or DataStore table of dataset ``sender`` changed
-    after the dataset was saved: score it again and re-index it."""
+    after the dataset was saved: score it again and re-index it (at the end
+    of the write when one is under way)."""
+    if not writes.changed(sender):
+        _rescore(sender, reindex=True)
+
+
+def on_write_finished(sender: str, reindex: bool = True, **kwargs: Any) -> None:
+    """writes.finished: the write that changed dataset ``sender`` ended."""
+    _rescore(sender, reindex)
+
+
+def _rescore(package_id: str, reindex: bool) -> None:
+    """Score a saved dataset, commit the row and, when ``reindex`` and its
+    score or grade moved, re-index it (with a Solr commit: a user's write
+    is searchable at once)."""
     try:
-        before = quality_score.get(sender)
+        before = quality_score.get(package_id)
         previous = (before.score, before.grade) if before is not None else None
-        quality = recompute(sender)
+        quality = recompute(package_id)
         model.Session.commit()
-        if quality is not None and previous != (quality["score"], quality["grade"]):
-            rebuild(sender)
+        if reindex and quality is not None and previous != (quality["score"], quality["grade"]):
+            rebuild(package_id)
     except Exception:
-        log.exception("quality of %s not recomputed", sender)
+        log.exception("quality of %s not recomputed", package_id)
         model.Session.rollback()
 
 

@@ -5,7 +5,8 @@ checks):
 
 - every known region below the root at a checked level is present (a region
   whose record is quarantined is reported as quarantined, not as missing);
-- children sum to their parent, for every count read: the parent's figure
+- children sum to their parent, for every count read (the rule of
+  reference/hierarchy.py, which the quality score applies too): the parent's figure
   against its published children plus the figures its quarantined children
   carry. So a parent is confirmed whatever was quarantined under it, and the
   gap between the published tables is exactly the quarantined records (listed
@@ -20,7 +21,6 @@ Pure Python: no CKAN import.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping
 
 from ckanext.satudata.harvesters.dukcapil.records import (
@@ -32,6 +32,7 @@ from ckanext.satudata.harvesters.dukcapil.records import (
 )
 from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES, FAMILIES, VALUE_INDEX
 from ckanext.satudata.harvesters.messages import N_, message
+from ckanext.satudata.reference import hierarchy
 from ckanext.satudata.reference.regions import Region
 
 
@@ -90,75 +91,55 @@ def _check_presence(
 
 
 def _check_sums(data: SemesterData, levels: list[str], keys: list[tuple[str, int]]) -> None:
-    width = max((index for _, index in keys), default=-1) + 1
-    for parent_level, child_level in itertools.pairwise(levels):
-        if LEVEL_DEPTH[child_level] != LEVEL_DEPTH[parent_level] + 1:
-            continue
-        sums: dict[str, list[int]] = {}
-        counts: dict[str, int] = {}
-        for row in data.rows[child_level].values():
-            parent = row.code.rsplit(".", 1)[0]
-            acc = sums.get(parent)
-            if acc is None:
-                acc = sums[parent] = [0] * width
-                counts[parent] = 0
-            counts[parent] += 1
-            values = row.values
-            for _, index in keys:
-                acc[index] += values[index]
+    indexes = [index for _, index in keys]
+    key_of = {index: key for key, index in keys}
+    for parent_level, child_level in hierarchy.level_pairs(levels):
+        children = hierarchy.sum_children(
+            ((row.code, row.values) for row in data.rows[child_level].values()), indexes
+        )
         # What the quarantined children carry: added, or the count left unchecked.
         unreadable: dict[str, set[int]] = {}
         held_back: dict[str, int] = {}
         for record in data.quarantined:
             if record.level != child_level or record.parent is None:
                 continue
-            acc = sums.get(record.parent)
-            if acc is None:
-                acc = sums[record.parent] = [0] * width
-                counts[record.parent] = 0
             held_back[record.parent] = held_back.get(record.parent, 0) + 1
-            for _, index in keys:
-                value = record.values[index]
-                if value is None:
-                    unreadable.setdefault(record.parent, set()).add(index)
-                else:
-                    acc[index] += value
-        for code, parent_row in data.rows[parent_level].items():
-            acc = sums.get(code)
-            if acc is None:
-                continue  # no children at all: reported as missing
-            skipped = unreadable.get(code, set())
-            for key, index in keys:
-                if index in skipped or acc[index] == parent_row.values[index]:
-                    continue
-                quarantined = held_back.get(code, 0)
-                data.add_issue(
-                    Issue(
-                        code,
-                        key,
-                        message(
-                            N_("{parent} total differs from the sum of its {count} {child}"),
-                            parent=parent_level,
-                            count=counts[code],
-                            child=child_level,
-                        )
-                        if not quarantined
-                        else message(
-                            N_(
-                                "{parent} total differs from the sum of its {count} {child} "
-                                "and its {quarantined} quarantined record(s)"
-                            ),
-                            parent=parent_level,
-                            count=counts[code],
-                            child=child_level,
-                            quarantined=quarantined,
-                        ),
-                        _fmt(acc[index]),
-                        _fmt(parent_row.values[index]),
-                        family=_family_of(key),
+            missing = children.add(record.parent, record.values, indexes, counted=False)
+            if missing:
+                unreadable.setdefault(record.parent, set()).update(missing)
+        parents = {code: row.values for code, row in data.rows[parent_level].items()}
+        for found in hierarchy.disagreements(parents, children, indexes, unreadable):
+            quarantined = held_back.get(found.parent, 0)
+            key = key_of[found.index]
+            data.add_issue(
+                Issue(
+                    found.parent,
+                    key,
+                    message(
+                        N_("{parent} total differs from the sum of its {count} {child}"),
+                        parent=parent_level,
+                        count=found.children,
+                        child=child_level,
                     )
+                    if not quarantined
+                    else message(
+                        N_(
+                            "{parent} total differs from the sum of its {count} {child} "
+                            "and its {quarantined} quarantined record(s)"
+                        ),
+                        parent=parent_level,
+                        count=found.children,
+                        child=child_level,
+                        quarantined=quarantined,
+                    ),
+                    _fmt(found.summed),
+                    _fmt(found.total),
+                    family=_family_of(key),
                 )
-            if skipped:
+            )
+        for code in parents:
+            skipped = unreadable.get(code)
+            if skipped and code in children.sums:
                 data.unchecked.append(
                     message(
                         N_(

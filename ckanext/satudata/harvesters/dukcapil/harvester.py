@@ -296,6 +296,13 @@ class DukcapilHarvester(SatudataHarvesterBase):
     # --- import ------------------------------------------------------------------
 
     def import_stage(self, harvest_object: HarvestObject) -> bool | str:
+        try:
+            return self._import(harvest_object)
+        finally:
+            # The datasets are indexed without a Solr commit (base._one_write).
+            self.commit_index(harvest_object)
+
+    def _import(self, harvest_object: HarvestObject) -> bool | str:
         content = json.loads(harvest_object.content)
         family = FAMILIES[content["family"]]
         level = content["level"]
@@ -356,19 +363,18 @@ class DukcapilHarvester(SatudataHarvesterBase):
         )  # fmt: skip
         if adopted is not None:
             adopted.take_over()
-        try:
-            package_id = self._write_dataset(harvest_object, package, existing)
-        except tk.ValidationError as err:
-            model.Session.rollback()
-            return self._object_error(
-                harvest_object,
-                message(
-                    N_("dataset rejected by validation: {errors}"),
-                    errors=json.dumps(err.error_summary, ensure_ascii=False),
-                ),
-                "Import",
-            )
-        failed = self._record_reports(package_id, checked)
+        # One write: the dataset and its reports, scored once, then indexed.
+        # A new dataset is indexed once (CKAN's package_create leaves it to
+        # _one_write); an update is indexed by package_update too: with
+        # defer_commit it would record no activity (no "changed_entities").
+        with self._one_write():
+            try:
+                package_id = self._write_dataset(
+                    harvest_object, package, existing, defer_commit=existing is None
+                )
+            except tk.ValidationError as err:
+                return self._rejected(harvest_object, err)
+            failed = self._record_reports(package_id, checked)
         if failed:
             return self._object_error(harvest_object, failed, "Import")
         revised = [s.label for s, revision in tables.changed.items() if revision]
@@ -410,18 +416,23 @@ class DukcapilHarvester(SatudataHarvesterBase):
                 passed[mapping.QUARANTINE_FIELD] = stale[resource["periode_data"]]
             resources.append(passed)
         try:
-            self._write_dataset(harvest_object, {"resources": resources}, existing)
+            with self._one_write():
+                self._write_dataset(harvest_object, {"resources": resources}, existing)
         except tk.ValidationError as err:
-            model.Session.rollback()
-            return self._object_error(
-                harvest_object,
-                message(
-                    N_("dataset rejected by validation: {errors}"),
-                    errors=json.dumps(err.error_summary, ensure_ascii=False),
-                ),
-                "Import",
-            )
+            return self._rejected(harvest_object, err)
         return True
+
+    def _rejected(self, harvest_object: HarvestObject, err: tk.ValidationError) -> bool:
+        """The object's error for a dataset write CKAN refused (nothing written)."""
+        model.Session.rollback()
+        return self._object_error(
+            harvest_object,
+            message(
+                N_("dataset rejected by validation: {errors}"),
+                errors=json.dumps(err.error_summary, ensure_ascii=False),
+            ),
+            "Import",
+        )
 
     @staticmethod
     def _tables(

@@ -45,12 +45,13 @@ from ckanext.satudata.harvesters.dukcapil.standard import (
     VALUE_KEYS,
 )
 from ckanext.satudata.harvesters.messages import N_, Message, message
+from ckanext.satudata.reference import hierarchy
 from ckanext.satudata.reference.regions import Region, RegionCodeError, normalize_code
 from ckanext.satudata.validation import guard
 
-LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")
-# Number of dotted segments of a code at each level.
-LEVEL_DEPTH = {"provinsi": 1, "kabupaten": 2, "kecamatan": 3, "desa": 4}
+# The levels and the number of dotted segments of a code at each (one place).
+LEVELS = hierarchy.LEVELS
+LEVEL_DEPTH = hierarchy.LEVEL_DEPTH
 _CODE_KEYS = ("no_prop", "no_kab", "no_kec", "no_kel")
 _CODE_WIDTHS = (2, 2, 2, 4)
 _NAME_KEYS = ("nama_prop", "nama_kab", "nama_kec", "nama_kel")

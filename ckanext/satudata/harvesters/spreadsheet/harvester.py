@@ -420,9 +420,10 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         by design); personal data in any of its sheets was ruled out before
         (service.scan_grids).
 
-        The dataset is indexed once, after its report is stored (so the
-        indexed resources carry their validation_status), without a Solr
-        commit: see base.commit_index.
+        The dataset is scored and indexed once, after its report is stored
+        (so the indexed resources carry their validation_status and the
+        index its quality), without a Solr commit: see base._one_write and
+        base.commit_index.
         """
         published = {r.get("id"): r for r in (existing or {}).get("resources", [])}
         current = dict(published.get(clean.get("id")) or {})
@@ -440,48 +441,47 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             for r in (existing or {}).get("resources", [])
             if r.get(mapping.ROLE_KEY) not in mapping.HARVESTER_ROLES
         ]
-        package_id = self._write_dataset(
-            harvest_object,
-            {**package, "resources": [clean, original, *kept]},
-            existing,
-            defer_commit=True,
-        )
-
-        if self.last_write_deferred:
-            # The dataset is published: the change waits for the walidata, the
-            # clean CSV's validation with it (recorded once it is published).
-            held = hooks.take_pending(hook_context)
-            proposed = pending.current_version(model.Package.get(package_id))  # type: ignore[arg-type]
-            clean_id = next(
-                r["id"]
-                for r in proposed.get("resources", [])
-                if r.get(mapping.ROLE_KEY) == mapping.ROLE_CLEAN
+        with self._one_write():  # scored once, then indexed once (base._one_write)
+            package_id = self._write_dataset(
+                harvest_object,
+                {**package, "resources": [clean, original, *kept]},
+                existing,
+                defer_commit=True,
             )
-            if held:
-                pending.hold_validation(package_id, clean_id, held)
-                model.Session.commit()
-            return package_id
 
-        written = model.Package.get(package_id)
-        assert written is not None  # committed by _write_dataset
-        clean_id = next(
-            r.id
-            for r in written.resources
-            if r.state == "active" and r.extras.get(mapping.ROLE_KEY) == mapping.ROLE_CLEAN
-        )
-        try:
-            hooks.after_change(hook_context, {"id": clean_id, "package_id": package_id})
-        except Exception as err:  # written already: say how to catch up
-            log.exception("spreadsheet: storing the report of resource %s failed", clean_id)
-            model.Session.rollback()
-            self._index_without_commit(package_id)
-            raise ReportNotStored(
-                f"dataset {package_id} was written, but the validation report of its clean "
-                f"CSV (resource {clean_id}) could not be stored or its DataStore load queued "
-                f"({err!r}); run satudata_validation_run on it"
-            ) from err
-        self._index_without_commit(package_id)
-        return package_id
+            if self.last_write_deferred:
+                # The dataset is published: the change waits for the walidata, the
+                # clean CSV's validation with it (recorded once it is published).
+                held = hooks.take_pending(hook_context)
+                proposed = pending.current_version(model.Package.get(package_id))  # type: ignore[arg-type]
+                clean_id = next(
+                    r["id"]
+                    for r in proposed.get("resources", [])
+                    if r.get(mapping.ROLE_KEY) == mapping.ROLE_CLEAN
+                )
+                if held:
+                    pending.hold_validation(package_id, clean_id, held)
+                    model.Session.commit()
+                return package_id
+
+            written = model.Package.get(package_id)
+            assert written is not None  # committed by _write_dataset
+            clean_id = next(
+                r.id
+                for r in written.resources
+                if r.state == "active" and r.extras.get(mapping.ROLE_KEY) == mapping.ROLE_CLEAN
+            )
+            try:
+                hooks.after_change(hook_context, {"id": clean_id, "package_id": package_id})
+            except Exception as err:  # written already: say how to catch up
+                log.exception("spreadsheet: storing the report of resource %s failed", clean_id)
+                model.Session.rollback()
+                raise ReportNotStored(
+                    f"dataset {package_id} was written, but the validation report of its clean "
+                    f"CSV (resource {clean_id}) could not be stored or its DataStore load queued "
+                    f"({err!r}); run satudata_validation_run on it"
+                ) from err
+            return package_id
 
     def _import_withdrawal(self, harvest_object: HarvestObject, mode: str) -> bool:
         package_id = self._existing_package_id(harvest_object)

@@ -16,7 +16,7 @@ from ckan.plugins import toolkit as tk
 from ckan.types import Action, Context, DataDict
 from flask import has_request_context
 
-from ckanext.satudata import contexts, faults, uploads
+from ckanext.satudata import contexts, faults, uploads, writes
 from ckanext.satudata.catalog import choices
 from ckanext.satudata.catalog import form as dataset_form
 from ckanext.satudata.harvesters import form as harvest_form
@@ -33,8 +33,6 @@ __all__ = [
     "package_create",
     "package_show",
     "package_update",
-    "resource_create",
-    "resource_update",
     "scheming_dataset_schema_show",
     "scheming_organization_schema_show",
 ]
@@ -81,11 +79,17 @@ def _validating(original: Action, context: Context, data_dict: DataDict, current
 def package_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN stores the uploads and URLs of the resources given to
     package_create without the resource hooks: validate them here too. The
-    workflow sets the new dataset's status."""
+    workflow sets the new dataset's status. One write unit (writes.py): the
+    dataset's quality is scored once, after its reports are stored."""
     if harvest_form.applies(data_dict):  # a harvest source: its form's config first
         return harvest_form.save(
             data_dict, lambda d: package_create(original, context, d), update=False
         )
+    with writes.unit():
+        return _create(original, context, data_dict)
+
+
+def _create(original: Action, context: Context, data_dict: DataDict) -> Any:
     status = workflow.before_create(context, data_dict)
     result = _validating(original, context, data_dict, None)
     workflow.after_create(context, result if isinstance(result, str) else result["id"], status)
@@ -96,11 +100,17 @@ def package_create(original: Action, context: Context, data_dict: DataDict) -> A
 def package_update(original: Action, context: Context, data_dict: DataDict) -> Any:
     """As package_create (package_patch and resource_create/update call this;
     resources the resource hooks validated are not validated again). A write
-    the workflow defers is kept as the dataset's pending change."""
+    the workflow defers is kept as the dataset's pending change. One write
+    unit, as package_create."""
     if harvest_form.applies(data_dict):  # a harvest source: its form's config first
         return harvest_form.save(
             data_dict, lambda d: package_update(original, context, d), update=True
         )
+    with writes.unit():
+        return _update(original, context, data_dict)
+
+
+def _update(original: Action, context: Context, data_dict: DataDict) -> Any:
     reference = data_dict.get("id") or data_dict.get("name")
     package = refusing_outages(lambda: model.Package.get(reference)) if reference else None
     if package is not None and workflow.defers(context, package):
@@ -142,19 +152,6 @@ def package_show(original: Action, context: Context, data_dict: DataDict) -> Any
         return original(context, data_dict)
     with reports.reports_of_package(str(name_or_id)):
         return original(context, data_dict)
-
-
-@tk.chained_action
-def resource_create(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """A steward's upload during an outage gets a clear refusal (the dataset
-    is read before package_update runs)."""
-    return refusing_outages(lambda: original(context, data_dict))
-
-
-@tk.chained_action
-def resource_update(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """As resource_create."""
-    return refusing_outages(lambda: original(context, data_dict))
 
 
 @tk.chained_action

@@ -15,7 +15,6 @@ from ckan.types import Context, DataDict
 
 from ckanext.satudata import contexts
 from ckanext.satudata.logic import roles, schema
-from ckanext.satudata.model import quality_score
 from ckanext.satudata.quality import display, exporting, service
 
 __all__ = ["satudata_quality_export", "satudata_quality_show", "satudata_quality_summary"]
@@ -36,21 +35,19 @@ def satudata_quality_show(context: Context, data_dict: DataDict) -> dict[str, An
 
     :param id: the dataset's id or name
     :returns: ``{"id", "name", "score", "grade", "dimensions": […],
-        "deductions": […], "computed"}``
+        "deductions": […], "computed", "stored"}``; ``stored`` is false for
+        a dataset not scored yet: its score is computed for this answer and
+        not stored (a read never writes)
     """
     data, errors = tk.navl_validate(data_dict, schema.dataset_reference(), context)
     if errors:
         raise tk.ValidationError(errors)
     tk.check_access("satudata_quality_show", context, data)
     pkg = tk.get_action("package_show")(contexts.site(), {"id": data["id"]})
-    row = quality_score.get(pkg["id"])
-    if row is None:  # not scored yet (e.g. before the migration): score it now
-        service.recompute(pkg["id"])
-        model.Session.commit()
-        row = quality_score.get(pkg["id"])
+    row, stored = service.current(pkg["id"])  # never stores: a read
     if row is None:
         raise tk.ObjectNotFound(tk._("This dataset has no quality score"))
-    return display.of_dataset(pkg, row)
+    return {**display.of_dataset(pkg, row), "stored": stored}
 
 
 @tk.side_effect_free

@@ -5,7 +5,11 @@ list. The transitions store the walidata's comments: they go through the
 personal-data gate in review/transitions.py.
 
 Also the resource writes a published dataset's producer makes: they become
-its pending change (review/pending.py) instead of reaching the public.
+its pending change (review/pending.py) instead of reaching the public; the
+other resource writes are CKAN's, each one write unit (writes.py), an outage
+refused as the package writes refuse it (dataset.py). (These are the only
+chained resource_create/resource_update of this plugin: a second one in
+another module would replace them in get_actions.)
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from ckan.logic import validate
 from ckan.plugins import toolkit as tk
 from ckan.types import Action, Context, DataDict
 
+from ckanext.satudata import writes
 from ckanext.satudata.logic import roles, schema
+from ckanext.satudata.logic.action.dataset import refusing_outages
 from ckanext.satudata.logic.action.gate import calls_the_gate
 from ckanext.satudata.review import overview, pending, queues, transitions, workflow
 
@@ -190,10 +196,18 @@ def _resource_of(shown: dict[str, Any], resource_id: str) -> dict[str, Any]:
 
 @tk.chained_action
 def resource_create(original: Action, context: Context, data_dict: DataDict) -> Any:
-    """On a published dataset, a producer's new resource joins its pending change."""
+    """On a published dataset, a producer's new resource joins its pending
+    change. Otherwise CKAN's, as one write unit (writes.py: the package_update
+    inside and the report the resource hooks store after it, scored once),
+    and a steward's upload during an outage gets a clear refusal."""
+    with writes.unit():
+        return _resource_create(original, context, data_dict)
+
+
+def _resource_create(original: Action, context: Context, data_dict: DataDict) -> Any:
     package = model.Package.get(str(data_dict.get("package_id") or ""))
     if not workflow.defers(context, package):
-        return original(context, data_dict)
+        return refusing_outages(lambda: original(context, data_dict))
     assert package is not None
     tk.check_access("resource_create", context, data_dict)
     version = pending.current_version(package)
@@ -206,11 +220,17 @@ def resource_create(original: Action, context: Context, data_dict: DataDict) -> 
 @tk.chained_action
 def resource_update(original: Action, context: Context, data_dict: DataDict) -> Any:
     """On a published dataset, a producer's change of a resource (a new file
-    too) joins its pending change; the published file stays until then."""
+    too) joins its pending change; the published file stays until then.
+    Otherwise CKAN's, as resource_create."""
+    with writes.unit():
+        return _resource_update(original, context, data_dict)
+
+
+def _resource_update(original: Action, context: Context, data_dict: DataDict) -> Any:
     stored = model.Resource.get(str(data_dict.get("id") or ""))
     package = stored.package if stored is not None else None
     if not workflow.defers(context, package):
-        return original(context, data_dict)
+        return refusing_outages(lambda: original(context, data_dict))
     assert package is not None and stored is not None
     tk.check_access("resource_update", context, data_dict)
     version = pending.current_version(package)
