@@ -10,8 +10,10 @@ import ast
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,3 +180,19 @@ def test_every_option_has_a_typed_reader_and_only_config_reads_them() -> None:
             ):
                 elsewhere.append(f"{name}: {literal!r}")
     assert not elsewhere, "\n".join(elsewhere)
+
+
+def test_an_action_or_auth_name_defined_twice_is_refused_at_start() -> None:
+    """get_actions/get_auth_functions merge every concept's module by name:
+    a second definition would silently replace the first."""
+    from ckanext.satudata.logic import collect, in_modules
+    from ckanext.satudata.logic.action import get_actions
+    from ckanext.satudata.logic.auth import get_auth_functions
+
+    assert "package_create" in get_actions() and get_auth_functions()
+    first, second = types.ModuleType("first"), types.ModuleType("second")
+    for module in (first, second):
+        module.__all__ = ["resource_create"]  # type: ignore[attr-defined]
+        module.resource_create = lambda: None  # type: ignore[attr-defined]
+    with pytest.raises(RuntimeError, match="resource_create is defined twice"):
+        collect(in_modules((first, second)))

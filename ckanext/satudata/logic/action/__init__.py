@@ -4,8 +4,10 @@ chained actions)."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
+from ckanext.satudata.logic import collect, in_modules
 from ckanext.satudata.logic.action import (
     charts,
     dataset,
@@ -33,5 +35,4 @@ _MODULES = (
 
 
 def get_actions() -> dict[str, Any]:
-    found = {name: getattr(module, name) for module in _MODULES for name in module.__all__}
-    return {**found, **gate.actions()}
+    return collect(itertools.chain(in_modules(_MODULES), gate.actions().items()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ckanext.satudata.logic import collect, in_modules
 from ckanext.satudata.logic.auth import (
     charts,
     harvest,
@@ -19,4 +20,4 @@ _MODULES = (charts, harvest, interop, planning, quality, review, validation)
 
 
 def get_auth_functions() -> dict[str, Any]:
-    return {name: getattr(module, name) for module in _MODULES for name in module.__all__}
+    return collect(in_modules(_MODULES))
