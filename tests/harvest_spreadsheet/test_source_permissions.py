@@ -78,7 +78,7 @@ def test_editor_cannot_use_privileged_settings(
 
 @pytest.mark.parametrize("source_type", ["satudata_spreadsheet", "satudata_dukcapil"])
 def test_editor_may_name_own_organization(app: Any, orgs: dict[str, Any], source_type: str) -> None:
-    config = {"organization": "dinkes-paser"}
+    config: dict[str, Any] = {"organization": "dinkes-paser"}
     if source_type == "satudata_dukcapil":
         config.update(DUKCAPIL, auth={"token_env": "SATUDATA_HARVEST_DINKES_PASER_TOKEN"})
     response = _create(app, orgs["token"], orgs["own"], source_type, config, 200)
@@ -99,7 +99,10 @@ def test_allow_private_must_be_a_boolean_or_host_list(
     """The string "false" once switched the Dukcapil guard off (bool("false"))."""
     config = {**DUKCAPIL, "allow_private_addresses": "false"}
     response = _create(app, sysadmin["token"], orgs["own"], "satudata_dukcapil", config, 409)
-    assert "allow_private_addresses must be true, false" in json.dumps(response["error"])
+    # The API says the refusal in the site's language, naming the setting.
+    assert response["error"]["config"] == [
+        'allow_private_addresses harus true, false, atau daftar "host:port"'
+    ]
 
 
 @pytest.mark.parametrize("source_type", ["satudata_spreadsheet", "satudata_dukcapil"])
@@ -110,4 +113,24 @@ def test_a_misspelt_setting_is_refused_by_both_harvesters(
     config = {**(DUKCAPIL if source_type == "satudata_dukcapil" else {}), "timout": 5}
     response = _create(app, sysadmin["token"], orgs["own"], source_type, config, 409)
     error = json.dumps(response["error"])
-    assert "unknown setting(s) timout" in error and "timeout" in error
+    assert "pengaturan tidak dikenal: timout" in error and "timeout" in error
+
+
+@pytest.mark.parametrize(
+    ("source_type", "config", "said"),
+    [
+        ("satudata_spreadsheet", {"max_shrink": 2}, "max_shrink harus berupa proporsi antara 0"),
+        ("satudata_spreadsheet", {"retries": -1},
+         "retries harus bilangan bulat 0 atau lebih, bukan -1"),
+        ("satudata_dukcapil", {**DUKCAPIL, "levels": ["provinsi"]},
+         "levels harus berupa daftar dari kabupaten, kecamatan, desa"),
+    ],
+)  # fmt: skip
+def test_the_api_says_a_refused_setting_in_the_sites_language(
+    app: Any, orgs: dict[str, Any], sysadmin: dict, source_type: str, config: dict, said: str
+) -> None:
+    """Not ckanext-harvest's English frame: the harvester's reason, naming the setting."""
+    response = _create(app, sysadmin["token"], orgs["own"], source_type, config, 409)
+    (error,) = response["error"]["config"]
+    assert error.startswith(said)
+    assert "Error parsing" not in error

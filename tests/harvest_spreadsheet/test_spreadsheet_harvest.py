@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 import pytest
@@ -383,6 +384,32 @@ def test_reports_speak_indonesian_and_english_under_en(harvests: Harvests, app: 
     )
     page = app.get(f"/en/harvest/{harvests.source_name}/job/{job_id}", headers=token).body
     assert "the inventory lists no datasets; nothing was changed" in page
+
+
+def test_a_refused_stored_config_is_reported_in_the_readers_language(
+    harvests: Harvests, app: Any
+) -> None:
+    """A config stored before a check existed (written straight into the
+    source): the gather error carries the setting's refusal as a message, so
+    the report says it in Indonesian, and in English under /en."""
+    from ckan import model
+    from ckanext.harvest.model import HarvestSource
+
+    source = harvests.configure()
+    stored = HarvestSource.get(source["id"])
+    stored.config = json.dumps({**json.loads(stored.config), "max_shrink": 2})
+    model.Session.commit()
+    result = harvests.run()
+    assert result.objects == []
+    token = {"Authorization": harvests.sysadmin["token"]}
+
+    job_id = result.job["id"]
+    report = app.get(f"/api/action/harvest_job_report?id={job_id}", headers=token).json
+    assert report["result"]["gather_errors"][0]["message"] == (
+        "konfigurasi: max_shrink harus berupa proporsi antara 0 dan 1 (mis. 0.5)"
+    )
+    page = app.get(f"/en/harvest/{harvests.source_name}/job/{job_id}", headers=token).body
+    assert "configuration: max_shrink must be a share between 0 and 1 (e.g. 0.5)" in page
 
 
 def test_inventory_shrinking_too_much_changes_nothing(harvests: Harvests) -> None:

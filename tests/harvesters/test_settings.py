@@ -67,3 +67,41 @@ def test_the_committed_reference_is_generated() -> None:
     assert committed == docs.reference(), (
         "run: ckan satudata harvest settings > docs/harvest-sources.md"
     )
+
+
+REFUSALS: list[tuple[str, dict[str, Any], str, str]] = [
+    ("spreadsheet", {"timeout": -1}, "timeout", "timeout must be a number above 0, not -1"),
+    ("spreadsheet", {"retries": 1.5}, "retries", "retries must be a whole number, 0 or more"),
+    ("spreadsheet", {"max_shrink": 2}, "max_shrink", "max_shrink must be a share between 0 and 1"),
+    ("spreadsheet", {"column_mapping": "x"}, "column_mapping",
+     'column_mapping must be an object {"header": "column key"}'),
+    ("spreadsheet", {"allow_private_addresses": ["10.1.2.3"]}, "allow_private_addresses",
+     'allow_private_addresses: a list must hold "host:port" entries'),
+    ("dukcapil", {"semester": "2024-S3"}, "semester", "semester '2024-S3' is not of the form"),
+    ("dukcapil", {"semester": "2024-S1", "levels": ["provinsi"]}, "levels",
+     "levels must be a list out of kabupaten, kecamatan, desa"),
+    ("dukcapil", {"semester": "2024-S1", "page_size": 0}, "page_size",
+     "page_size must be a whole number above 0, not 0"),
+    ("dukcapil", {"semester": "2024-S1", "timeout": "lama"}, "timeout",
+     "timeout must be a number above 0, not 'lama'"),
+    ("dukcapil", {"semester": "2024-S1", "auth": {"token": "s3cret"}}, "auth",
+     "auth.token: secrets cannot be written"),
+    ("dukcapil", {"semester": "2024-S1", "services": {"provinsi": "x/MapServer"}}, "services",
+     "services: unknown level(s) provinsi"),
+    ("dukcapil", {}, "semester", "missing required setting(s): semester"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("harvester", "config", "key", "english"), REFUSALS)
+def test_a_refusal_names_its_setting(
+    harvester: str, config: dict[str, Any], key: str, english: str
+) -> None:
+    """The form shows a refusal at the field of ``key`` (harvesters/form.py);
+    str() stays the English text logs and ckanext-harvest show."""
+    settings_class, parse, _ = HARVESTERS[harvester]
+    with pytest.raises(HarvestConfigError) as caught:
+        parse(config)
+    assert caught.value.key == key
+    assert key in known_keys(settings_class.SETTINGS)
+    assert str(caught.value).startswith(english)
+    assert caught.value.render() == str(caught.value)

@@ -95,7 +95,8 @@ def test_producer_creates_a_dukcapil_source_through_the_form(
     # A value the harvester refuses: its message at the field it names.
     form = dukcapil_form(people["opd"], **{cfg(DUKCAPIL, "semester"): "2024-S3"})
     page = app.post("/harvest/new", data=form, headers=auth).get_data(as_text=True)
-    assert "Pemanen menolak pengaturan ini" in field_block(page, cfg(DUKCAPIL, "semester"))
+    block = html.unescape(field_block(page, cfg(DUKCAPIL, "semester")))
+    assert "semester '2024-S3' tidak berbentuk TTTT-S1 atau TTTT-S2" in block
     # A setting the harvester requires, left empty: said at its field.
     form = dukcapil_form(people["opd"], **{cfg(DUKCAPIL, "semester"): ""})
     page = app.post("/harvest/new", data=form, headers=auth).get_data(as_text=True)
@@ -242,3 +243,54 @@ def test_spreadsheet_form_writes_the_config_the_harvester_reads(
     page = app.get("/harvest/edit/daftar-disdukcapil", headers=auth).get_data(as_text=True)
     assert "Judul Data = nama_data" in html.unescape(page)
     assert re.search(r'<option value="delete"\s+selected', page)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "indonesian", "english"),
+    [
+        ("page_size", "-5", "page_size harus bilangan bulat lebih dari 0, bukan -5",
+         "page_size must be a whole number above 0, not -5"),
+        ("timeout", "-1", "timeout harus angka lebih dari 0, bukan -1",
+         "timeout must be a number above 0, not -1"),
+        ("max_pages", "0", "max_pages harus bilangan bulat lebih dari 0, bukan 0",
+         "max_pages must be a whole number above 0, not 0"),
+    ],
+)  # fmt: skip
+def test_a_refused_setting_is_said_at_its_field_in_the_users_language(
+    app: Any, people: dict[str, Any], field: str, value: str, indonesian: str, english: str
+) -> None:
+    """The harvester's own check (harvesters/settings.py HarvestConfigError),
+    in Indonesian by default and in English under /en, at the field it names."""
+    auth = {"Authorization": people["producer"]}
+    form = dukcapil_form(people["opd"], **{cfg(DUKCAPIL, field): value})
+    page = app.post("/harvest/new", data=form, headers=auth).get_data(as_text=True)
+    block = html.unescape(field_block(page, cfg(DUKCAPIL, field)))
+    assert indonesian in block
+    assert english not in page and "Error parsing" not in page
+    # Nothing else refused, the rest of the form kept.
+    assert 'value="2024-S2"' in field_block(page, cfg(DUKCAPIL, "semester"))
+
+    page = app.post("/en/harvest/new", data=form, headers=auth).get_data(as_text=True)
+    assert english in html.unescape(field_block(page, cfg(DUKCAPIL, field)))
+    assert indonesian not in html.unescape(page)
+
+    from ckan.tests.helpers import call_action
+
+    assert call_action("harvest_source_list") == []
+
+
+def test_a_refused_privileged_setting_is_said_at_its_field(
+    app: Any, people: dict[str, Any]
+) -> None:
+    """A sysadmin's bad "host:port" list: said at the field, in the user's language."""
+    auth = {"Authorization": people["sysadmin"]}
+    name = cfg(DUKCAPIL, "allow_private_addresses")
+    form = dukcapil_form(people["opd"], **{name: '["10.1.2.3"]'})
+    page = app.post("/harvest/new", data=form, headers=auth).get_data(as_text=True)
+    assert 'allow_private_addresses: daftar harus berisi entri "host:port"' in html.unescape(
+        field_block(page, name)
+    )
+    page = app.post("/en/harvest/new", data=form, headers=auth).get_data(as_text=True)
+    assert 'allow_private_addresses: a list must hold "host:port" entries' in html.unescape(
+        field_block(page, name)
+    )

@@ -39,9 +39,11 @@ from ckanext.satudata.harvesters import messages
 from ckanext.satudata.harvesters.messages import N_, Message, message
 from ckanext.satudata.harvesters.permissions import check_privileged_settings
 from ckanext.satudata.harvesters.settings import (
+    HarvestConfigError,
     Setting,
     known_keys,
     load_config,
+    note_refusal,
     privileged_keys,
     trusted_setting,
 )
@@ -138,7 +140,12 @@ class SatudataHarvesterBase(HarvesterBase):
             parsed = load_config(config, known=known_keys(self.SETTINGS))
             self._check_config(parsed)
             check_privileged_settings(parsed, privileged_keys(self.SETTINGS))
-        except ValueError as err:  # HarvestConfigError and the parsers' own
+        except HarvestConfigError as err:
+            # ckanext-harvest words the English text; the form and the API
+            # (harvesters/form.py save) say the noted refusal in the user's language.
+            note_refusal(err)
+            raise ValueError(str(err)) from None
+        except ValueError as err:  # the parsers' own
             raise ValueError(str(err)) from None
         return config or ""
 

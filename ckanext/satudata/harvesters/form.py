@@ -13,7 +13,10 @@ the API holds, and the harvester's ``validate_config`` checks it as always.
   others, and a non-sysadmin's save keeps the values already stored
   (permissions.keeping lets validate_config accept them unchanged).
 - A value the form cannot read, and a setting the harvester refuses, is an
-  error at its field (``cfg.<type>.<key>``) in the user's language.
+  error at its field (``cfg.<type>.<key>``) in the user's language: the
+  harvester's ``HarvestConfigError`` names the setting (``key``) and carries
+  its reason as a message (harvesters/settings.py); an API write gets the
+  same reason in the request's language as its ``config`` error.
 
 The package actions call ``save`` for every write of a harvest source
 (logic/action/dataset.py), so API updates keep stored privileged values too.
@@ -35,15 +38,19 @@ from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestSource
 
 from ckanext.satudata.harvesters import permissions
-from ckanext.satudata.harvesters.settings import FieldKind, Setting
+from ckanext.satudata.harvesters.settings import (
+    MISSING_SETTING,
+    FieldKind,
+    HarvestConfigError,
+    Setting,
+    noting_refusals,
+)
 
 MARKER = "satudata_form"
 JSON_MARKER = "satudata_form_json"
 PREFIX = "cfg."
 # ckanext-harvest's wording of a refused config (logic/validators.py).
 _REFUSED_PREFIX = "Error parsing the configuration options: "
-# harvesters/settings.py load_config and dukcapil/settings.py _releases.
-_MISSING_PREFIX = "missing required setting"
 _saving: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "satudata_harvest_form", default=False
 )
@@ -327,24 +334,52 @@ def config_from_form(
     return config, errors
 
 
-def _refused_at_field(error: tk.ValidationError, source_type: str) -> tk.ValidationError:
-    """The harvester's refusal of the config, at the field of the setting it names."""
+def _noted(message: object, refusals: Sequence[HarvestConfigError]) -> HarvestConfigError | None:
+    """The refusal ckanext-harvest's message (its English text) reports."""
+    text = str(message)
+    return next((r for r in reversed(refusals) if str(r) and str(r) in text), None)
+
+
+def _refused_at_field(
+    error: tk.ValidationError, source_type: str, refusals: Sequence[HarvestConfigError]
+) -> tk.ValidationError:
+    """The harvester's refusal of the config, in the user's language at the
+    field of the setting it names (the section's error when it names none)."""
     messages = error.error_dict.get("config")
     if not isinstance(messages, list) or not messages:
         return error
     harvester = our_harvesters()[source_type]
-    keys = {s.key for s in harvester.SETTINGS}
+    shown = {s.key for s in _visible(harvester.SETTINGS, editor_is_privileged())}
+    section = field_name(source_type, "")[:-1]
     moved: dict[str, Any] = {k: v for k, v in error.error_dict.items() if k != "config"}
     for message in messages:
-        reason = str(message).removeprefix(_REFUSED_PREFIX)
-        named = next((w for w in re.findall(r"[a-z_]+", reason) if w in keys), None)
-        target = field_name(source_type, named) if named else field_name(source_type, "")[:-1]
-        if reason.startswith(_MISSING_PREFIX):  # the harvester's required setting, left empty
-            text = tk._("Fill in this setting (see its help).")
-        else:  # the harvester's own words (its checks speak English)
-            text = tk._("The harvester refused this setting: {reason}").format(reason=reason)
+        refusal = _noted(message, refusals)
+        if refusal is None:  # not one of our settings' checks: its own words
+            target = section
+            text = str(message).removeprefix(_REFUSED_PREFIX)
+        else:
+            target = field_name(source_type, refusal.key) if refusal.key in shown else section
+            if refusal.message.msgid == MISSING_SETTING and refusal.key in shown:
+                text = tk._("Fill in this setting (see its help).")
+            else:
+                text = refusal.render(tk._)
         moved.setdefault(target, []).append(text)
     return tk.ValidationError(moved)
+
+
+def _refused_in_words(
+    error: tk.ValidationError, refusals: Sequence[HarvestConfigError]
+) -> tk.ValidationError:
+    """An API write's refusal of the config in the request's language (the
+    refusal names its setting), instead of ckanext-harvest's English text."""
+    messages = error.error_dict.get("config")
+    if not isinstance(messages, list) or not refusals:
+        return error
+    said = []
+    for message in messages:
+        refusal = _noted(message, refusals)
+        said.append(refusal.render(tk._) if refusal is not None else message)
+    return tk.ValidationError({**error.error_dict, "config": said})
 
 
 # --- saving --------------------------------------------------------------------
@@ -381,12 +416,12 @@ def save(data_dict: dict[str, Any], call: Callable[[dict[str, Any]], Any], *, up
             if errors:
                 raise tk.ValidationError(dict(errors))
             prepared["config"] = json.dumps(config, ensure_ascii=False) if config else ""
-        with permissions.keeping(stored):
+        with permissions.keeping(stored), noting_refusals() as refusals:
             try:
                 return call(prepared)
             except tk.ValidationError as err:
                 if form_post:
-                    raise _refused_at_field(err, source_type) from None
-                raise
+                    raise _refused_at_field(err, source_type, refusals) from None
+                raise _refused_in_words(err, refusals) from None
     finally:
         _saving.reset(token)

@@ -19,6 +19,7 @@ from ckan import authz, model
 from ckan.plugins import toolkit as tk
 from flask import has_request_context
 
+from ckanext.satudata.harvesters.messages import N_, message
 from ckanext.satudata.harvesters.settings import (
     HarvestConfigError,
     secret_env_key,
@@ -75,7 +76,9 @@ def check_privileged_settings(config: Mapping[str, Any], private_keys: Iterable[
     stored = _stored.get() or {}
     for key in private_keys:
         if config.get(key) not in (None, False) and config.get(key) != stored.get(key):
-            raise HarvestConfigError(f"{key}: only a sysadmin may set this")
+            raise HarvestConfigError(
+                message(N_("{key}: only a sysadmin may set this"), key=key), key=key
+            )
     organization = config.get("organization")
     if organization and organization != stored.get("organization"):
         group = model.Group.get(str(organization))
@@ -83,9 +86,13 @@ def check_privileged_settings(config: Mapping[str, Any], private_keys: Iterable[
             group.id, user, "create_dataset"
         ):
             raise HarvestConfigError(
-                f"organization: you cannot publish datasets in {organization!r}; "
-                "only a sysadmin may name another organization"
-            )
+                message(
+                    N_("organization: you cannot publish datasets in {organization}; "
+                       "only a sysadmin may name another organization"),
+                    organization=repr(organization),
+                ),
+                key="organization",
+            )  # fmt: skip
 
 
 def check_secret_owners(names: Mapping[str, str]) -> None:
@@ -105,9 +112,13 @@ def check_secret_owners(names: Mapping[str, str]) -> None:
         if secret_env_owner_key(name) not in allowed:
             prefixes = ", ".join(sorted(secret_env_prefix(o) + "<NAME>" for o in allowed.values()))
             raise HarvestConfigError(
-                f"{setting}: {name} is not a secret of an OPD you publish for; a source can "
-                f"use only the secrets of the OPD that owns it: {prefixes or 'none'}"
-            )
+                message(
+                    N_("{setting}: {name} is not a secret of an OPD you publish for; a source "
+                       "can use only the secrets of the OPD that owns it: {prefixes}"),
+                    setting=setting, name=name, prefixes=prefixes or "-",
+                ),
+                key=setting.partition(".")[0],
+            )  # fmt: skip
 
 
 def secret_owner(owner_org: str | None) -> str:
@@ -127,7 +138,12 @@ def secret_owner(owner_org: str | None) -> str:
     clashes = sorted(name for (name,) in names if secret_env_key(name) == key)
     if clashes:
         raise HarvestConfigError(
-            f"auth: the secrets of {group.name} ({secret_env_prefix(group.name)}<NAME>) would "
-            f"also be those of {', '.join(clashes)}; rename one of these organizations"
-        )
+            message(
+                N_("auth: the secrets of {organization} ({prefix}<NAME>) would also be those "
+                   "of {others}; rename one of these organizations"),
+                organization=group.name, prefix=secret_env_prefix(group.name),
+                others=", ".join(clashes),
+            ),
+            key="auth",
+        )  # fmt: skip
     return group.name

@@ -17,18 +17,68 @@ Pure Python: no CKAN import.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from ckanext.satudata import net
-from ckanext.satudata.harvesters.messages import N_
+from ckanext.satudata.harvesters.messages import N_, Message, Translate, message, untranslated
 
 
 class HarvestConfigError(ValueError):
-    """A source configuration problem; the message names the setting."""
+    """A source configuration problem, naming the setting (``key``, the
+    config's top-level key; None when no one setting is at fault).
+
+    The reason is a ``Message`` (an English msgid marked ``N_`` and its
+    parameters): ``str()`` is its English rendering (logs, ckanext-harvest's
+    validate_config), ``render(tk._)`` the user's language (the source form
+    and the API's validation error, harvesters/form.py; harvest reports)."""
+
+    def __init__(self, reason: Message, *, key: str | None) -> None:
+        super().__init__(reason.render())
+        self.message = reason
+        self.key = key
+
+    def render(self, translate: Translate = untranslated) -> str:
+        return self.message.render(translate)
+
+
+# The refusals validate_config met while a source is saved (harvesters/form.py
+# save): ckanext-harvest keeps only the English text of the error it is given
+# (logic/validators.py), the form and the API say the refusal itself.
+_refusals: contextvars.ContextVar[list[HarvestConfigError] | None] = contextvars.ContextVar(
+    "satudata_harvest_refusals", default=None
+)
+
+
+@contextlib.contextmanager
+def noting_refusals() -> Iterator[list[HarvestConfigError]]:
+    """Within: the refusals ``note_refusal`` is told of, in order."""
+    noted: list[HarvestConfigError] = []
+    token = _refusals.set(noted)
+    try:
+        yield noted
+    finally:
+        _refusals.reset(token)
+
+
+def note_refusal(error: HarvestConfigError) -> None:
+    noted = _refusals.get()
+    if noted is not None:
+        noted.append(error)
+
+
+# The msgid of a required setting left empty (the form says "fill it in").
+MISSING_SETTING = N_("missing required setting(s): {keys}")
+
+
+def _top_key(setting: str) -> str:
+    """The config key of a setting's name ("auth.token_env" -> "auth")."""
+    return setting.partition(".")[0]
 
 
 # How the harvest source form (harvesters/form.py) shows a setting:
@@ -135,7 +185,9 @@ def trusted_setting(config: Mapping[str, Any]) -> bool:
     """The ``trusted`` setting; raises HarvestConfigError unless a boolean."""
     value = config.get(TRUSTED_KEY, False)
     if not isinstance(value, bool):
-        raise HarvestConfigError(f"{TRUSTED_KEY} must be true or false")
+        raise HarvestConfigError(
+            message(N_("{key} must be true or false"), key=TRUSTED_KEY), key=TRUSTED_KEY
+        )
     return value
 
 
@@ -177,20 +229,30 @@ def check_secret_env(setting: str, name: object, owner: str | None) -> str:
     prefix expected; never reads the variable."""
     if owner == "":
         raise HarvestConfigError(
-            f"{setting}: this source has no owner OPD, so it can use no secret"
-        )
+            message(N_("{setting}: this source has no owner OPD, so it can use no secret"),
+                    setting=setting),
+            key=_top_key(setting),
+        )  # fmt: skip
     prefix = secret_env_prefix(owner) if owner else f"{SECRET_ENV_PREFIX}<OPD>_"
     example = f"{prefix}{setting.rpartition('.')[2].removesuffix('_env').upper()}"
     if not isinstance(name, str) or secret_env_owner_key(name) is None:
         raise HarvestConfigError(
-            f"{setting}: only environment variables named {prefix}<NAME> can be used "
-            f"(<NAME> one word), e.g. {example}"
-        )
+            message(
+                N_("{setting}: only environment variables named {prefix}<NAME> can be used "
+                   "(<NAME> one word), e.g. {example}"),
+                setting=setting, prefix=prefix, example=example,
+            ),
+            key=_top_key(setting),
+        )  # fmt: skip
     if owner is not None and secret_env_owner_key(name) != secret_env_key(owner):
         raise HarvestConfigError(
-            f"{setting}: {name} is not a secret of {owner}, the OPD that owns this source; "
-            f"its secrets are named {prefix}<NAME>, e.g. {example}"
-        )
+            message(
+                N_("{setting}: {name} is not a secret of {owner}, the OPD that owns this "
+                   "source; its secrets are named {prefix}<NAME>, e.g. {example}"),
+                setting=setting, name=name, owner=owner, prefix=prefix, example=example,
+            ),
+            key=_top_key(setting),
+        )  # fmt: skip
     return name
 
 
@@ -215,20 +277,27 @@ def load_config(
             config = json.loads(text)
         except json.JSONDecodeError as err:
             raise HarvestConfigError(
-                "configuration is not valid JSON "
-                f"(line {err.lineno}, column {err.colno}: {err.msg})"
-            ) from None
+                message(
+                    N_("configuration is not valid JSON (line {line}, column {column}: {error})"),
+                    line=err.lineno, column=err.colno, error=err.msg,
+                ),
+                key=None,
+            ) from None  # fmt: skip
     if not isinstance(config, dict):
-        raise HarvestConfigError("configuration must be a JSON object")
+        raise HarvestConfigError(message(N_("configuration must be a JSON object")), key=None)
     if known is not None:
         unknown = sorted(set(config) - set(known))
         if unknown:
             raise HarvestConfigError(
-                f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
+                message(
+                    N_("unknown setting(s) {unknown}; known: {known}"),
+                    unknown=", ".join(unknown), known=", ".join(sorted(known)),
+                ),
+                key=None,
+            )  # fmt: skip
     missing = [key for key in required if config.get(key) in (None, "")]
     if missing:
-        raise HarvestConfigError(f"missing required setting(s): {', '.join(missing)}")
+        raise HarvestConfigError(message(MISSING_SETTING, keys=", ".join(missing)), key=missing[0])
     return config
 
 
@@ -238,8 +307,6 @@ def number_setting(
     """A positive (or, with ``zero``, non-negative) number setting; raises
     HarvestConfigError naming it."""
     value = config.get(key, default)
-    kind = "a whole number" if whole else "a number"
-    bound = "0 or more" if zero else "above 0"
     if (
         isinstance(value, bool)
         or not isinstance(value, (int, float))
@@ -247,7 +314,20 @@ def number_setting(
         or value < 0
         or (value == 0 and not zero)
     ):
-        raise HarvestConfigError(f"{key} must be {kind} {bound}, not {value!r}")
+        # One msgid per case: a translation cannot assemble "a whole number" + "0 or more".
+        if whole:
+            msgid = (
+                N_("{key} must be a whole number, 0 or more, not {value}")
+                if zero
+                else N_("{key} must be a whole number above 0, not {value}")
+            )
+        else:
+            msgid = (
+                N_("{key} must be a number, 0 or more, not {value}")
+                if zero
+                else N_("{key} must be a number above 0, not {value}")
+            )
+        raise HarvestConfigError(message(msgid, key=key, value=repr(value)), key=key)
     return int(value) if whole else float(value)
 
 
@@ -260,10 +340,14 @@ def private_address_setting(config: Mapping[str, Any], key: str) -> tuple[bool, 
     if isinstance(value, list):
         if not all(isinstance(h, str) and re.fullmatch(r"[^:/\s]+:\d+", h) for h in value):
             raise HarvestConfigError(
-                f'{key}: a list must hold "host:port" entries, e.g. "10.1.2.3:80"'
-            )
+                message(N_('{key}: a list must hold "host:port" entries, e.g. "10.1.2.3:80"'),
+                        key=key),
+                key=key,
+            )  # fmt: skip
         return False, tuple(h.lower() for h in value)
-    raise HarvestConfigError(f'{key} must be true, false or a list of "host:port"')
+    raise HarvestConfigError(
+        message(N_('{key} must be true, false or a list of "host:port"'), key=key), key=key
+    )
 
 
 def fetch_policy(

@@ -27,7 +27,11 @@ from urllib.parse import urljoin
 
 from ckanext.satudata import net
 from ckanext.satudata.harvesters.messages import N_, Message, file_rejection, message
-from ckanext.satudata.harvesters.settings import SECRET_ENV_PREFIX, check_secret_env
+from ckanext.satudata.harvesters.settings import (
+    SECRET_ENV_PREFIX,
+    HarvestConfigError,
+    check_secret_env,
+)
 from ckanext.satudata.validation import reader
 from ckanext.satudata.validation.reader import Limits
 
@@ -77,23 +81,34 @@ class FeedAuth:
         """{setting: variable name} of the auth settings naming environment
         variables, each one of ``owner``'s (the name of the OPD that owns the
         source; None: not known here, only the form of the names is checked).
-        Raises ValueError naming the setting that is not allowed; reads nothing."""
+        Raises HarvestConfigError naming the setting that is not allowed; reads
+        nothing."""
         auth = config.get("auth") or {}
         if not isinstance(auth, Mapping):
-            raise ValueError("auth must be an object")
+            raise HarvestConfigError(message(N_("auth must be an object")), key="auth")
         for secret in ("token", "password"):
             if auth.get(secret) not in (None, ""):
-                raise ValueError(
-                    f"auth.{secret}: secrets cannot be written in the source configuration "
-                    f"(its editors can read it); use auth.{secret}_env naming an environment "
-                    f"variable {SECRET_ENV_PREFIX}<OPD>_<NAME> of the harvest worker"
-                )
+                raise HarvestConfigError(
+                    message(
+                        N_("auth.{secret}: secrets cannot be written in the source "
+                           "configuration (its editors can read it); use auth.{secret}_env "
+                           "naming an environment variable {prefix}<OPD>_<NAME> of the "
+                           "harvest worker"),
+                        secret=secret, prefix=SECRET_ENV_PREFIX,
+                    ),
+                    key="auth",
+                )  # fmt: skip
         unknown = set(auth) - {"username", *ENV_SETTINGS}
         if unknown:
-            raise ValueError(f"auth: unknown setting(s) {', '.join(sorted(unknown))}")
+            raise HarvestConfigError(
+                message(
+                    N_("auth: unknown setting(s) {unknown}"), unknown=", ".join(sorted(unknown))
+                ),
+                key="auth",
+            )
         username = auth.get("username")
         if username is not None and not isinstance(username, str):
-            raise ValueError("auth.username must be text")
+            raise HarvestConfigError(message(N_("auth.username must be text")), key="auth")
         return {
             key: check_secret_env(f"auth.{key}", auth[key], owner)
             for key in ENV_SETTINGS
@@ -176,19 +191,27 @@ def single_service(url: str, layer_ids: Mapping[str, int]) -> ReleaseSource:
 def per_level_services(services: Mapping[str, str], base_url: str) -> ReleaseSource:
     """A release published as one service per level: {level: its MapServer or
     FeatureServer URL (layer SERVICE_LAYER) or a layer URL}; a relative URL is
-    resolved against ``base_url``. Raises ValueError naming the level."""
+    resolved against ``base_url``. Raises HarvestConfigError naming
+    the level."""
     layers = []
     for level in sorted(services, key=_order):
         value = services[level]
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"services.{level} must be the URL of an ArcGIS service")
+            raise HarvestConfigError(
+                message(N_("services.{level} must be the URL of an ArcGIS service"), level=level),
+                key="services",
+            )
         url = urljoin(base_url.rstrip("/") + "/", value.strip())
         match = _SERVICE_URL.search(url.split("?", 1)[0])
         if match is None:
-            raise ValueError(
-                f"services.{level}: {url} is not an ArcGIS service URL "
-                "(…/MapServer, …/FeatureServer or …/MapServer/<layer>)"
-            )
+            raise HarvestConfigError(
+                message(
+                    N_("services.{level}: {url} is not an ArcGIS service URL "
+                       "(…/MapServer, …/FeatureServer or …/MapServer/<layer>)"),
+                    level=level, url=url,
+                ),
+                key="services",
+            )  # fmt: skip
         if match.group("layer") is None:
             url = f"{url.rstrip('/')}/{SERVICE_LAYER}"
         layers.append((level, url.rstrip("/")))

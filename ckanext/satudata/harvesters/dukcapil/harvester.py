@@ -134,7 +134,11 @@ class DukcapilHarvester(SatudataHarvesterBase):
             # Only a source that names secrets needs its owner to be unambiguous.
             owner = secret_owner(owner_org) if feed.FeedAuth.env_names(config, None) else ""
             settings = DukcapilSettings.parse(config, source.url, owner=owner)
-        except (HarvestConfigError, SemesterError, ValueError) as err:
+        except HarvestConfigError as err:  # in the reader's language
+            return self._gather_error(
+                harvest_job, message(N_("configuration: {error}"), error=err.message)
+            )
+        except (SemesterError, ValueError) as err:
             return self._gather_error(
                 harvest_job, message(N_("configuration: {error}"), error=str(err))
             )

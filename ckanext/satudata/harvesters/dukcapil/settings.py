@@ -10,10 +10,16 @@ from typing import Any, ClassVar
 from ckanext.satudata import config
 from ckanext.satudata.harvesters.dukcapil import feed
 from ckanext.satudata.harvesters.dukcapil.records import POLICIES, QUARANTINE, REJECT, RecordPolicy
-from ckanext.satudata.harvesters.dukcapil.standard import DEFAULT_FAMILIES, FAMILIES, Semester
-from ckanext.satudata.harvesters.messages import N_
+from ckanext.satudata.harvesters.dukcapil.standard import (
+    DEFAULT_FAMILIES,
+    FAMILIES,
+    Semester,
+    SemesterError,
+)
+from ckanext.satudata.harvesters.messages import N_, message
 from ckanext.satudata.harvesters.settings import (
     FETCH_SETTINGS,
+    MISSING_SETTING,
     REVIEW_SETTINGS,
     Field,
     HarvestConfigError,
@@ -225,26 +231,46 @@ class DukcapilSettings:
         try:
             layer_ids = {level: int(layer) for level, layer in layer_ids.items()}
         except (TypeError, ValueError):
-            raise HarvestConfigError("layers must be {level: layer id}") from None
+            raise HarvestConfigError(
+                message(N_("layers must be {{level: layer id}}")), key="layers"
+            ) from None
         releases = _releases(source_config, source_url, layer_ids)
 
         root = regions.normalize_code(source_config.get("region") or regions.tenant_root())
         if root not in regions.tenant_regions():
-            raise HarvestConfigError(f"region {root} is not in the tenant's region list")
+            raise HarvestConfigError(
+                message(N_("region {region} is not in the tenant's region list"), region=root),
+                key="region",
+            )
         levels = source_config.get("levels") or ["kecamatan"]
         if not isinstance(levels, list) or not set(levels) <= set(PUBLISHED_LEVELS):
-            raise HarvestConfigError(f"levels must be a list out of {', '.join(PUBLISHED_LEVELS)}")
+            raise HarvestConfigError(
+                message(
+                    N_("levels must be a list out of {choices}"),
+                    choices=", ".join(PUBLISHED_LEVELS),
+                ),
+                key="levels",
+            )
         families = source_config.get("families") or list(DEFAULT_FAMILIES)
         unknown = [f for f in families if f not in FAMILIES]
         if unknown:
-            raise HarvestConfigError(f"unknown families {unknown}; known: {', '.join(FAMILIES)}")
+            raise HarvestConfigError(
+                message(
+                    N_("families: unknown {unknown}; known: {known}"),
+                    unknown=", ".join(map(str, unknown)), known=", ".join(FAMILIES),
+                ),
+                key="families",
+            )  # fmt: skip
         for semester, source in releases:
             lacking = [level for level in levels if source.layers and not source.layer_url(level)]
             if lacking:
                 raise HarvestConfigError(
-                    f"{semester.key}: no service or layer for the published level(s) "
-                    f"{', '.join(lacking)}"
-                )
+                    message(
+                        N_("{semester}: no service or layer for the published level(s) {levels}"),
+                        semester=semester.key, levels=", ".join(lacking),
+                    ),
+                    key="services" if source_config.get("services") else "levels",
+                )  # fmt: skip
         max_bytes = number_setting(source_config, "max_bytes", DEFAULT_MAX_BYTES, whole=True)
         try:
             if owner is None:
@@ -267,10 +293,22 @@ class DukcapilSettings:
                 xlsx_limits=config.validation_limits(),
                 auth=auth,
             )
+        except HarvestConfigError:
+            raise
         except (TypeError, ValueError) as err:
-            raise HarvestConfigError(f"feed setting: {err}") from None
-        if feed_settings.page_size < 1 or feed_settings.max_pages < 1:
-            raise HarvestConfigError("page_size and max_pages must be positive")
+            # int() of page_size or max_pages; the one setting cannot be told apart here.
+            raise HarvestConfigError(
+                message(N_("page_size and max_pages must be whole numbers ({error})"),
+                        error=str(err)),
+                key="page_size",
+            ) from None  # fmt: skip
+        for key in ("page_size", "max_pages"):
+            if getattr(feed_settings, key) < 1:
+                raise HarvestConfigError(
+                    message(N_("{key} must be a whole number above 0, not {value}"),
+                            key=key, value=repr(getattr(feed_settings, key))),
+                    key=key,
+                )  # fmt: skip
         return cls(
             releases=tuple(releases),
             root=root,
@@ -291,42 +329,65 @@ def _releases(
     if source_config.get("releases"):
         if source_config.get("services"):
             raise HarvestConfigError(
-                "services: with releases, name each release's services in the release"
+                message(N_("services: with releases, name each release's services in the release")),
+                key="services",
             )
         items = source_config["releases"]
         if not isinstance(items, list):
             raise HarvestConfigError(
-                "releases must be a list of {semester, url} or {semester, services}"
+                message(
+                    N_("releases must be a list of {{semester, url}} or {{semester, services}}")
+                ),
+                key="releases",
             )
     elif source_config.get("semester"):
         items = [{"semester": source_config["semester"], "url": source_url,
                   "services": source_config.get("services")}]  # fmt: skip
     else:
-        raise HarvestConfigError('missing required setting: semester (e.g. "2024-S2") or releases')
+        raise HarvestConfigError(
+            message(MISSING_SETTING, keys='semester (e.g. "2024-S2") or releases'), key="semester"
+        )
+    # The setting a release's problem is shown at (the form has no field for releases).
+    where = "releases" if source_config.get("releases") else "semester"
+    where_services = "releases" if source_config.get("releases") else "services"
     releases: list[tuple[Semester, feed.ReleaseSource]] = []
     for item in items:
         if not isinstance(item, Mapping) or not (item.get("url") or item.get("services")):
-            raise HarvestConfigError("each release needs a semester and a url or services")
-        semester = Semester.parse(item.get("semester"))
+            raise HarvestConfigError(
+                message(N_("releases: each release needs a semester and a url or services")),
+                key="releases",
+            )
+        try:
+            semester = Semester.parse(item.get("semester"))
+        except SemesterError:
+            raise HarvestConfigError(
+                message(N_('semester {value} is not of the form YYYY-S1 or YYYY-S2 (e.g. 2024-S2)'),
+                        value=repr(item.get("semester"))),
+                key=where,
+            ) from None  # fmt: skip
         services = item.get("services")
         if services:
             if not isinstance(services, Mapping):
-                raise HarvestConfigError("services must be {level: service URL}")
+                raise HarvestConfigError(
+                    message(N_("services must be {{level: service URL}}")), key=where_services
+                )
             unknown = sorted(set(services) - set(PUBLISHED_LEVELS))
             if unknown:
                 raise HarvestConfigError(
-                    f"services: unknown level(s) {', '.join(unknown)}; known: "
-                    f"{', '.join(PUBLISHED_LEVELS)}"
-                )
-            try:
-                source = feed.per_level_services(services, str(item.get("url") or source_url))
-            except ValueError as err:
-                raise HarvestConfigError(str(err)) from None
+                    message(
+                        N_("services: unknown level(s) {unknown}; known: {known}"),
+                        unknown=", ".join(unknown), known=", ".join(PUBLISHED_LEVELS),
+                    ),
+                    key=where_services,
+                )  # fmt: skip
+            source = feed.per_level_services(services, str(item.get("url") or source_url))
         else:
             source = feed.single_service(str(item["url"]), layer_ids)
         releases.append((semester, source))
     if len({semester for semester, _ in releases}) != len(releases):
-        raise HarvestConfigError("releases: a semester is listed twice")
+        raise HarvestConfigError(
+            message(N_("releases: a semester is listed twice")), key="releases"
+        )
     return tuple(releases)
 
 
@@ -334,11 +395,20 @@ def _policy(source_config: Mapping[str, Any]) -> RecordPolicy:
     mode = source_config.get("dirty_records") or REJECT
     if mode not in POLICIES:
         raise HarvestConfigError(
-            f"dirty_records must be one of {', '.join(POLICIES)}, not {mode!r}"
+            message(
+                N_("dirty_records must be one of {choices}, not {value}"),
+                choices=", ".join(POLICIES),
+                value=repr(mode),
+            ),
+            key="dirty_records",
         )
     share = number_setting(source_config, "quarantine_limit", DEFAULT_QUARANTINE_LIMIT)
     if share > 1:
         raise HarvestConfigError(
-            f"quarantine_limit is a share of the records read (0-1), not {share}"
+            message(
+                N_("quarantine_limit is a share of the records read (0-1), not {value}"),
+                value=share,
+            ),
+            key="quarantine_limit",
         )
     return RecordPolicy(mode, share)

@@ -109,7 +109,7 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             settings = self._settings(harvest_job)
         except HarvestConfigError as err:
             return self._gather_error(
-                harvest_job, message(N_("configuration: {error}"), error=str(err))
+                harvest_job, message(N_("configuration: {error}"), error=err.message)
             )
         organization = settings.organization or _source_owner(source.id)
         if not organization:
@@ -255,7 +255,7 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             settings = self._settings(harvest_object)
         except HarvestConfigError as err:
             return self._object_error(
-                harvest_object, message(N_("configuration: {error}"), error=str(err)), "Fetch"
+                harvest_object, message(N_("configuration: {error}"), error=err.message), "Fetch"
             )
         try:
             fetched = net.fetch(content["url"], settings.policy)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from ckanext.satudata import net
-from ckanext.satudata.harvesters.messages import N_
+from ckanext.satudata.harvesters.messages import N_, message
 from ckanext.satudata.harvesters.settings import (
     FETCH_SETTINGS,
     REVIEW_SETTINGS,
@@ -125,51 +125,82 @@ class SpreadsheetSettings:
         """Checked settings of a source config; raises HarvestConfigError naming the key."""
         organization = config.get("organization")
         if organization is not None and (not isinstance(organization, str) or not organization):
-            raise HarvestConfigError("organization must be the name or id of an organization")
+            raise HarvestConfigError(
+                message(N_("organization must be the name or id of an organization")),
+                key="organization",
+            )
 
         mapping = config.get("column_mapping") or {}
         if not isinstance(mapping, dict):
-            raise HarvestConfigError('column_mapping must be an object {"header": "column key"}')
+            raise HarvestConfigError(
+                message(N_('column_mapping must be an object {{"header": "column key"}}')),
+                key="column_mapping",
+            )
         for header, key in mapping.items():
             if key not in inventory.BY_KEY:
                 raise HarvestConfigError(
-                    f"column_mapping: {header!r} maps to unknown column {key!r}; known: "
-                    f"{', '.join(inventory.BY_KEY)}"
-                )
+                    message(
+                        N_("column_mapping: {header} maps to unknown column {column}; "
+                           "known: {known}"),
+                        header=repr(header), column=repr(key), known=", ".join(inventory.BY_KEY),
+                    ),
+                    key="column_mapping",
+                )  # fmt: skip
 
         standard = config.get("standar_data")
         if standard is not None:
             if not isinstance(standard, str) or not standard:
-                raise HarvestConfigError("standar_data must be the name of a data standard")
+                raise HarvestConfigError(
+                    message(N_("standar_data must be the name of a data standard")),
+                    key="standar_data",
+                )
             known = registry.names()
             if standard not in known:
                 raise HarvestConfigError(
-                    f"standar_data: unknown data standard {standard!r}; known: {', '.join(known)}"
-                )
+                    message(
+                        N_("standar_data: unknown data standard {standard}; known: {known}"),
+                        standard=repr(standard), known=", ".join(known),
+                    ),
+                    key="standar_data",
+                )  # fmt: skip
 
         defaults = config.get("defaults") or {}
         if not isinstance(defaults, dict):
-            raise HarvestConfigError("defaults must be an object of SDI field values")
+            raise HarvestConfigError(
+                message(N_("defaults must be an object of SDI field values")), key="defaults"
+            )
         bad = sorted(set(defaults) - DEFAULTABLE)
         if bad:
             raise HarvestConfigError(
-                f"defaults: field(s) {', '.join(bad)} cannot be defaulted; allowed: "
-                f"{', '.join(sorted(DEFAULTABLE))}"
-            )
+                message(
+                    N_("defaults: field(s) {fields} cannot be defaulted; allowed: {allowed}"),
+                    fields=", ".join(bad), allowed=", ".join(sorted(DEFAULTABLE)),
+                ),
+                key="defaults",
+            )  # fmt: skip
 
         policy = parse_fetch_policy(
             config, max_bytes_key="max_file_size", max_bytes=DEFAULT_MAX_FILE_SIZE
         )
         mode = config.get("removed_rows", "flag")
         if mode not in REMOVED_ROW_MODES:
-            raise HarvestConfigError(f"removed_rows must be one of {', '.join(REMOVED_ROW_MODES)}")
+            raise HarvestConfigError(
+                message(
+                    N_("removed_rows must be one of {choices}"),
+                    choices=", ".join(REMOVED_ROW_MODES),
+                ),
+                key="removed_rows",
+            )
         max_shrink = config.get("max_shrink", 0.5)
         if (
             isinstance(max_shrink, bool)
             or not isinstance(max_shrink, (int, float))
             or not (0 <= max_shrink <= 1)
         ):
-            raise HarvestConfigError("max_shrink must be a share between 0 and 1 (e.g. 0.5)")
+            raise HarvestConfigError(
+                message(N_("max_shrink must be a share between 0 and 1 (e.g. 0.5)")),
+                key="max_shrink",
+            )
         return cls(
             organization=organization,
             column_mapping=mapping,
