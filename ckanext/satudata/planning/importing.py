@@ -98,12 +98,7 @@ def import_year(content: bytes, tahun: int) -> ImportResult:
     """Replace the Daftar Data of ``tahun`` with the file's; raises ImportRefused."""
     if not years.is_data_year(tahun):
         raise ImportRefused([tk._("{year} is not a plan year").format(year=tahun)])
-    try:
-        parsed = inventory.read_inventory(content, use=inventory.PLAN)
-    except inventory.InventoryError as err:
-        raise ImportRefused([_file_problem(err)]) from None
-    if not parsed.rows:
-        raise ImportRefused([tk._("The file lists no items under its header row")])
+    parsed = _read(content, inventory.PLAN)
     rows, problems = _check(parsed, tahun)
     if problems:
         shown = problems[:MAX_PROBLEMS]
@@ -118,6 +113,18 @@ def import_year(content: bytes, tahun: int) -> ImportResult:
         model.Session.rollback()
         raise
     return result
+
+
+def _read(content: bytes, use: inventory.Use) -> inventory.Inventory:
+    """The file read by the one inventory reader; raises ImportRefused for a
+    file it cannot read or one without a row."""
+    try:
+        parsed = inventory.read_inventory(content, use=use)
+    except inventory.InventoryError as err:
+        raise ImportRefused([_file_problem(err)]) from None
+    if not parsed.rows:
+        raise ImportRefused([tk._("The file lists no items under its header row")])
+    return parsed
 
 
 def _file_problem(err: inventory.InventoryError) -> str:
@@ -155,17 +162,9 @@ def _check(parsed: inventory.Inventory, tahun: int) -> tuple[list[_Row], list[st
     for row in parsed.rows:
         found = [(p.column, p.text(tk._)) for p in row.problems]
         cells = row.cells
-        organization_id = None
-        if cells.get("produsen_data"):
-            organization_id = organizations.get(inventory.comparable(cells["produsen_data"]))
-            if organization_id is None:
-                found.append((
-                    "produsen_data",
-                    tk._(
-                        "{column} {value} is not an OPD of this portal (write the title, "
-                        "short name or name of its organization)"
-                    ).format(column=_label("produsen_data"), value=repr(cells["produsen_data"])),
-                ))  # fmt: skip
+        organization_id, opd_problem = _organization_of(row, organizations)
+        if opd_problem:
+            found.append(("produsen_data", opd_problem))
         id_ddd = cells.get("id_ddd", "").strip()
         if id_ddd:
             key = id_ddd.lower()
@@ -197,8 +196,25 @@ def _check(parsed: inventory.Inventory, tahun: int) -> tuple[list[_Row], list[st
         for column, text in found:
             problems.append(f"{_where(parsed, row.number, column)}: {text}")
         if not found and organization_id is not None:
-            rows.append(_Row(row.number, organization_id, _item_values(row)))
+            rows.append(_Row(row.number, organization_id, item_values(row)))
     return rows, problems
+
+
+def _organization_of(
+    row: inventory.InventoryRow, organizations: Mapping[str, str]
+) -> tuple[str | None, str | None]:
+    """The id of the OPD the row's Produsen Data names (None if it names
+    none), or the problem of a name that is no OPD of this portal."""
+    text = row.cells.get("produsen_data")
+    if not text:
+        return None, None
+    organization_id = organizations.get(inventory.comparable(text))
+    if organization_id is not None:
+        return organization_id, None
+    return None, tk._(
+        "{column} {value} is not an OPD of this portal (write the title, "
+        "short name or name of its organization)"
+    ).format(column=_label("produsen_data"), value=repr(text))
 
 
 def _label(column: str) -> str:
@@ -227,7 +243,9 @@ def _organization_index() -> dict[str, str]:
     return {key: value for key, value in index.items() if key not in shared}
 
 
-def _item_values(row: inventory.InventoryRow) -> dict[str, Any]:
+def item_values(row: inventory.InventoryRow) -> dict[str, Any]:
+    """The Daftar Data item values of an inventory row (what PlanItem keeps,
+    and what starting.dataset_fields reads)."""
     values: dict[str, Any] = {field: None for field in FIELD_OF_COLUMN.values()}
     values["prioritas"] = False
     attributes: dict[str, str] = {}
@@ -243,9 +261,43 @@ def _item_values(row: inventory.InventoryRow) -> dict[str, Any]:
         values[FIELD_OF_COLUMN[key]] = value
     if not values["topik"] and row.values.get("topik"):  # from the subtopik
         values["topik"] = row.values["topik"]
-    values["id_ddd"] = row.cells["id_ddd"].strip()
+    values["id_ddd"] = row.cells.get("id_ddd", "").strip()  # START reads files without one
     values["attributes"] = attributes
     return values
+
+
+@dataclass(frozen=True)
+class StartRow:
+    """A row of a steward's inventory, to start a dataset from: its item
+    values with the OPD it names (``organization_id``, None if none), and
+    its problems (row and column named, in the user's language)."""
+
+    number: int
+    item: dict[str, Any]
+    problems: list[str]
+
+
+def start_rows(content: bytes) -> tuple[str, list[StartRow]]:
+    """The sheet read and the rows of an inventory file (XLSX or CSV, read by
+    the one inventory reader, use START) as items a dataset can start from;
+    nothing is stored. Raises ImportRefused when the file cannot be read."""
+    parsed = _read(content, inventory.START)
+    organizations = _organization_index()
+    found: list[StartRow] = []
+    for row in parsed.rows:
+        problems = [(p.column, p.text(tk._)) for p in row.problems]
+        organization_id, opd_problem = _organization_of(row, organizations)
+        if opd_problem:
+            problems.append(("produsen_data", opd_problem))
+        item = {**item_values(row), "organization_id": organization_id}
+        found.append(
+            StartRow(
+                row.number,
+                item,
+                [f"{_where(parsed, row.number, column)}: {text}" for column, text in problems],
+            )
+        )
+    return parsed.sheet, found
 
 
 def _store(rows: Iterable[_Row], tahun: int) -> ImportResult:

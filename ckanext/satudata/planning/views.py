@@ -6,6 +6,8 @@
   Prioritas, state) and its downloads (/daftar-data/<tahun>/unduh/...);
 - /daftar-data/item/<id>: one item, its datasets; linking by hand (the
   item's OPD, the walidata) and editing (the walidata);
+- /daftar-data/dataset-baru: a producer uploads their OPD's inventory file
+  (read in memory, never stored) and starts a dataset from one of its rows;
 - /daftar-data/<tahun>/papan: the walidata board (progress per OPD, the
   overdue list, the import); /daftar-data/<tahun>/papan/<opd>: an OPD's board.
 
@@ -25,7 +27,8 @@ from ckanext.satudata import contexts
 from ckanext.satudata.harvesters.spreadsheet import inventory
 from ckanext.satudata.logic import roles
 from ckanext.satudata.model import daftar_data, daftar_data_link
-from ckanext.satudata.planning import exporting, progress, service, starting
+from ckanext.satudata.planning import exporting, importing, progress, service, starting
+from ckanext.satudata.validation import reader
 
 planning = Blueprint("satudata_planning", __name__)
 
@@ -257,6 +260,64 @@ def start_dataset(item_id: str) -> Any:
     except tk.NotAuthorized:
         tk.abort(403, tk._("Not authorized to create a dataset for this OPD"))
     return tk.redirect_to("dataset.new", **starting.dataset_fields(item.as_dict()))
+
+
+@planning.route("/daftar-data/dataset-baru", methods=["GET", "POST"])
+def start_from_inventory() -> Any:
+    """Upload an inventory file and list its rows, each a link to the dataset
+    form filled in from it (importing.start_rows, starting.dataset_fields).
+    The file is read in memory and nothing is stored: the links carry the
+    row's fields, so choosing a row needs no second upload."""
+    try:
+        tk.check_access("package_create", _context(), {})
+    except tk.NotAuthorized:
+        tk.abort(403, tk._("Not authorized to create a dataset"))
+    errors: list[str] = []
+    rows: list[dict[str, Any]] | None = None
+    sheet = filename = ""
+    if request.method == "POST":
+        upload = request.files.get("upload")
+        if upload is None or not upload.filename:
+            errors = [tk._("Choose your inventory file (XLSX or CSV)")]
+        else:
+            filename = upload.filename
+            # One byte over the reader's size limit is enough for it to refuse.
+            content = upload.stream.read(reader.Limits().max_bytes + 1)
+            try:
+                sheet, found = importing.start_rows(content)
+            except importing.ImportRefused as err:
+                errors = err.problems
+            else:
+                opds: dict[str, tuple[str, bool]] = {}  # each OPD looked up once, not per row
+                rows = [_start_row(row, opds) for row in found]
+    return tk.render(
+        "satudata/planning/start_from_inventory.html",
+        {"errors": errors, "rows": rows, "sheet": sheet, "filename": filename},
+    )
+
+
+def _start_row(row: importing.StartRow, opds: dict[str, tuple[str, bool]]) -> dict[str, Any]:
+    """What the page shows of a row, and the form's address if the user may
+    start a dataset for the row's OPD (no OPD named: the form offers theirs).
+    ``opds``: OPD id -> its title and whether the user may, filled as read."""
+    organization_id = row.item.get("organization_id")
+    title, may = "", True
+    if organization_id:
+        if organization_id not in opds:
+            opds[organization_id] = (
+                tk.h.get_organization(organization_id).get("title", ""),
+                _may("package_create", {"owner_org": organization_id}),
+            )
+        title, may = opds[organization_id]
+    return {
+        "number": row.number,
+        "item": row.item,
+        "organization": title,
+        "problems": row.problems,
+        "url": tk.h.url_for("dataset.new", **starting.dataset_fields(row.item))
+        if may and not row.problems
+        else None,
+    }
 
 
 def _link_source_labels() -> dict[str, str]:

@@ -10,10 +10,11 @@ names. Vocabulary cells are matched to a vocabulary term by value or label
 (Indonesian or English); an unknown value is an error of that row, never a
 guess.
 
-The one reader of the format, for two uses (``Use``): the spreadsheet
-harvester (HARVEST: every row names its data file) and the import of a
-year's Daftar Data (PLAN, planning/importing.py: every row has an ID DDD and
-a Produsen Data). Problems are English message templates marked with ``N_``
+The one reader of the format, for three uses (``Use``): the spreadsheet
+harvester (HARVEST: every row names its data file), the import of a year's
+Daftar Data (PLAN, planning/importing.py: every row has an ID DDD and a
+Produsen Data) and a steward picking a row to start a dataset from (START,
+same module). Problems are English message templates marked with ``N_``
 (extracted into the catalog by `make i18n`) and their fields, so the harvest
 report says them in English and the planning import in the user's language.
 
@@ -148,6 +149,9 @@ HARVEST = Use(("nama_data", "link_portal_daerah"))
 # The year's Daftar Data: no data file yet; the ID DDD is how a harvested
 # dataset finds its item, the Produsen Data whose item it is.
 PLAN = Use(("id_ddd", "nama_data", "produsen_data"))
+# A steward starting a dataset from a row of their OPD's inventory
+# (planning/importing.py start_rows): a row needs only its Nama Data.
+START = Use(("nama_data",))
 REQUIRED_COLUMNS = HARVEST.required
 
 YES = frozenset({"ya", "y", "yes", "true", "1", "v", "prioritas"})
