@@ -5,46 +5,18 @@ scored it again, each with an index write and a Solr commit."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from typing import Any
-
-import pysolr
 import pytest
 from ckan.plugins import toolkit as tk
 from dukcapil_support import SEX_DATASET, Harvests, releases, show
 from scoring_support import count_scorings
+from solr_support import SolrWrites, count_solr_writes
 
 from ckanext.satudata.model import quality_score
 
 
-@dataclass
-class SolrWrites:
-    """What this process sent to Solr (pysolr's update requests, passed on)."""
-
-    indexed: list[str] = field(default_factory=list)  # names of the documents added
-    commits: int = 0
-
-    def reset(self) -> None:
-        self.indexed.clear()
-        self.commits = 0
-
-
 @pytest.fixture
 def solr_writes(monkeypatch: pytest.MonkeyPatch) -> SolrWrites:
-    seen = SolrWrites()
-    update = pysolr.Solr._update
-
-    def counting(self: pysolr.Solr, message: Any, *args: Any, **kwargs: Any) -> Any:
-        text = message.decode("utf-8") if isinstance(message, bytes) else str(message)
-        if text.startswith("["):
-            seen.indexed.extend(doc.get("name") for doc in json.loads(text))
-        if kwargs.get("commit") or text.startswith("<commit"):
-            seen.commits += 1
-        return update(self, message, *args, **kwargs)
-
-    monkeypatch.setattr(pysolr.Solr, "_update", counting)
-    return seen
+    return count_solr_writes(monkeypatch)
 
 
 @pytest.fixture
