@@ -327,7 +327,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=12_000, help="datasets")
     parser.add_argument("--users", type=int, default=20, help="concurrent visitors")
-    parser.add_argument("--round-seconds", type=int, default=75)
+    parser.add_argument("--round-seconds", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=2, help="rounds per target, alternating")
     parser.add_argument("--max-requests", type=int, default=20_000, help="per round")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)

@@ -15,6 +15,7 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from gate_files import html_page
 
+from ckanext.satudata.standards import registry
 from ckanext.satudata.validation.inspection import inspect_file
 
 # The columns of penduduk_jenis_kelamin as a steward types them.
@@ -162,3 +163,14 @@ def test_the_report_offers_the_recognised_standard_to_editors_only(
     assert shown["standar_data"] == "penduduk_jenis_kelamin"
     report = call_action("satudata_validation_show", resource_id=resource["id"])
     assert report["data_standard"] == "penduduk_jenis_kelamin" and report["status"] == "success"
+
+
+def test_each_standards_columns_are_those_of_its_schema() -> None:
+    # Inference and the quality evidence read the descriptor (cached), the
+    # validation its frictionless Schema: both must name the same columns.
+    for name in registry.names():
+        schema = registry.load_standard(name)
+        assert registry.field_names(name) == tuple(schema.field_names)
+        assert list(registry.standard_region_code_fields(name)) == registry.region_code_fields(
+            schema
+        )

@@ -172,9 +172,8 @@ def _table_facts(resource_id: str, standard: str | None) -> dict[str, Any]:
         region_columns = [REGION_COLUMN] if REGION_COLUMN in columns else []
         if standard:
             region_columns = [
-                c for c in registry.region_code_fields(registry.load_standard(standard))
-                if c in columns
-            ] or region_columns  # fmt: skip
+                c for c in registry.standard_region_code_fields(standard) if c in columns
+            ] or region_columns
         year = table.c[YEAR_COLUMN] if YEAR_COLUMN in columns else None
         if year is not None:
             facts["years"] = sorted(

