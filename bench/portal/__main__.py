@@ -35,7 +35,11 @@ def main() -> None:
         started = time.monotonic()
         written["datastore_tables"] = load.load_datastore(datasets)
         seconds["datastore"] = time.monotonic() - started
-    args.sample.write_text(json.dumps(load.sample(datasets)))
+        visited = load.sample(datasets)
+        started = time.monotonic()
+        written["scored"] = load.score_visited(visited)
+        seconds["scores"] = time.monotonic() - started
+    args.sample.write_text(json.dumps(visited))
     print(json.dumps({**written, "seconds": {k: round(v, 1) for k, v in seconds.items()}}))
 
 
