@@ -60,7 +60,9 @@ def computations(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Computations]
 def _age_shared_copy(seconds: float) -> None:
     """Makes the shared copy ``seconds`` older, as if time had passed."""
     connection = portal_stats._redis()
-    stored = json.loads(connection.get(portal_stats._home_key()))
+    raw = connection.get(portal_stats._home_key())
+    assert isinstance(raw, bytes)
+    stored = json.loads(raw)
     stored["computed_at"] -= seconds
     connection.set(portal_stats._home_key(), json.dumps(stored))
 

@@ -163,6 +163,13 @@ def _read_shared(connection: redis.Redis) -> tuple[float, dict[str, Any]] | None
     return float(stored["computed_at"]), stored["stats"]
 
 
+def _compute_for_sharing() -> dict[str, Any]:
+    started = time.monotonic()
+    figures = _public_home_stats()
+    log.info("home page figures computed in %.2f s", time.monotonic() - started)
+    return figures
+
+
 def _store_shared(connection: redis.Redis, figures: dict[str, Any]) -> None:
     payload = json.dumps({"computed_at": time.time(), "stats": figures}, default=str)
     connection.set(_home_key(), payload, ex=SHARED_COPY_SECONDS)
@@ -196,7 +203,7 @@ def _cold_start(connection: redis.Redis) -> dict[str, Any]:
     token = _take_lock(connection)
     if token is not None:
         try:
-            figures = _public_home_stats()
+            figures = _compute_for_sharing()
             _store_shared(connection, figures)
         finally:
             _release_lock(connection, token)  # the waiting visits compute if this failed
@@ -224,7 +231,7 @@ def _refresh_in_background(connection: redis.Redis, token: str) -> None:
 def _refresh(app: flask.Flask | None, connection: redis.Redis, token: str) -> None:
     try:
         with app.test_request_context() if app is not None else contextlib.nullcontext():
-            figures = _public_home_stats()
+            figures = _compute_for_sharing()
         _store_shared(connection, figures)
         _release_lock(connection, token)
     except Exception:
