@@ -135,6 +135,32 @@ def test_a_stale_copy_is_served_while_one_worker_refreshes_it(
 
 
 @pytest.mark.ckan_config("ckanext.satudata.home_stats_cache_seconds", "60")
+def test_a_failed_refresh_keeps_the_stale_copy_and_waits_before_trying_again(
+    sysadmin: dict, sdi_dataset: Callable[..., dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Solr or the database down during a refresh: visitors keep the older
+    figures, and no other visit starts a refresh until the lock lapses."""
+    _create(sysadmin, sdi_dataset, name="penduduk-pertama")
+    assert portal_stats.home_stats()["datasets"] == 1
+    _age_shared_copy(61)
+    attempts: list[int] = []
+
+    def failing() -> dict[str, Any]:
+        attempts.append(1)
+        raise RuntimeError("search index unreachable")
+
+    monkeypatch.setattr(portal_stats, "_public_home_stats", failing)
+
+    assert portal_stats.home_stats()["datasets"] == 1
+    portal_stats.wait_for_home_refresh()
+    for _worker in range(3):
+        _new_worker()
+        assert portal_stats.home_stats()["datasets"] == 1
+
+    assert len(attempts) == 1
+
+
+@pytest.mark.ckan_config("ckanext.satudata.home_stats_cache_seconds", "60")
 def test_a_cold_start_computes_the_figures_once(
     sysadmin: dict, sdi_dataset: Callable[..., dict], computations: Callable[..., Computations]
 ) -> None:
