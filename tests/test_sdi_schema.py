@@ -131,6 +131,26 @@ def test_search_page_offers_sdi_facets(app, sysadmin, sdi_dataset) -> None:
     assert "Tanah Grogot (64.01.04)" in page
 
 
+def test_search_page_facet_links_keep_the_query_and_drop_the_page(
+    app, sysadmin, sdi_dataset
+) -> None:
+    """Facet links are built from the page's URL looked up once
+    (package/snippets/search_facets.html): CKAN's links, the query kept, the
+    page number dropped, the active item's link removing it."""
+    _create(sysadmin, sdi_dataset())
+    page = app.get("/dataset/?theme=pemerintahan-umum&q=penduduk&page=1").body
+    assert (
+        'href="/dataset/?theme=pemerintahan-umum&amp;q=penduduk&amp;accessRights=terbuka"' in page
+    )
+    assert 'href="/dataset/?q=penduduk"' in page  # the active topic's "remove" link
+
+    organization_page = app.get("/organization/diskominfo-paser?theme=pemerintahan-umum").body
+    assert (
+        'href="/organization/diskominfo-paser?theme=pemerintahan-umum&amp;accessRights=terbuka"'
+        in organization_page
+    )
+
+
 REQUIRED = [
     "title",
     "notes",

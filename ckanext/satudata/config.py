@@ -48,6 +48,10 @@ def home_stats_cache_seconds() -> int:
     return int(tk.config.get("ckanext.satudata.home_stats_cache_seconds"))
 
 
+def home_stats_refresh_timeout_seconds() -> int:
+    return int(tk.config.get("ckanext.satudata.home_stats_refresh_timeout_seconds"))
+
+
 def webassets_build_at_start() -> bool:
     return tk.asbool(tk.config.get("ckanext.satudata.webassets.build_at_start"))
 

@@ -45,6 +45,7 @@ __all__ = [
     "satudata_metadata_groups",
     "satudata_number",
     "satudata_opd_summary",
+    "satudata_page_url",
     "satudata_percent",
     "satudata_quality",
     "satudata_quality_chart",
@@ -118,6 +119,17 @@ def satudata_quality_chart(
     if organizations is not None:
         return quality_display.ranking_chart(organizations)
     return quality_display.dimensions_chart(dimensions or [])
+
+
+def satudata_page_url() -> str:
+    """The current page's URL without its query string, as CKAN's
+    add_url_param and remove_url_param build it (url_for of the current
+    endpoint with the view's arguments) for each link they make: built once
+    and handed to them as ``alternative_url`` by the search facets."""
+    blueprint, view = tk.get_endpoint()
+    controller = getattr(tk.g, "controller", blueprint)
+    action = getattr(tk.g, "action", view)
+    return tk.h.url_for(f"{controller}.{action}", **(tk.request.view_args or {}))
 
 
 def satudata_quality_sort() -> str:

@@ -7,9 +7,17 @@ visibility rules (private datasets, OPD membership) stay CKAN's.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
+import threading
 import time
-from typing import Any
+import uuid
+from typing import Any, cast
 
+import flask
+import redis
+import redis.exceptions
 from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema
@@ -18,6 +26,8 @@ from ckanext.satudata import config, contexts
 from ckanext.satudata.catalog import freshness
 from ckanext.satudata.model import region
 from ckanext.satudata.reference import vocabularies
+
+log = logging.getLogger(__name__)
 
 # Validation statuses (resource field validation_status, set by the validation
 # engine) that mean the file conforms / does not conform to its standard.
@@ -43,12 +53,66 @@ def search(**data_dict: Any) -> dict[str, Any]:
     return tk.get_action("package_search")({}, data_dict)
 
 
-# (time.monotonic() of computing, the figures) of this process's home page.
+# The home page's figures are shared by every web process through Redis: JSON
+# {"computed_at": time.time(), "stats": {...}} under _home_key(). A copy older
+# than the TTL is still served while one process (the holder of the lock
+# _home_key(":refresh"), SET NX with expiry) recomputes it in a background
+# thread, so no visitor waits for the three searches and the OPD and topic
+# lists; only a cold start (no copy at all) computes inline, once for all.
+REDIS_TIMEOUT_SECONDS = 2.0
+# A copy nobody asked for in a day is dropped (a renamed or retired site).
+SHARED_COPY_SECONDS = 24 * 60 * 60
+# How often a process waiting for another's cold-start computation looks again.
+COLD_START_POLL_SECONDS = 0.05
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+# When Redis cannot be reached: (time.monotonic() of computing, the figures)
+# of this process, as before the figures were shared.
 _home_cache: dict[str, tuple[float, dict[str, Any]]] = {}
+_redis_clients: dict[str, redis.Redis] = {}
+_refreshers: list[threading.Thread] = []
 
 
 def clear_home_cache() -> None:
+    """Forgets this process's state (as a newly started web worker has none);
+    the copy in Redis stays (``forget_shared_home_stats``)."""
+    wait_for_home_refresh()
     _home_cache.clear()
+    _redis_clients.clear()
+
+
+def forget_shared_home_stats() -> None:
+    """Drops the shared copy and the refresh lock (tests; a site reloaded)."""
+    try:
+        _redis().delete(_home_key(), _home_key(":refresh"))
+    except redis.exceptions.RedisError as err:
+        log.warning("could not drop the shared home figures: %s", err)
+
+
+def wait_for_home_refresh(timeout: float = 30.0) -> None:
+    """Waits for this process's background refreshes to end (tests, shutdown)."""
+    while _refreshers:
+        _refreshers.pop().join(timeout)
+
+
+def _home_key(suffix: str = "") -> str:
+    return f"satudata:{tk.config.get('ckan.site_id')}:home_stats{suffix}"
+
+
+def _redis() -> redis.Redis:
+    """A client with short timeouts: a hung Redis must not hang the home page."""
+    url = str(tk.config.get("ckan.redis.url"))
+    client = _redis_clients.get(url)
+    if client is None:
+        client = _redis_clients[url] = redis.Redis.from_url(
+            url,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+    return client
 
 
 def _resource_count() -> int:
@@ -67,17 +131,116 @@ def _resource_count() -> int:
 
 def home_stats() -> dict[str, Any]:
     """The home page's figures, as an anonymous visitor sees them (the same
-    for everyone, so one copy serves all), computed at most once every
-    ``ckanext.satudata.home_stats_cache_seconds`` per process: three
-    searches, the OPD and topic lists (an organization_show each) and a
-    count would otherwise run on every visit."""
+    for everyone, so one copy serves all), recomputed at most once every
+    ``ckanext.satudata.home_stats_cache_seconds`` for all web processes
+    together (three searches, the OPD and topic lists with an
+    organization_show each, and a count would otherwise run on every visit).
+    Redis unreachable: each process keeps its own copy for that time."""
     ttl = config.home_stats_cache_seconds()
+    if not ttl:
+        return _public_home_stats()
+    try:
+        return _shared_home_stats(_redis(), ttl)
+    except redis.exceptions.RedisError as err:
+        log.warning("home figures: Redis unreachable (%s); computed in this process", err)
+        return _process_home_stats(ttl)
+
+
+def _process_home_stats(ttl: int) -> dict[str, Any]:
     cached = _home_cache.get("home")
-    if ttl and cached is not None and time.monotonic() - cached[0] < ttl:
+    if cached is not None and time.monotonic() - cached[0] < ttl:
         return cached[1]
-    stats = _public_home_stats()
-    _home_cache["home"] = (time.monotonic(), stats)
-    return stats
+    figures = _public_home_stats()
+    _home_cache["home"] = (time.monotonic(), figures)
+    return figures
+
+
+def _read_shared(connection: redis.Redis) -> tuple[float, dict[str, Any]] | None:
+    raw = cast("bytes | None", connection.get(_home_key()))
+    if raw is None:
+        return None
+    stored = json.loads(raw)
+    return float(stored["computed_at"]), stored["stats"]
+
+
+def _compute_for_sharing() -> dict[str, Any]:
+    started = time.monotonic()
+    figures = _public_home_stats()
+    log.info("home page figures computed in %.2f s", time.monotonic() - started)
+    return figures
+
+
+def _store_shared(connection: redis.Redis, figures: dict[str, Any]) -> None:
+    payload = json.dumps({"computed_at": time.time(), "stats": figures}, default=str)
+    connection.set(_home_key(), payload, ex=SHARED_COPY_SECONDS)
+
+
+def _take_lock(connection: redis.Redis) -> str | None:
+    token = uuid.uuid4().hex
+    timeout = config.home_stats_refresh_timeout_seconds()
+    taken = connection.set(_home_key(":refresh"), token, nx=True, ex=timeout)
+    return token if taken else None
+
+
+def _release_lock(connection: redis.Redis, token: str) -> None:
+    connection.eval(_RELEASE, 1, _home_key(":refresh"), token)
+
+
+def _shared_home_stats(connection: redis.Redis, ttl: int) -> dict[str, Any]:
+    stored = _read_shared(connection)
+    if stored is None:
+        return _cold_start(connection)
+    computed_at, figures = stored
+    if time.time() - computed_at >= ttl:
+        token = _take_lock(connection)
+        if token is not None:
+            _refresh_in_background(connection, token)
+    return figures
+
+
+def _cold_start(connection: redis.Redis) -> dict[str, Any]:
+    """No copy yet: one process computes it while the others wait for it."""
+    token = _take_lock(connection)
+    if token is not None:
+        try:
+            figures = _compute_for_sharing()
+            _store_shared(connection, figures)
+        finally:
+            _release_lock(connection, token)  # the waiting visits compute if this failed
+        return figures
+    deadline = time.monotonic() + config.home_stats_refresh_timeout_seconds()
+    while time.monotonic() < deadline:
+        time.sleep(COLD_START_POLL_SECONDS)
+        stored = _read_shared(connection)
+        if stored is not None:
+            return stored[1]
+        if not connection.exists(_home_key(":refresh")):
+            break  # its holder failed: this visit computes them itself
+    return _public_home_stats()
+
+
+def _refresh_in_background(connection: redis.Redis, token: str) -> None:
+    app = flask.current_app._get_current_object() if flask.has_app_context() else None  # type: ignore[attr-defined]
+    thread = threading.Thread(
+        target=_refresh, args=(app, connection, token), name="satudata home figures", daemon=True
+    )
+    _refreshers.append(thread)
+    thread.start()
+
+
+def _refresh(app: flask.Flask | None, connection: redis.Redis, token: str) -> None:
+    try:
+        with app.test_request_context() if app is not None else contextlib.nullcontext():
+            figures = _compute_for_sharing()
+        _store_shared(connection, figures)
+        _release_lock(connection, token)
+    except Exception:
+        # The older copy is served on; the lock lapses after
+        # home_stats_refresh_timeout_seconds and a later visit tries again
+        # (not every visit while Solr or the database is down).
+        log.exception("could not refresh the home page's figures")
+    finally:
+        model.Session.remove()  # this thread's database session
 
 
 def _public_home_stats() -> dict[str, Any]:
