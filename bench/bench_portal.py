@@ -15,10 +15,11 @@
    reuses whatever site exists.
 2. N generated SDI datasets (bench/portal/catalog.py) bulk-loaded into its
    tables (bench/portal/load.py: OPDs and topics by action, datasets by
-   executemany, DataStore tables by the DataStore backend), scored as a
-   portal's datasets are (``ckan satudata quality refresh --gather``, timed),
-   then indexed by CKAN's own ``ckan search-index rebuild`` (timed), then
-   the nightly ``ckan satudata freshness refresh`` (timed).
+   executemany, DataStore tables by the DataStore backend; the datasets the
+   mix visits scored by the portal's own scoring, as a portal's datasets are
+   at their write), then indexed by CKAN's own ``ckan search-index
+   rebuild`` (timed), then the nightly ``ckan satudata freshness refresh``
+   (timed).
 3. Two gunicorn servers as docker/ deploys them (docker/ckan/gunicorn.conf.py
    and wsgi.py, bound to 127.0.0.1): this portal, and plain CKAN (same
    CKAN, core plugins + datastore only) on the same databases and Solr core.
@@ -92,7 +93,7 @@ def site_script(action: str = "new") -> dict[str, str]:
 
 
 SITE = OUT / "site.json"
-BUILD_FIGURES = ("bulk_load", "quality_gather", "search_index_rebuild", "freshness_refresh")
+BUILD_FIGURES = ("bulk_load", "search_index_rebuild", "freshness_refresh")
 
 
 def site_key(n: int) -> str:
@@ -120,19 +121,6 @@ def build_site(args: argparse.Namespace, report: dict[str, Any]) -> dict[str, st
         cwd=ROOT,
     )  # fmt: skip
     report["bulk_load"] = {"seconds": round(seconds, 1), **json.loads(output)}
-    # The bulk load writes no quality rows; a portal's datasets are scored at
-    # every write (and once after the upgrade that added scores), so the
-    # site is scored before it is indexed (the index carries the grades).
-    # Unscored, every dataset page would compute its score (quality/service.py
-    # unstored: another package_show and the evidence, ~15 more queries).
-    seconds, output = _timed(
-        "ckan satudata quality refresh --gather",
-        [CKAN, "-c", inis["ours"], "satudata", "quality", "refresh", "--gather"],
-    )
-    report["quality_gather"] = {
-        "seconds": round(seconds, 1), "output": output.splitlines()[0] if output else "",
-        "load_average_after": _load(),
-    }  # fmt: skip
     if args.index_processes > 1:  # CKAN's rebuild shared out over processes (catalog/reindex.py)
         command = ["satudata", "index", "rebuild", "--processes", str(args.index_processes)]
     else:
