@@ -46,6 +46,20 @@ def key(kind: str, ident: str) -> str:
     return f"satudata:{tk.config.get('ckan.site_id')}:lease:{kind}:{ident}"
 
 
+def take(connection: redis.Redis, kind: str, ident: str, seconds: int) -> str | None:
+    """Take the lease on ``kind``/``ident`` for ``seconds`` without renewing
+    it (work shorter than the lease); the holder's token, or None when
+    another holder has it."""
+    token = uuid.uuid4().hex
+    taken = connection.set(key(kind, ident), token, nx=True, ex=seconds)
+    return token if taken else None
+
+
+def give_back(connection: redis.Redis, kind: str, ident: str, token: str) -> None:
+    """End a lease taken with ``token`` (a lease another holder took since is kept)."""
+    connection.eval(_RELEASE, 1, key(kind, ident), token)
+
+
 def held(connection: redis.Redis, kind: str, ident: str) -> bool:
     return bool(connection.exists(key(kind, ident)))
 

@@ -12,7 +12,6 @@ import json
 import logging
 import threading
 import time
-import uuid
 from typing import Any, cast
 
 import flask
@@ -22,7 +21,7 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
-from ckanext.satudata import config, contexts
+from ckanext.satudata import config, contexts, leases
 from ckanext.satudata.catalog import freshness
 from ckanext.satudata.model import region
 from ckanext.satudata.reference import vocabularies
@@ -56,7 +55,7 @@ def search(**data_dict: Any) -> dict[str, Any]:
 # The home page's figures are shared by every web process through Redis: JSON
 # {"computed_at": time.time(), "stats": {...}} under _home_key(). A copy older
 # than the TTL is still served while one process (the holder of the lock
-# _home_key(":refresh"), SET NX with expiry) recomputes it in a background
+# REFRESH_LEASE, leases.take: SET NX with expiry) recomputes it in a background
 # thread, so no visitor waits for the three searches and the OPD and topic
 # lists; only a cold start (no copy at all) computes inline, once for all.
 REDIS_TIMEOUT_SECONDS = 2.0
@@ -64,10 +63,8 @@ REDIS_TIMEOUT_SECONDS = 2.0
 SHARED_COPY_SECONDS = 24 * 60 * 60
 # How often a process waiting for another's cold-start computation looks again.
 COLD_START_POLL_SECONDS = 0.05
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
+# The lease (leases.py) of the one process computing the figures.
+REFRESH_LEASE = ("home_stats", "refresh")
 
 # When Redis cannot be reached: (time.monotonic() of computing, the figures)
 # of this process, as before the figures were shared.
@@ -87,7 +84,7 @@ def clear_home_cache() -> None:
 def forget_shared_home_stats() -> None:
     """Drops the shared copy and the refresh lock (tests; a site reloaded)."""
     try:
-        _redis().delete(_home_key(), _home_key(":refresh"))
+        _redis().delete(_home_key(), leases.key(*REFRESH_LEASE))
     except redis.exceptions.RedisError as err:
         log.warning("could not drop the shared home figures: %s", err)
 
@@ -176,14 +173,11 @@ def _store_shared(connection: redis.Redis, figures: dict[str, Any]) -> None:
 
 
 def _take_lock(connection: redis.Redis) -> str | None:
-    token = uuid.uuid4().hex
-    timeout = config.home_stats_refresh_timeout_seconds()
-    taken = connection.set(_home_key(":refresh"), token, nx=True, ex=timeout)
-    return token if taken else None
+    return leases.take(connection, *REFRESH_LEASE, config.home_stats_refresh_timeout_seconds())
 
 
 def _release_lock(connection: redis.Redis, token: str) -> None:
-    connection.eval(_RELEASE, 1, _home_key(":refresh"), token)
+    leases.give_back(connection, *REFRESH_LEASE, token)
 
 
 def _shared_home_stats(connection: redis.Redis, ttl: int) -> dict[str, Any]:
@@ -214,7 +208,7 @@ def _cold_start(connection: redis.Redis) -> dict[str, Any]:
         stored = _read_shared(connection)
         if stored is not None:
             return stored[1]
-        if not connection.exists(_home_key(":refresh")):
+        if not leases.held(connection, *REFRESH_LEASE):
             break  # its holder failed: this visit computes them itself
     return _public_home_stats()
 
