@@ -15,16 +15,26 @@ from ckanext.satudata.catalog import reindex
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
+def _indexed_then_cleared(
+    sysadmin: dict, sdi_dataset: Callable[..., dict], count: int
+) -> tuple[list[dict], dict[str, str]]:
+    """``count`` datasets made by package_create, the documents its index
+    wrote, and the index emptied."""
+    created = [
+        call_action(
+            "package_create", context={"user": sysadmin["name"]}, **sdi_dataset(name=f"data-{n}")
+        )
+        for n in range(count)
+    ]
+    written = {d["id"]: search.show(d["id"])["validated_data_dict"] for d in created}
+    search.clear_all()
+    return created, written
+
+
 def test_rebuild_in_two_processes_indexes_every_dataset_as_ckan_does(
     sysadmin: dict, sdi_dataset: Callable[..., dict]
 ) -> None:
-    context = {"user": sysadmin["name"]}
-    created = [
-        call_action("package_create", context=dict(context), **sdi_dataset(name=f"data-{n}"))
-        for n in range(3)
-    ]
-    before = {d["id"]: search.show(d["id"])["validated_data_dict"] for d in created}
-    search.clear_all()
+    created, before = _indexed_then_cleared(sysadmin, sdi_dataset, 3)
     assert call_action("package_search", q="*:*")["count"] == 0
 
     done = reindex.rebuild(2)
@@ -40,13 +50,7 @@ def test_a_part_sends_its_documents_in_batches_and_keeps_what_ckan_wrote(
     sdi_dataset: Callable[..., dict],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    context = {"user": sysadmin["name"]}
-    created = [
-        call_action("package_create", context=dict(context), **sdi_dataset(name=f"data-{n}"))
-        for n in range(5)
-    ]
-    before = {d["id"]: search.show(d["id"])["validated_data_dict"] for d in created}
-    search.clear_all()
+    created, before = _indexed_then_cleared(sysadmin, sdi_dataset, 5)
     monkeypatch.setattr(reindex, "BATCH_DOCUMENTS", 2)
     writes = count_solr_writes(monkeypatch)
 
