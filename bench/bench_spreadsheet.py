@@ -13,7 +13,7 @@ changed, and prints datasets per second for both runs.
 By default the stages run in this process, one object after the other (the
 test-suite's runner). With ``--fetch-consumers N`` the jobs go through the
 real Redis queue as production runs them: a gather consumer, N fetch
-consumers and a CKAN jobs worker (the DataStore loads) as separate
+consumers and the jobs worker (`ckan satudata jobs worker`: the DataStore loads) as separate
 ``ckan`` processes, the job finished by ``harvest_jobs_run`` (what the
 scheduler calls); the run's time is from the job's creation to its end,
 and the DataStore loads the first run queued are waited for (at most 10
@@ -112,7 +112,7 @@ def main() -> None:
 def workers(ini: str, fetch_consumers: int) -> Iterator[None]:
     """The production workers of this site, as docker/ and the demo run them."""
     ckan = str(Path(sys.executable).with_name("ckan"))
-    commands = [["satudata", "harvest", "gather-consumer"], ["jobs", "worker"]]
+    commands = [["satudata", "harvest", "gather-consumer"], ["satudata", "jobs", "worker"]]
     commands += [["satudata", "harvest", "fetch-consumer"]] * fetch_consumers
     procs = [
         subprocess.Popen(
