@@ -162,12 +162,3 @@ def test_the_report_offers_the_recognised_standard_to_editors_only(
     assert shown["standar_data"] == "penduduk_jenis_kelamin"
     report = call_action("satudata_validation_show", resource_id=resource["id"])
     assert report["data_standard"] == "penduduk_jenis_kelamin" and report["status"] == "success"
-
-
-def test_the_field_names_of_each_standard_are_those_of_its_schema() -> None:
-    """registry.field_names (what the header inference compares, without
-    building a Schema) says what the standard's frictionless Schema says."""
-    from ckanext.satudata.standards import registry
-
-    for name in registry.names():
-        assert list(registry.field_names(name)) == registry.load_standard(name).field_names

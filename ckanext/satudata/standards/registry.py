@@ -53,18 +53,6 @@ def load_standard(name: str) -> Schema:
     return Schema.from_descriptor(standard_descriptor(name))
 
 
-@functools.cache
-def field_names(name: str) -> tuple[str, ...]:
-    """The column names of standard ``name``, read from its descriptor: the
-    header inference compares every file's header with every standard's,
-    and building (and validating) each frictionless Schema for that was a
-    share of a harvested file's import."""
-    try:
-        return tuple(str(field["name"]) for field in _descriptors()[name].get("fields", []))
-    except KeyError:
-        raise UnknownStandardError(name) from None
-
-
 def region_code_fields(schema: Schema) -> list[str]:
     return [
         field.name for field in schema.fields if field.to_descriptor().get(REGION_CODE_PROPERTY)

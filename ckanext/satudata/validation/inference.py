@@ -69,7 +69,7 @@ def match_standard(header: Sequence[Any]) -> StandardMatch:
         return StandardMatch()
     best: tuple[float, str] | None = None
     for name in registry.names():
-        names = registry.field_names(name)
+        names = registry.load_standard(name).field_names
         if labels == [normalise_label(n) for n in names]:
             return StandardMatch(exact=name)
         wanted = {normalise_label(n) for n in names}
