@@ -13,7 +13,7 @@ changed, and prints datasets per second for both runs.
 By default the stages run in this process, one object after the other (the
 test-suite's runner). With ``--fetch-consumers N`` the jobs go through the
 real Redis queue as production runs them: a gather consumer, N fetch
-consumers and a CKAN jobs worker (the DataStore loads) as separate
+consumers and the jobs worker (`ckan satudata jobs worker`: the DataStore loads) as separate
 ``ckan`` processes, the job finished by ``harvest_jobs_run`` (what the
 scheduler calls); the run's time is from the job's creation to its end,
 and the DataStore loads the first run queued are waited for (at most 10
@@ -94,6 +94,10 @@ def main() -> None:
         "--fetch-consumers", type=int, default=0,
         help="run through the Redis queue with this many fetch consumers (0: in this process)",
     )  # fmt: skip
+    parser.add_argument(
+        "--jobs-workers", type=int, default=1,
+        help="with --fetch-consumers: this many jobs workers (the DataStore loads)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     from ckan.cli import load_config
@@ -102,17 +106,19 @@ def main() -> None:
     app = make_app(load_config(args.ini))
     with app._wsgi_app.test_request_context():
         if args.fetch_consumers:
-            with workers(args.ini, args.fetch_consumers):
+            with workers(args.ini, args.fetch_consumers, args.jobs_workers):
                 run(args.n, queued=True)
         else:
             run(args.n)
 
 
 @contextmanager
-def workers(ini: str, fetch_consumers: int) -> Iterator[None]:
-    """The production workers of this site, as docker/ and the demo run them."""
+def workers(ini: str, fetch_consumers: int, jobs_workers: int = 1) -> Iterator[None]:
+    """The production workers of this site, as docker/ and the demo run them
+    (``--scale jobs_worker=N`` in docker/ for more jobs workers)."""
     ckan = str(Path(sys.executable).with_name("ckan"))
-    commands = [["satudata", "harvest", "gather-consumer"], ["jobs", "worker"]]
+    commands = [["satudata", "harvest", "gather-consumer"]]
+    commands += [["satudata", "jobs", "worker"]] * jobs_workers
     commands += [["satudata", "harvest", "fetch-consumer"]] * fetch_consumers
     procs = [
         subprocess.Popen(

@@ -85,7 +85,7 @@ supervised() {
   local name=$1; shift
   start_background "$name" "$ROOT/scripts/supervise.sh" "$name" "$@"
 }
-supervised jobs-worker "$CKAN" -c "$INI" jobs worker
+supervised jobs-worker "$CKAN" -c "$INI" satudata jobs worker
 supervised harvest-gather "$CKAN" -c "$INI" satudata harvest gather-consumer
 supervised harvest-fetch "$CKAN" -c "$INI" satudata harvest fetch-consumer
 supervised scheduler "$CKAN" -c "$INI" satudata scheduler --interval 60

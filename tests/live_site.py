@@ -74,7 +74,7 @@ def site_ini(base_ini: Path, folder: Path, url: str, **settings: str) -> Path:
 
 @contextlib.contextmanager
 def serve(ini: Path, port: int, log_name: str = "ckan-server.log") -> Iterator[None]:
-    """`ckan run` and `ckan jobs worker` on ``ini`` until the block ends."""
+    """`ckan run` and `ckan satudata jobs worker` on ``ini`` until the block ends."""
     LOGS.mkdir(exist_ok=True)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with (LOGS / log_name).open("wb") as log:
@@ -85,7 +85,7 @@ def serve(ini: Path, port: int, log_name: str = "ckan-server.log") -> Iterator[N
         )  # fmt: skip
         # The background job worker: validation and DataStore loading run there.
         worker = subprocess.Popen(
-            [CKAN, "-c", str(ini), "jobs", "worker"],
+            [CKAN, "-c", str(ini), "satudata", "jobs", "worker"],
             stdout=log, stderr=subprocess.STDOUT, env=env,
         )  # fmt: skip
         try:

@@ -192,7 +192,7 @@ def test_demo_supervises_its_workers_and_runs_the_scheduler() -> None:
     jobs run and watchdog, daily maintenance), each restarted when it exits."""
     script = (Path(__file__).resolve().parents[1] / "scripts" / "demo.sh").read_text()
     for command in (
-        'supervised jobs-worker "$CKAN" -c "$INI" jobs worker',
+        'supervised jobs-worker "$CKAN" -c "$INI" satudata jobs worker',
         'supervised harvest-gather "$CKAN" -c "$INI" satudata harvest gather-consumer',
         'supervised harvest-fetch "$CKAN" -c "$INI" satudata harvest fetch-consumer',
         'supervised scheduler "$CKAN" -c "$INI" satudata scheduler --interval 60',

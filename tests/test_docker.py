@@ -134,7 +134,7 @@ def test_commands(config: dict) -> None:
         "ckan satudata harvest gather-consumer",
         "ckan satudata harvest fetch-consumer",
         "ckan satudata scheduler",
-        "ckan jobs worker",
+        "ckan satudata jobs worker",
         "gunicorn",
         "ckan generate config",
         "ckan config-tool",

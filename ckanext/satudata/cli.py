@@ -15,7 +15,7 @@ from ckanext.satudata.demo import loader
 from ckanext.satudata.demo import review as review_demo
 from ckanext.satudata.harvesters import docs
 from ckanext.satudata.model import region
-from ckanext.satudata.ops import backup, consumers, queues, scheduler, watchdog
+from ckanext.satudata.ops import backup, consumers, jobs_worker, queues, scheduler, watchdog
 from ckanext.satudata.quality import service as quality_service
 from ckanext.satudata.reference import regions
 from ckanext.satudata.validation import recovery
@@ -96,6 +96,21 @@ def fetch_consumer() -> None:
     """Consume the fetch queue (in place of `ckan harvester fetch-consumer`),
     as gather-consumer does."""
     _consume(queues.FETCH)
+
+
+@satudata.group("jobs")
+def jobs_group() -> None:
+    """CKAN background jobs."""
+
+
+@jobs_group.command("worker")
+@click.argument("queues", nargs=-1)
+@click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
+def jobs_worker_command(queues: tuple[str, ...], burst: bool) -> None:
+    """`ckan jobs worker` without a fork per job: each job runs in this
+    process, which loaded CKAN once (ops/jobs_worker.py). Same queues
+    (default: CKAN's default queue), timeouts and failure handling."""
+    jobs_worker.work(list(queues), burst=burst)
 
 
 @satudata.command("watchdog")

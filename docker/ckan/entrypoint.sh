@@ -16,7 +16,8 @@
 #                           seconds the harvest jobs run and the watchdog; daily
 #                           the harvest log clean-up, freshness re-index and
 #                           index check with repair
-#        jobs-worker        ckan jobs worker
+#        jobs-worker        ckan satudata jobs worker (CKAN's worker without a
+#                           fork per job)
 #      The consumers exit with status 75 when Redis or PostgreSQL stays
 #      unreachable; compose's restart policy brings them back.
 #        anything else      run as given (e.g. `ckan search-index rebuild`, `bash`)
@@ -181,6 +182,6 @@ case "$cmd" in
     log "scheduler: harvest jobs run and watchdog every ${interval}s, daily maintenance"
     exec ckan satudata scheduler --interval "$interval"
     ;;
-  jobs-worker) exec ckan jobs worker ;;
+  jobs-worker) exec ckan satudata jobs worker ;;
   *) exec "$@" ;;
 esac

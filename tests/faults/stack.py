@@ -496,7 +496,7 @@ print(result.output)
     def start_workers(self, scheduler_interval: int = 3) -> None:
         self.supervise("gather", "satudata", "harvest", "gather-consumer")
         self.supervise("fetch", "satudata", "harvest", "fetch-consumer")
-        self.supervise("jobs", "jobs", "worker")
+        self.supervise("jobs", "satudata", "jobs", "worker")
         self.supervise("scheduler", "satudata", "scheduler", "--interval", str(scheduler_interval))
 
     def start_web(self) -> None:

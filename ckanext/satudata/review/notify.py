@@ -2,7 +2,7 @@
 walidata hear of each submission, the OPD's producers of each decision, in
 the portal's default language (read from our catalog directly: the mail is
 written outside any request's locale) with a link to the review page. Mails are
-sent by a background job (``ckan jobs worker``) after the transition is
+sent by a background job (``ckan satudata jobs worker``) after the transition is
 committed; nothing here ever fails a transition: a mail that cannot be
 written, queued or sent is logged."""
 

@@ -23,7 +23,7 @@ from ckan.plugins import toolkit as tk
 from frictionless import Schema
 from frictionless.resources import TableResource
 
-from ckanext.satudata import config, contexts, net
+from ckanext.satudata import config, contexts, net, writes
 from ckanext.satudata.model import validation_report
 from ckanext.satudata.validation import engine, reports
 
@@ -118,23 +118,36 @@ def _validated_copy(resource: dict[str, Any]) -> tuple[str, str, bool]:
     return path, kind, True
 
 
-def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+    """(batch, whether it is the last one) of BATCH_ROWS rows."""
     batch: list[dict[str, Any]] = []
     for row in rows:
-        batch.append(row)
         if len(batch) >= BATCH_ROWS:
-            yield batch
+            yield batch, False
             batch = []
+        batch.append(row)
     if batch:
-        yield batch
+        yield batch, True
 
 
 def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
     """(Re)create the resource's DataStore table and fill it; returns the row
     count. Raises FileChanged when the file is not the one that passed,
     LoadFailed when it cannot be fetched.
+
     The rows passed the gate in the validation: the DataStore writes say so
-    (gate.CHECKED_FLAG), so they are not scanned again."""
+    (gate.CHECKED_FLAG), so they are not scanned again. The load is one
+    write of the dataset (writes.py): the datastore_active flag CKAN sets,
+    the default views and the new table's evidence score it once, at the
+    end, and re-index it then only when the score moved (CKAN's
+    package_update of the flag indexes it itself). The record count CKAN
+    keeps for datastore_search is computed with the last batch, in this
+    job, not in a background job of its own per table."""
+    with writes.unit():
+        return _load(resource_id, table_schema)
+
+
+def _load(resource_id: str, table_schema: dict[str, Any]) -> int:
     context = contexts.with_flag(contexts.site(), CHECKED_FLAG, True)
     resource = tk.get_action("resource_show")(context.copy(), {"id": resource_id})
     try:
@@ -144,18 +157,20 @@ def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
     try:
         with contextlib.suppress(tk.ObjectNotFound):  # first load: no table yet
             tk.get_action("datastore_delete")(
-                context.copy(), {"resource_id": resource_id, "force": True}
+                context.copy(),
+                {"resource_id": resource_id, "force": True, "calculate_record_count": False},
             )
         tk.get_action("datastore_create")(
             context.copy(),
             {"resource_id": resource_id, "fields": datastore_fields(table_schema), "force": True},
         )
         count = 0
-        for batch in _batches(_typed_rows(path, table_schema, kind)):
+        for batch, last in _batches(_typed_rows(path, table_schema, kind)):
             tk.get_action("datastore_upsert")(
                 context.copy(),
-                {"resource_id": resource_id, "records": batch, "method": "insert", "force": True},
-            )
+                {"resource_id": resource_id, "records": batch, "method": "insert",
+                 "force": True, "calculate_record_count": last},
+            )  # fmt: skip
             count += len(batch)
     finally:
         if temporary:

@@ -1,4 +1,4 @@
-"""Background work of validation (``ckan jobs worker``): validating a stored
+"""Background work of validation (``ckan satudata jobs worker``): validating a stored
 resource again, and loading a file that passed into the DataStore. Also what
 follows every validation, in any path: ``after_validation`` stores the report
 and queues the load of a file that passed.
