@@ -14,11 +14,13 @@ import pytest
 @dataclass
 class SolrWrites:
     indexed: list[str] = field(default_factory=list)  # names of the documents added
+    ids: list[str] = field(default_factory=list)  # and their ids
     requests: int = 0  # update requests that added documents
     commits: int = 0
 
     def reset(self) -> None:
         self.indexed.clear()
+        self.ids.clear()
         self.requests = 0
         self.commits = 0
 
@@ -31,7 +33,9 @@ def count_solr_writes(monkeypatch: pytest.MonkeyPatch) -> SolrWrites:
         text = message.decode("utf-8") if isinstance(message, bytes) else str(message)
         if text.startswith("["):
             seen.requests += 1
-            seen.indexed.extend(doc.get("name") for doc in json.loads(text))
+            docs = json.loads(text)
+            seen.indexed.extend(doc.get("name") for doc in docs)
+            seen.ids.extend(doc.get("id") for doc in docs)
         if kwargs.get("commit") or text.startswith("<commit"):
             seen.commits += 1
         return update(self, message, *args, **kwargs)

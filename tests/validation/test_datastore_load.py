@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-import pysolr
 import pytest
 from ckan import model
 from ckan.lib import jobs as ckan_jobs
+from ckan.lib import search, signals
 from ckan.tests.helpers import call_action
 from scoring_support import count_scorings
+from solr_support import SolrWrites, count_solr_writes
 from validation_files import csv_bytes, good_rows
 from werkzeug.datastructures import FileStorage
 
@@ -31,19 +34,8 @@ def drain() -> None:
 
 
 @pytest.fixture
-def solr_adds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Ids of the documents this process sends to Solr (passed on)."""
-    added: list[str] = []
-    update = pysolr.Solr._update
-
-    def counting(self: pysolr.Solr, message: Any, *args: Any, **kwargs: Any) -> Any:
-        text = message.decode("utf-8") if isinstance(message, bytes) else str(message)
-        if text.startswith("["):
-            added.extend(doc.get("id") for doc in json.loads(text))
-        return update(self, message, *args, **kwargs)
-
-    monkeypatch.setattr(pysolr.Solr, "_update", counting)
-    return added
+def solr_writes(monkeypatch: pytest.MonkeyPatch) -> SolrWrites:
+    return count_solr_writes(monkeypatch)
 
 
 @pytest.fixture
@@ -58,6 +50,22 @@ def loaded_resource(sysadmin: dict, sdi_dataset: Any) -> dict:
     queued = ckan_jobs.get_queue().jobs
     assert [job.func_name for job in queued] == ["ckanext.satudata.validation.jobs.load_job"]
     return resource
+
+
+@contextmanager
+def package_updates() -> Iterator[list[str]]:
+    """The package_update actions that succeeded in this process."""
+    called: list[str] = []
+
+    def record(name: str, **_: Any) -> None:
+        if name == "package_update":
+            called.append(name)
+
+    signals.action_succeeded.connect(record)
+    try:
+        yield called
+    finally:
+        signals.action_succeeded.disconnect(record)
 
 
 def record_count_jobs(resource_id: str) -> list[str]:
@@ -87,7 +95,7 @@ def load_state(resource_id: str) -> dict:
 
 @pytest.mark.parametrize("again", [False, True], ids=["first load", "re-load"])
 def test_a_load_counts_its_rows_itself_and_scores_the_dataset_once(
-    loaded_resource: dict, monkeypatch: pytest.MonkeyPatch, solr_adds: list[str], again: bool
+    loaded_resource: dict, monkeypatch: pytest.MonkeyPatch, solr_writes: SolrWrites, again: bool
 ) -> None:
     from ckanext.satudata.validation import jobs
 
@@ -97,9 +105,10 @@ def test_a_load_counts_its_rows_itself_and_scores_the_dataset_once(
         drain()
         jobs.enqueue_load(resource_id, table_schema)
     scorings = count_scorings(monkeypatch)
-    solr_adds.clear()
+    solr_writes.reset()
 
-    drain()
+    with package_updates() as updates:
+        drain()
 
     rows = len(good_rows())
     state = load_state(resource_id)
@@ -111,11 +120,17 @@ def test_a_load_counts_its_rows_itself_and_scores_the_dataset_once(
     assert stored_row_count(resource_id) == rows
     # One scoring of the dataset per load (the flag, the views, the table).
     assert scorings == [package_id]
-    # Indexed by CKAN's package_update of the flag (a re-load: twice, the
-    # flag dropped and set again, the score unchanged) and, on a first load,
-    # once more when the end of the write scored the new table: never once
-    # per hook, view or signal.
-    assert solr_adds.count(package_id) == 2
+    # The flag set in place, not by CKAN's resource_patch (a package_update
+    # for one flag, with its own index and Solr commit): the dataset is
+    # indexed once, at the end of the load, without a commit of its own.
+    assert updates == []
+    assert solr_writes.ids.count(package_id) == 1
+    assert solr_writes.commits == 0
+    shown = call_action("package_show", id=package_id)
+    assert shown["resources"][0]["datastore_active"] is True
+    search.commit()  # (Solr's autoSoftCommit would, within a second)
+    indexed = json.loads(search.show(package_id)["validated_data_dict"])
+    assert indexed["resources"][0]["datastore_active"] is True
     views = call_action("resource_view_list", id=resource_id)
     assert "datatables_view" in [view["view_type"] for view in views]
 

@@ -24,7 +24,7 @@ from ckan.lib.search.common import make_connection
 from ckan.plugins import toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_language_text
 
-from ckanext.satudata.catalog import choices, freshness, stats
+from ckanext.satudata.catalog import choices, freshness, reindex, stats
 from ckanext.satudata.i18n import N_, current_lang
 from ckanext.satudata.interop import pelita
 from ckanext.satudata.model import quality_score, region
@@ -245,9 +245,12 @@ def refresh_freshness() -> list[str]:
     changed = [
         package_id for package_id, state in indexed.items() if now.get(package_id, state) != state
     ]
+    # One Solr commit for all (rebuild of one id would commit each), the
+    # documents sent in batches.
+    with reindex.batched_adds():
+        rebuild(package_ids=changed, defer_commit=True, quiet=True)
     names = []
     for package_id in changed:
-        rebuild(package_id, defer_commit=True)
         package = model.Package.get(package_id)
         names.append(package.name if package else package_id)
     if changed:

@@ -20,6 +20,7 @@ from ckan.lib.search import commit, rebuild
 from ckan.plugins import toolkit as tk
 
 from ckanext.satudata import config, contexts, writes
+from ckanext.satudata.catalog import reindex
 from ckanext.satudata.model import quality_score
 from ckanext.satudata.quality import evidence, rules
 
@@ -160,9 +161,10 @@ def refresh(today: datetime.date | None = None, gather: bool = False) -> Refresh
             quality_score.rescored(package_id, quality)
             changed.append(package_id)
     model.Session.commit()
-    # The index holds the score and grade (catalog/search.py): one commit for all.
-    for package_id in changed:
-        rebuild(package_id, defer_commit=True)
+    # The index holds the score and grade (catalog/search.py): one commit for
+    # all (rebuild of one id would commit each), the documents sent in batches.
+    with reindex.batched_adds():
+        rebuild(package_ids=changed, defer_commit=True, quiet=True)
     if changed:
         commit()
     return Refresh(count, changed, time.perf_counter() - started)

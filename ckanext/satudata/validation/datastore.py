@@ -18,6 +18,9 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
+import sqlalchemy as sa
+from ckan import model
+from ckan.lib.search import rebuild
 from ckan.lib.uploader import get_resource_uploader
 from ckan.plugins import toolkit as tk
 from frictionless import Schema
@@ -137,14 +140,63 @@ def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
 
     The rows passed the gate in the validation: the DataStore writes say so
     (gate.CHECKED_FLAG), so they are not scanned again. The load is one
-    write of the dataset (writes.py): the datastore_active flag CKAN sets,
-    the default views and the new table's evidence score it once, at the
-    end, and re-index it then only when the score moved (CKAN's
-    package_update of the flag indexes it itself). The record count CKAN
-    keeps for datastore_search is computed with the last batch, in this
-    job, not in a background job of its own per table."""
-    with writes.unit():
-        return _load(resource_id, table_schema)
+    write of the dataset (writes.py): the datastore_active flag, the
+    default views and the new table's evidence score it once, at the end,
+    and it is indexed once then (without a Solr commit of its own: Solr's
+    autoSoftCommit shows it within a second). The record count CKAN keeps
+    for datastore_search is computed with the last batch, in this job, not
+    in a background job of its own per table."""
+    package_id = _package_of(resource_id)
+    try:
+        with writes.unit(indexed_by_caller=True):
+            return _load(resource_id, table_schema)
+    finally:
+        if package_id is not None:
+            _index(package_id)
+
+
+def _index(package_id: str) -> None:
+    """The index follows the database, after a failed load too (never hiding its error)."""
+    try:
+        if model.Package.get(package_id) is not None:
+            rebuild(package_ids=[package_id], defer_commit=True, quiet=True)
+    except Exception:
+        log.exception("dataset %s not indexed after its DataStore load", package_id)
+        model.Session.rollback()
+
+
+def _package_of(resource_id: str) -> str | None:
+    resource = model.Resource.get(resource_id)
+    return resource.package_id if resource is not None else None
+
+
+def _set_datastore_active(resource_id: str, active: bool) -> None:
+    """The resource's ``datastore_active`` flag, as CKAN's DataStore actions
+    keep it, written in place. Theirs is a resource_patch: a whole
+    package_update (validation, activity, index and Solr commit, our hooks)
+    for one flag, a third of a load; set beforehand, datastore_create and
+    datastore_delete find it as they would leave it and skip the patch.
+    The dataset's metadata_modified moves, as with the patch, so no
+    package_show serves the index's copy of the old flag; the load indexes
+    the dataset at its end."""
+    resource = model.Resource.get(resource_id)
+    if resource is None or bool((resource.extras or {}).get("datastore_active")) == active:
+        return
+    now = datetime.datetime.utcnow()
+    model.Session.execute(
+        sa.update(model.resource_table)
+        .where(model.resource_table.c.id == resource_id)
+        .values(
+            extras={**(resource.extras or {}), "datastore_active": active}, metadata_modified=now
+        )
+    )
+    model.Session.execute(
+        sa.update(model.package_table)
+        .where(model.package_table.c.id == resource.package_id)
+        .values(metadata_modified=now)
+    )
+    model.Session.commit()
+    model.Session.expire_all()
 
 
 def _load(resource_id: str, table_schema: dict[str, Any]) -> int:
@@ -155,11 +207,13 @@ def _load(resource_id: str, table_schema: dict[str, Any]) -> int:
     except net.FetchError as err:
         raise LoadFailed(f"the file could not be fetched: {err}") from err
     try:
+        _set_datastore_active(resource_id, False)  # the table goes: no preview meanwhile
         with contextlib.suppress(tk.ObjectNotFound):  # first load: no table yet
             tk.get_action("datastore_delete")(
                 context.copy(),
                 {"resource_id": resource_id, "force": True, "calculate_record_count": False},
             )
+        _set_datastore_active(resource_id, True)
         tk.get_action("datastore_create")(
             context.copy(),
             {"resource_id": resource_id, "fields": datastore_fields(table_schema), "force": True},
@@ -172,6 +226,11 @@ def _load(resource_id: str, table_schema: dict[str, Any]) -> int:
                  "force": True, "calculate_record_count": last},
             )  # fmt: skip
             count += len(batch)
+    except BaseException:
+        # A table that could not be filled is not offered (the job records why).
+        model.Session.rollback()
+        _set_datastore_active(resource_id, False)
+        raise
     finally:
         if temporary:
             os.unlink(path)
