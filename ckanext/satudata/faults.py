@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import errno
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,8 +19,11 @@ import pysolr
 import redis
 import redis.exceptions
 import sqlalchemy.exc
+from ckan import model
 from ckan.lib.search.common import SearchError, SearchIndexError, SolrConnectionError
 from ckan.plugins import toolkit as tk
+
+log = logging.getLogger(__name__)
 
 # Storage errors that no retry by the same request can fix but an operator can
 # (a full or read-only disk, a failing device).
@@ -112,3 +116,17 @@ def classify(err: BaseException) -> Fault | None:
         if fault is not None:
             return fault
     return None
+
+
+def discard_session() -> None:
+    """After an error: roll the database session back and drop it (a session
+    whose connection died cannot even roll back), so the next piece of work
+    starts on a clean one."""
+    try:
+        model.Session.rollback()
+    except Exception:
+        log.debug("rollback failed; removing the session", exc_info=True)
+    try:
+        model.Session.remove()
+    except Exception:
+        log.exception("could not remove the database session")

@@ -91,15 +91,6 @@ def _now() -> datetime.datetime:
     return datetime.datetime.utcnow()
 
 
-def _rollback() -> None:
-    # A session whose connection died cannot even roll back: drop it.
-    try:
-        model.Session.rollback()
-    except Exception:
-        log.debug("rollback failed; removing the session", exc_info=True)
-    model.Session.remove()
-
-
 class Consumer:
     """One consumer process of one stage's queue."""
 
@@ -172,7 +163,7 @@ class Consumer:
                 # Our own bookkeeping failed: the work stays unfinished, and
                 # the watchdog takes it up; the other messages go on.
                 log.exception("harvest %s consumer: %s failed", self.stage.name, ident)
-                _rollback()
+                faults.discard_session()
                 return
             self._put_back(ident)
             raise ServiceLost(fault.report()) from err
@@ -198,7 +189,7 @@ class Consumer:
             try:
                 return Outcome(value=work(attempt))
             except Exception as err:
-                _rollback()
+                faults.discard_session()
                 if after_failure is not None:
                     after_failure()
                 fault = faults.classify(err)
@@ -283,7 +274,7 @@ class Consumer:
             job.gather_finished = None
             job.save()
         except Exception:
-            _rollback()
+            faults.discard_session()
 
     @staticmethod
     def _gather_failed(job_id: str, message: str) -> None:

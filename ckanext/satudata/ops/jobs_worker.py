@@ -25,23 +25,13 @@ import logging
 from typing import Any
 
 from ckan.lib import jobs as ckan_jobs
-from ckan.model import meta
 from rq.job import Job
 from rq.queue import Queue
 from rq.worker import SimpleWorker, WorkerStatus
 
+from ckanext.satudata import faults
+
 log = logging.getLogger(__name__)
-
-
-def _clean_session() -> None:
-    try:
-        meta.Session.rollback()
-    except Exception:
-        log.debug("rollback failed; removing the session", exc_info=True)
-    try:
-        meta.Session.remove()
-    except Exception:
-        log.exception("could not remove the database session")
 
 
 class InProcessWorker(ckan_jobs.Worker):
@@ -49,7 +39,7 @@ class InProcessWorker(ckan_jobs.Worker):
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         log.info("Worker %s starts job %s (%s) in process", self.key, job.id, job.description)
-        _clean_session()
+        faults.discard_session()
         self.prepare_execution(job)
         try:
             self.perform_job(job, queue)
@@ -64,7 +54,7 @@ class InProcessWorker(ckan_jobs.Worker):
         try:
             return super(ckan_jobs.Worker, self).perform_job(job, queue)
         finally:
-            _clean_session()
+            faults.discard_session()
 
     def get_heartbeat_ttl(self, job: Job) -> int:
         return SimpleWorker.get_heartbeat_ttl(self, job)  # type: ignore[arg-type]

@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
 
-from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.harvest import utils as harvest_utils
 
@@ -111,12 +110,8 @@ class Scheduler:
                     log.exception("scheduler: %s failed; tried again at its next turn", task.name)
                 else:
                     log.warning("scheduler: %s skipped: %s", task.name, fault.report())
-                try:
-                    model.Session.rollback()
-                except Exception:
-                    log.debug("rollback failed", exc_info=True)
             finally:
-                model.Session.remove()
+                faults.discard_session()
 
     def run(self, once: bool = False) -> None:
         if threading.current_thread() is threading.main_thread():

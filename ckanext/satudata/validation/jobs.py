@@ -69,14 +69,6 @@ def _leased(kind: str, resource_id: str) -> Iterator[bool]:
         yield mine
 
 
-def _rollback() -> None:
-    try:
-        model.Session.rollback()
-    except Exception:
-        log.debug("rollback failed; removing the session", exc_info=True)
-    model.Session.remove()
-
-
 def after_validation(
     resource: dict[str, Any], result: engine.ValidationResult, source: str
 ) -> None:
@@ -114,7 +106,7 @@ def validation_job(resource_id: str) -> None:
         try:
             run_now(resource_id)
         except Exception as err:
-            _rollback()
+            faults.discard_session()
             fault = faults.classify(err)
             if fault is not None:
                 log.warning(
@@ -226,7 +218,7 @@ def load_job(resource_id: str, table_schema: dict[str, Any]) -> int:
             enqueue_validation(resource_id)
             return 0
         except Exception as err:
-            _rollback()
+            faults.discard_session()
             fault = faults.classify(err)
             if fault is not None:
                 log.warning(
