@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from ckan.lib import signals
+from action_support import actions
 from ckan.tests.helpers import call_action
 from sqlalchemy.engine import Engine
 
@@ -35,20 +35,6 @@ def statements() -> Iterator[list[str]]:
         yield seen
     finally:
         sa.event.remove(Engine, "before_cursor_execute", record)
-
-
-@contextmanager
-def actions() -> Iterator[list[str]]:
-    called: list[str] = []
-
-    def record(name: str, **_: Any) -> None:
-        called.append(name)
-
-    signals.action_succeeded.connect(record)
-    try:
-        yield called
-    finally:
-        signals.action_succeeded.disconnect(record)
 
 
 @pytest.fixture
