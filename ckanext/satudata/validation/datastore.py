@@ -26,7 +26,7 @@ from ckan.plugins import toolkit as tk
 from frictionless import Schema
 from frictionless.resources import TableResource
 
-from ckanext.satudata import config, contexts, net, writes
+from ckanext.satudata import config, contexts, faults, net, writes
 from ckanext.satudata.model import validation_report
 from ckanext.satudata.validation import engine, reports
 
@@ -165,6 +165,17 @@ def _index(package_id: str) -> None:
         model.Session.rollback()
 
 
+def _not_offered(resource_id: str) -> None:
+    """A table that could not be filled is not offered (the job records why);
+    when the database itself failed, the job's own error is what counts."""
+    try:
+        model.Session.rollback()
+        _set_datastore_active(resource_id, False)
+    except Exception:
+        log.exception("datastore_active of %s not cleared after a failed load", resource_id)
+        faults.discard_session()
+
+
 def _package_of(resource_id: str) -> str | None:
     resource = model.Resource.get(resource_id)
     return resource.package_id if resource is not None else None
@@ -227,9 +238,7 @@ def _load(resource_id: str, table_schema: dict[str, Any]) -> int:
             )  # fmt: skip
             count += len(batch)
     except BaseException:
-        # A table that could not be filled is not offered (the job records why).
-        model.Session.rollback()
-        _set_datastore_active(resource_id, False)
+        _not_offered(resource_id)
         raise
     finally:
         if temporary:
