@@ -218,6 +218,9 @@ def _refresh_in_background(connection: redis.Redis, token: str) -> None:
     thread = threading.Thread(
         target=_refresh, args=(app, connection, token), name="satudata home figures", daemon=True
     )
+    # Only the running ones are kept (tests wait for them); a web process
+    # starts one a TTL for as long as it lives.
+    _refreshers[:] = [t for t in _refreshers if t.is_alive()]
     _refreshers.append(thread)
     thread.start()
 
