@@ -34,6 +34,18 @@ quality score's MQA check builds the dataset's DCAT record). The installed
 profiles cannot change while the process runs, so the shim keeps what a
 list of names resolved to (the same classes, in the same order; an unknown
 name still raises, and is not kept).
+
+CKAN 2.12's DataStore reads an alias's row after giving back its connection
+---------------------------------------------------------------------------
+``DatastorePostgresqlBackend.resource_id_from_alias`` (called by
+``datastore_search``, ``datastore_upsert``, ``datastore_delete`` and more)
+executes its query inside ``with engine.connect()`` but fetches the row after
+the block. When the pool is already full at that moment (a threaded server:
+``ckan run --threaded``, gunicorn with ``CKAN_WEB_THREADS`` > 1), the
+returned connection is closed, and the fetch fails with ``InterfaceError:
+cursor already closed``: six dashboard images loaded at once got one or more
+HTTP 503s. The shim fetches the row inside the block; same query, same
+answer.
 """
 
 from __future__ import annotations
@@ -42,6 +54,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+from ckanext.datastore.backend.postgres import DatastorePostgresqlBackend
 from ckanext.dcat.processors import RDFProcessor
 
 _PATCHED = "_satudata_blocking_reads"
@@ -98,3 +112,23 @@ def remember_dcat_profiles() -> None:
 
     setattr(_load_profiles, _PATCHED, True)
     RDFProcessor._load_profiles = _load_profiles
+
+
+_ALIAS_SQL = sa.text('SELECT alias_of FROM "_table_metadata" WHERE name = :id')
+
+
+def fetch_datastore_aliases_inside_their_connection() -> None:
+    original = DatastorePostgresqlBackend.resource_id_from_alias
+    if getattr(original, _PATCHED, False):
+        return
+
+    @functools.wraps(original)
+    def resource_id_from_alias(
+        self: DatastorePostgresqlBackend, alias: str
+    ) -> tuple[bool, str | None]:
+        with self._get_read_engine().connect() as conn:
+            rows = conn.execute(_ALIAS_SQL, {"id": alias}).fetchall()
+        return bool(rows), (rows[0][0] if rows else None)
+
+    setattr(resource_id_from_alias, _PATCHED, True)
+    DatastorePostgresqlBackend.resource_id_from_alias = resource_id_from_alias  # type: ignore[method-assign]

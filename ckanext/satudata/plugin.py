@@ -58,6 +58,7 @@ class SatudataPlugin(p.SingletonPlugin, DefaultTranslation):
         compat.allow_blocking_harvest_queue_reads()
         compat.leave_harvest_resubmission_to_the_watchdog()
         compat.remember_dcat_profiles()
+        compat.fetch_datastore_aliases_inside_their_connection()
         config.check()
 
     # IUploader: stored files follow the database (uploads.py)

@@ -211,7 +211,11 @@ def test_dashboard_without_javascript_reads_as_tables(
         # The server-drawn chart in <noscript>.
         image = page.locator("#population-tren img.satudata-chart-image")
         expect(image).to_be_visible()
-        assert page.evaluate("document.querySelector('#population-tren img').naturalWidth") > 0
+        # All six load at once: each is drawn (a failed image has no width).
+        widths = page.evaluate(
+            "[...document.querySelectorAll('img.satudata-chart-image')].map(i => i.naturalWidth)"
+        )
+        assert len(widths) == 6 and all(width > 0 for width in widths), widths
         page.screenshot(path=str(SCREENSHOTS / "25-dashboard-no-js.png"), full_page=True)
     finally:
         context.close()
