@@ -38,7 +38,7 @@ def _is_api() -> bool:
 
 def unavailable(err: Exception) -> Any:
     fault = faults.classify(err) or faults.Fault(faults.Service.DATABASE, str(err))
-    log.error("request %s refused: %s", request.path, fault.report())
+    log.error("request %s refused: %s", request.path, fault.report(), exc_info=err)
     message = fault.user_message()
     if _is_api():
         body = {
