@@ -387,3 +387,37 @@ class TestApiErrorLanguage:
 
         error = self._create_with_bad_year(app, "/id", sysadmin, sdi_dataset())
         assert error["tahun_akhir"][0].startswith("Harus berupa tahun")
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+@pytest.mark.parametrize("status", ["New", "Running"])
+def test_source_admin_buttons_of_a_waiting_or_running_job_are_translated(
+    app: Any, sysadmin: dict, opd: dict, status: str
+) -> None:
+    """ckanext-harvest writes these button texts as plain English."""
+    from ckan import model
+    from ckan.tests.helpers import call_action
+    from ckanext.harvest.model import HarvestJob
+
+    source = call_action(
+        "harvest_source_create",
+        context={"user": sysadmin["name"]},
+        name="sumber-uji",
+        title="Sumber uji",
+        url="https://example.org/inventaris.xlsx",
+        source_type="satudata_spreadsheet",
+        owner_org=opd["id"],
+    )
+    HarvestJob(source_id=source["id"], status=status).save()
+    model.Session.commit()
+    admin = {"Authorization": sysadmin["token"]}
+
+    page = app.get("/harvest/admin/sumber-uji", headers=admin).get_data(as_text=True)
+    assert 'title="Sumber ini sudah punya pekerjaan panen yang belum selesai"' in page
+    assert "Panen ulang" in page
+    assert "Stop this Job" not in page and "unrun job" not in page
+    assert ('title="Hentikan pekerjaan ini"' in page) == (status == "Running")
+
+    english = app.get("/en/harvest/admin/sumber-uji", headers=admin).get_data(as_text=True)
+    assert 'title="There already is an unrun job for this source"' in english
+    assert ('title="Stop this job"' in english) == (status == "Running")
