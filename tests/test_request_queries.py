@@ -6,6 +6,8 @@ dictionary once."""
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -130,3 +132,44 @@ def test_a_report_stored_during_the_request_is_shown_by_its_next_package_show(
         reports.save_pending(resource["id"], dataset["id"], source="url", standard=None)
         again = call_action("package_show", id=dataset["name"])
     assert again["resources"][1]["validation_status"] == "pending"
+
+
+def _calls_of(function_name: str, run: Callable[[], Any]) -> tuple[int, Any]:
+    """How many times a function of that name ran during ``run`` (counted by
+    cProfile, nothing replaced), and what ``run`` returned."""
+    profile = cProfile.Profile()
+    result = profile.runcall(run)
+    function = pstats.Stats(profile).get_stats_profile().func_profiles.get(function_name)
+    # ncalls reads "total/primitive" for a recursive function
+    return (int(function.ncalls.split("/")[0]) if function else 0), result
+
+
+def test_the_dataset_page_shows_its_organization_after_one_organization_show(
+    app: Any, dataset: dict
+) -> None:
+    """CKAN renders the sidebar twice (once to see whether it is empty);
+    templates/page.html renders it once, so the OPD is looked up once."""
+    with actions() as called:
+        page = app.get(f"/dataset/{dataset['name']}")
+    assert page.status_code == 200
+    assert called.count("organization_show") == 1
+    assert called.count("group_follower_count") == 1
+    body = page.get_data(as_text=True)
+    assert body.count('<aside class="secondary col-md-3">') == 1
+    assert 'class="row wrapper no-nav"' not in body  # a sidebar: not the full-width layout
+    organization = call_action("organization_show", id=dataset["owner_org"])
+    assert organization["title"] in body
+
+
+def test_the_search_page_renders_its_facets_once(app: Any, dataset: dict) -> None:
+    """The facets (package/snippets/search_facets.html, which looks the page's
+    URL up once per rendering) are rendered once, not twice as by CKAN's
+    page.html; they are all shown, with their items."""
+    looked_up, page = _calls_of("satudata_page_url", lambda: app.get("/dataset/"))
+    assert page.status_code == 200
+    assert looked_up == 1
+    body = page.get_data(as_text=True)
+    assert body.count('id="search-facets"') == 1
+    for title in ("Topik", "Jadwal Pemutakhiran", "Kode Wilayah (Kemendagri)", "Klasifikasi Data"):
+        assert title in body
+    assert 'href="/dataset/?accessRights=terbuka"' in body
