@@ -20,6 +20,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import redis
@@ -78,7 +79,16 @@ def after_validation(
     data, so a failed or refused file never reaches the DataStore."""
     reports.save_result(resource, result, source)
     if result.status == engine.SUCCESS and result.checked_as == "table" and result.table_schema:
-        enqueue_load(resource["id"], result.table_schema)
+        owed = _loads_here.get()
+        if owed is None:
+            enqueue_load(resource["id"], result.table_schema)
+        else:
+            # Recorded as owed first (no job): a process killed before the
+            # load is done leaves it to the watchdog, as a lost job would.
+            set_load_state(
+                resource["id"], "queued", job_id=None, attempt=1, table_schema=result.table_schema
+            )
+            owed.append((resource["id"], result.table_schema))
 
 
 def queue_validation(resource: dict[str, Any], source: str, standard: str | None) -> None:
@@ -174,6 +184,40 @@ def _remove_stored(path: str) -> None:
 
 
 # DataStore ---------------------------------------------------------------------
+
+# The loads after_validation owes inside ``loads_in_this_process``.
+_loads_here: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar(
+    "satudata_loads_in_this_process", default=None
+)
+
+
+@contextmanager
+def loads_in_this_process() -> Iterator[None]:
+    """Within: a file that passed is loaded by this process when the block
+    ends, not queued for the jobs worker. For a background process's write
+    only (a harvester's import), never a web request: the load takes as long
+    as the file is big. Used inside the write's ``writes.unit``, the load is
+    part of the write: the dataset is scored and indexed once, after it.
+    Through load_job, with its lease and its recorded outcome; when the
+    block fails, the owed loads are queued as usual."""
+    owed: list[tuple[str, dict[str, Any]]] = []
+    token = _loads_here.set(owed)
+    try:
+        yield
+    except BaseException:
+        _loads_here.reset(token)
+        for resource_id, table_schema in owed:
+            enqueue_load(resource_id, table_schema)
+        raise
+    _loads_here.reset(token)
+    for resource_id, table_schema in owed:
+        try:
+            load_job(resource_id, table_schema)
+        except Exception:
+            # Its lease could not be taken (Redis down): the write stands, the
+            # load stays owed (queued, no job) for the watchdog, as when
+            # queueing it fails.
+            log.exception("DataStore load of %s left for the watchdog", resource_id)
 
 
 def enqueue_load(resource_id: str, table_schema: dict[str, Any], attempt: int = 1) -> None:

@@ -69,7 +69,7 @@ from ckanext.satudata.harvesters.spreadsheet.settings import SpreadsheetSettings
 from ckanext.satudata.model import daftar_data_link
 from ckanext.satudata.review import pending
 from ckanext.satudata.standards import registry
-from ckanext.satudata.validation import hooks, reports, service
+from ckanext.satudata.validation import hooks, jobs, reports, service
 
 log = logging.getLogger(__name__)
 
@@ -441,7 +441,10 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             for r in (existing or {}).get("resources", [])
             if r.get(mapping.ROLE_KEY) not in mapping.HARVESTER_ROLES
         ]
-        with self._one_write():  # scored once, then indexed once (base._one_write)
+        # The clean CSV's DataStore load, when it passed, is part of the write
+        # (loaded here when the block ends, inside the write): the dataset is
+        # scored and indexed once, not again by a queued load.
+        with self._one_write(), jobs.loads_in_this_process():
             package_id = self._write_dataset(
                 harvest_object,
                 {**package, "resources": [clean, original, *kept]},
