@@ -26,7 +26,7 @@ from ckanext.datastore.backend import DatastoreBackend
 from frictionless import Schema
 from frictionless.resources import TableResource
 
-from ckanext.satudata import config, contexts, faults, net, writes
+from ckanext.satudata import config, contexts, faults, net, shown, writes
 from ckanext.satudata.model import validation_report
 from ckanext.satudata.validation import engine, reports
 
@@ -246,18 +246,23 @@ def _load(resource_id: str, table_schema: dict[str, Any]) -> int:
                 {"resource_id": resource_id, "force": True, "calculate_record_count": False},
             )
         _set_datastore_active(resource_id, True)
-        tk.get_action("datastore_create")(
-            context.copy(),
-            {"resource_id": resource_id, "fields": datastore_fields(table_schema), "force": True},
-        )
-        count = 0
-        for batch, last in _batches(_typed_rows(path, table_schema, kind)):
-            tk.get_action("datastore_upsert")(
+        # From here to the views nothing changes the dataset: the resource_show
+        # of each DataStore action, and the views' dataset, are one package_show.
+        with shown.kept(resource["package_id"]):
+            tk.get_action("datastore_create")(
                 context.copy(),
-                {"resource_id": resource_id, "records": batch, "method": "insert",
-                 "force": True, "calculate_record_count": last},
+                {"resource_id": resource_id, "fields": datastore_fields(table_schema),
+                 "force": True},
             )  # fmt: skip
-            count += len(batch)
+            count = 0
+            for batch, last in _batches(_typed_rows(path, table_schema, kind)):
+                tk.get_action("datastore_upsert")(
+                    context.copy(),
+                    {"resource_id": resource_id, "records": batch, "method": "insert",
+                     "force": True, "calculate_record_count": last},
+                )  # fmt: skip
+                count += len(batch)
+            package = tk.get_action("package_show")(context.copy(), {"id": resource["package_id"]})
     except BaseException:
         _not_offered(resource_id)
         raise
@@ -265,10 +270,8 @@ def _load(resource_id: str, table_schema: dict[str, Any]) -> int:
         if temporary:
             os.unlink(path)
     # The preview (datatables_view) needs the table first: create the default
-    # views now; existing views are kept, so a re-load adds none. One
-    # package_show gives both the resource and its dataset (given neither,
-    # the action shows the dataset twice).
-    package = tk.get_action("package_show")(context.copy(), {"id": resource["package_id"]})
+    # views now; existing views are kept, so a re-load adds none. Given
+    # neither the resource nor its dataset, the action shows the dataset twice.
     tk.get_action("resource_create_default_resource_views")(
         context.copy(),
         {

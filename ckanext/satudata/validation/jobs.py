@@ -198,8 +198,9 @@ def loads_in_this_process() -> Iterator[None]:
     only (a harvester's import), never a web request: the load takes as long
     as the file is big. Used inside the write's ``writes.unit``, the load is
     part of the write: the dataset is scored and indexed once, after it.
-    Through load_job, with its lease and its recorded outcome; when the
-    block fails, the owed loads are queued as usual."""
+    As load_job does it, with its lease and its recorded outcome, but a
+    failed load leaves the writer's session in place; when the block
+    fails, the owed loads are queued as usual."""
     owed: list[tuple[str, dict[str, Any]]] = []
     token = _loads_here.set(owed)
     try:
@@ -212,7 +213,7 @@ def loads_in_this_process() -> Iterator[None]:
     _loads_here.reset(token)
     for resource_id, table_schema in owed:
         try:
-            load_job(resource_id, table_schema)
+            _load_leased(resource_id, table_schema, _roll_back)
         except Exception:
             # Its lease could not be taken (Redis down): the write stands, the
             # load stays owed (queued, no job) for the watchdog, as when
@@ -247,6 +248,21 @@ def set_load_state(resource_id: str, status: str, **details: Any) -> None:
 def load_job(resource_id: str, table_schema: dict[str, Any]) -> int:
     """Job: (re)create the resource's DataStore table and fill it; returns the
     row count. A URL that now serves another file is validated again instead."""
+    return _load_leased(resource_id, table_schema, faults.discard_session)
+
+
+def _roll_back() -> None:
+    """After a failed load inside a write: roll back, keeping the session
+    (the writer's objects stay attached); dropped only when it is broken."""
+    try:
+        model.Session.rollback()
+    except Exception:
+        faults.discard_session()
+
+
+def _load_leased(
+    resource_id: str, table_schema: dict[str, Any], after_error: Callable[[], None]
+) -> int:
     with _leased(LOAD_LEASE, resource_id) as mine:
         if not mine:
             log.info("resource %s is being loaded by another job", resource_id)
@@ -262,7 +278,7 @@ def load_job(resource_id: str, table_schema: dict[str, Any]) -> int:
             enqueue_validation(resource_id)
             return 0
         except Exception as err:
-            faults.discard_session()
+            after_error()
             fault = faults.classify(err)
             if fault is not None:
                 log.warning(
