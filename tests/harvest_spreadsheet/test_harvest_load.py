@@ -106,3 +106,26 @@ def test_a_changed_file_is_loaded_again_by_its_harvest(harvests: Harvests) -> No
     after = datastore_values(clean_id)
     assert len(after) == len(before) == PUSKESMAS_ROWS
     assert after.count("4") == before.count("4") + 1
+
+
+def test_a_load_that_fails_in_the_harvest_is_recorded_and_the_harvest_goes_on(
+    harvests: Harvests, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ckanext.satudata.validation import datastore
+
+    def failing(resource_id: str, table_schema: dict[str, Any]) -> int:
+        raise RuntimeError("the load broke")
+
+    monkeypatch.setattr(datastore, "load_resource", failing)
+    publish_sample(harvests, *SAMPLE_ROWS[:2])
+    harvests.configure()
+
+    result = harvests.run()
+
+    # The datasets stand (written before their load), the failure is the load's.
+    assert result.object_errors == [] and result.statuses() == ["added", "added"]
+    clean = show(PUSKESMAS)["resources"][0]
+    state = load_state(clean["id"])
+    assert state["status"] == "failed" and "the load broke" in state["error"]
+    assert clean["datastore_active"] is not True
+    assert ckan_jobs.get_queue().count == 0

@@ -1,7 +1,9 @@
 """Load validated resources into CKAN's DataStore, typed by their Table Schema.
 
-Only jobs.load_job calls this, queued by jobs.after_validation when a file
-passed validation; so a failed or refused file never reaches the DataStore.
+Only jobs.py loads, after jobs.after_validation found that a file passed
+validation (a queued load_job, or the harvester's own write through
+jobs.loads_in_this_process); so a failed or refused file never reaches the
+DataStore.
 The load is idempotent: it drops the resource's table and creates it again,
 so a re-load (a corrected file, a changed standard) replaces the rows and the
 column types.

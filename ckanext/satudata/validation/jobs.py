@@ -1,7 +1,8 @@
 """Background work of validation (``ckan satudata jobs worker``): validating a stored
 resource again, and loading a file that passed into the DataStore. Also what
 follows every validation, in any path: ``after_validation`` stores the report
-and queues the load of a file that passed.
+and queues the load of a file that passed (a harvester's write loads it
+itself: ``loads_in_this_process``).
 
 Neither can be left hanging by a fault (validation/recovery.py takes up what
 was lost): queueing never fails a save (Redis down: the work is recorded as
