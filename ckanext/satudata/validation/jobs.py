@@ -209,7 +209,10 @@ def loads_in_this_process() -> Iterator[None]:
     except BaseException:
         _loads_here.reset(token)
         for resource_id, table_schema in owed:
-            enqueue_load(resource_id, table_schema)
+            try:
+                enqueue_load(resource_id, table_schema)
+            except Exception:  # never hides the write's own error; still owed
+                log.exception("DataStore load of %s left for the watchdog", resource_id)
         raise
     _loads_here.reset(token)
     for resource_id, table_schema in owed:
