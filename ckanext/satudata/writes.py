@@ -62,6 +62,12 @@ def unit(indexed_by_caller: bool = False) -> Iterator[Unit]:
             finished.send(package_id, reindex=not indexed_by_caller)
 
 
+def indexed_by_caller() -> bool:
+    """Whether a unit is open whose caller indexes the datasets it changed."""
+    opened = _open.get()
+    return opened is not None and opened.indexed_by_caller
+
+
 def changed(package_id: str) -> bool:
     """Tell that dataset ``package_id`` changed: True when a unit is open (it
     will send ``finished``), False when the caller must act now."""

@@ -1,7 +1,9 @@
 """Load validated resources into CKAN's DataStore, typed by their Table Schema.
 
-Only jobs.load_job calls this, queued by jobs.after_validation when a file
-passed validation; so a failed or refused file never reaches the DataStore.
+Only jobs.py loads, after jobs.after_validation found that a file passed
+validation (a queued load_job, or the harvester's own write through
+jobs.loads_in_this_process); so a failed or refused file never reaches the
+DataStore.
 The load is idempotent: it drops the resource's table and creates it again,
 so a re-load (a corrected file, a changed standard) replaces the rows and the
 column types.
@@ -9,7 +11,6 @@ column types.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import decimal
 import logging
@@ -23,10 +24,11 @@ from ckan import model
 from ckan.lib.search import rebuild
 from ckan.lib.uploader import get_resource_uploader
 from ckan.plugins import toolkit as tk
+from ckanext.datastore.backend import DatastoreBackend
 from frictionless import Schema
 from frictionless.resources import TableResource
 
-from ckanext.satudata import config, contexts, faults, net, writes
+from ckanext.satudata import config, contexts, faults, net, shown, writes
 from ckanext.satudata.model import validation_report
 from ckanext.satudata.validation import engine, reports
 
@@ -147,6 +149,12 @@ def load_resource(resource_id: str, table_schema: dict[str, Any]) -> int:
     for datastore_search is computed with the last batch, in this job, not
     in a background job of its own per table."""
     package_id = _package_of(resource_id)
+    if writes.indexed_by_caller():
+        # Part of a write whose caller indexes the dataset (a harvested
+        # dataset loaded by its harvester): indexed once, by that caller.
+        if package_id is not None:
+            writes.changed(package_id)
+        return _load(resource_id, table_schema)
     try:
         with writes.unit(indexed_by_caller=True):
             return _load(resource_id, table_schema)
@@ -210,33 +218,53 @@ def _set_datastore_active(resource_id: str, active: bool) -> None:
     model.Session.expire_all()
 
 
+def _stored_file_of(resource_id: str) -> dict[str, Any]:
+    """What _validated_copy needs of the resource, read from its row: a
+    resource_show is a whole package_show."""
+    resource = model.Resource.get(resource_id)
+    if resource is None or resource.state != "active":  # as resource_show would refuse it
+        raise tk.ObjectNotFound(resource_id)
+    return {
+        "id": resource.id,
+        "package_id": resource.package_id,
+        "url": resource.url,
+        "url_type": resource.url_type,
+    }
+
+
 def _load(resource_id: str, table_schema: dict[str, Any]) -> int:
     context = contexts.with_flag(contexts.site(), CHECKED_FLAG, True)
-    resource = tk.get_action("resource_show")(context.copy(), {"id": resource_id})
+    resource = _stored_file_of(resource_id)
     try:
         path, kind, temporary = _validated_copy(resource)
     except net.FetchError as err:
         raise LoadFailed(f"the file could not be fetched: {err}") from err
     try:
         _set_datastore_active(resource_id, False)  # the table goes: no preview meanwhile
-        with contextlib.suppress(tk.ObjectNotFound):  # first load: no table yet
+        # First load: no table to drop (datastore_delete would show the dataset to say so).
+        if DatastoreBackend.get_active_backend().resource_exists(resource_id):
             tk.get_action("datastore_delete")(
                 context.copy(),
                 {"resource_id": resource_id, "force": True, "calculate_record_count": False},
             )
         _set_datastore_active(resource_id, True)
-        tk.get_action("datastore_create")(
-            context.copy(),
-            {"resource_id": resource_id, "fields": datastore_fields(table_schema), "force": True},
-        )
-        count = 0
-        for batch, last in _batches(_typed_rows(path, table_schema, kind)):
-            tk.get_action("datastore_upsert")(
+        # From here to the views nothing changes the dataset: the resource_show
+        # of each DataStore action, and the views' dataset, are one package_show.
+        with shown.kept(resource["package_id"]):
+            tk.get_action("datastore_create")(
                 context.copy(),
-                {"resource_id": resource_id, "records": batch, "method": "insert",
-                 "force": True, "calculate_record_count": last},
+                {"resource_id": resource_id, "fields": datastore_fields(table_schema),
+                 "force": True},
             )  # fmt: skip
-            count += len(batch)
+            count = 0
+            for batch, last in _batches(_typed_rows(path, table_schema, kind)):
+                tk.get_action("datastore_upsert")(
+                    context.copy(),
+                    {"resource_id": resource_id, "records": batch, "method": "insert",
+                     "force": True, "calculate_record_count": last},
+                )  # fmt: skip
+                count += len(batch)
+            package = tk.get_action("package_show")(context.copy(), {"id": resource["package_id"]})
     except BaseException:
         _not_offered(resource_id)
         raise
@@ -244,11 +272,13 @@ def _load(resource_id: str, table_schema: dict[str, Any]) -> int:
         if temporary:
             os.unlink(path)
     # The preview (datatables_view) needs the table first: create the default
-    # views now; existing views are kept, so a re-load adds none.
+    # views now; existing views are kept, so a re-load adds none. Given
+    # neither the resource nor its dataset, the action shows the dataset twice.
     tk.get_action("resource_create_default_resource_views")(
         context.copy(),
         {
-            "resource": tk.get_action("resource_show")(context.copy(), {"id": resource_id}),
+            "resource": next(r for r in package["resources"] if r["id"] == resource_id),
+            "package": package,
             "create_datastore_views": True,
         },
     )

@@ -1,7 +1,8 @@
 """Background work of validation (``ckan satudata jobs worker``): validating a stored
 resource again, and loading a file that passed into the DataStore. Also what
 follows every validation, in any path: ``after_validation`` stores the report
-and queues the load of a file that passed.
+and queues the load of a file that passed (a harvester's write loads it
+itself: ``loads_in_this_process``).
 
 Neither can be left hanging by a fault (validation/recovery.py takes up what
 was lost): queueing never fails a save (Redis down: the work is recorded as
@@ -20,6 +21,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import redis
@@ -78,7 +80,16 @@ def after_validation(
     data, so a failed or refused file never reaches the DataStore."""
     reports.save_result(resource, result, source)
     if result.status == engine.SUCCESS and result.checked_as == "table" and result.table_schema:
-        enqueue_load(resource["id"], result.table_schema)
+        owed = _loads_here.get()
+        if owed is None:
+            enqueue_load(resource["id"], result.table_schema)
+        else:
+            # Recorded as owed first (no job): a process killed before the
+            # load is done leaves it to the watchdog, as a lost job would.
+            set_load_state(
+                resource["id"], "queued", job_id=None, attempt=1, table_schema=result.table_schema
+            )
+            owed.append((resource["id"], result.table_schema))
 
 
 def queue_validation(resource: dict[str, Any], source: str, standard: str | None) -> None:
@@ -175,6 +186,44 @@ def _remove_stored(path: str) -> None:
 
 # DataStore ---------------------------------------------------------------------
 
+# The loads after_validation owes inside ``loads_in_this_process``.
+_loads_here: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar(
+    "satudata_loads_in_this_process", default=None
+)
+
+
+@contextmanager
+def loads_in_this_process() -> Iterator[None]:
+    """Within: a file that passed is loaded by this process when the block
+    ends, not queued for the jobs worker. For a background process's write
+    only (a harvester's import), never a web request: the load takes as long
+    as the file is big. Used inside the write's ``writes.unit``, the load is
+    part of the write: the dataset is scored and indexed once, after it.
+    As load_job does it, with its lease and its recorded outcome, but a
+    failed load leaves the writer's session in place; when the block
+    fails, the owed loads are queued as usual."""
+    owed: list[tuple[str, dict[str, Any]]] = []
+    token = _loads_here.set(owed)
+    try:
+        yield
+    except BaseException:
+        _loads_here.reset(token)
+        for resource_id, table_schema in owed:
+            try:
+                enqueue_load(resource_id, table_schema)
+            except Exception:  # never hides the write's own error; still owed
+                log.exception("DataStore load of %s left for the watchdog", resource_id)
+        raise
+    _loads_here.reset(token)
+    for resource_id, table_schema in owed:
+        try:
+            _load_leased(resource_id, table_schema, _roll_back)
+        except Exception:
+            # Its lease could not be taken (Redis down): the write stands, the
+            # load stays owed (queued, no job) for the watchdog, as when
+            # queueing it fails.
+            log.exception("DataStore load of %s left for the watchdog", resource_id)
+
 
 def enqueue_load(resource_id: str, table_schema: dict[str, Any], attempt: int = 1) -> None:
     """Queue the load of a validated resource (call only after validation passed)."""
@@ -203,6 +252,21 @@ def set_load_state(resource_id: str, status: str, **details: Any) -> None:
 def load_job(resource_id: str, table_schema: dict[str, Any]) -> int:
     """Job: (re)create the resource's DataStore table and fill it; returns the
     row count. A URL that now serves another file is validated again instead."""
+    return _load_leased(resource_id, table_schema, faults.discard_session)
+
+
+def _roll_back() -> None:
+    """After a failed load inside a write: roll back, keeping the session
+    (the writer's objects stay attached); dropped only when it is broken."""
+    try:
+        model.Session.rollback()
+    except Exception:
+        faults.discard_session()
+
+
+def _load_leased(
+    resource_id: str, table_schema: dict[str, Any], after_error: Callable[[], None]
+) -> int:
     with _leased(LOAD_LEASE, resource_id) as mine:
         if not mine:
             log.info("resource %s is being loaded by another job", resource_id)
@@ -218,7 +282,7 @@ def load_job(resource_id: str, table_schema: dict[str, Any]) -> int:
             enqueue_validation(resource_id)
             return 0
         except Exception as err:
-            faults.discard_session()
+            after_error()
             fault = faults.classify(err)
             if fault is not None:
                 log.warning(

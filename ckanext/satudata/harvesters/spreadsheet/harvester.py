@@ -69,7 +69,7 @@ from ckanext.satudata.harvesters.spreadsheet.settings import SpreadsheetSettings
 from ckanext.satudata.model import daftar_data_link
 from ckanext.satudata.review import pending
 from ckanext.satudata.standards import registry
-from ckanext.satudata.validation import hooks, reports, service
+from ckanext.satudata.validation import hooks, jobs, reports, service
 
 log = logging.getLogger(__name__)
 
@@ -414,15 +414,16 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
         resource_create/resource_update: through the validation hooks'
         own entry points (before_change before anything is written, which
         refuses a failing file; after_change once the resource has its id,
-        which stores the report, or queues it in async mode, and queues the
-        DataStore load). The original is an archive copy of the OPD's file,
+        which stores the report, or queues it in async mode, and owes the
+        DataStore load, which this write then does itself). The original is an archive copy of the OPD's file,
         not meant for analysis, and is not validated (a messy sheet would fail
         by design); personal data in any of its sheets was ruled out before
         (service.scan_grids).
 
         The dataset is scored and indexed once, after its report is stored
-        (so the indexed resources carry their validation_status and the
-        index its quality), without a Solr commit: see base._one_write and
+        and its table loaded (so the indexed resources carry their
+        validation_status and datastore_active, and the index its quality),
+        without a Solr commit: see base._one_write and
         base.commit_index.
         """
         published = {r.get("id"): r for r in (existing or {}).get("resources", [])}
@@ -441,7 +442,10 @@ class SpreadsheetHarvester(SatudataHarvesterBase):
             for r in (existing or {}).get("resources", [])
             if r.get(mapping.ROLE_KEY) not in mapping.HARVESTER_ROLES
         ]
-        with self._one_write():  # scored once, then indexed once (base._one_write)
+        # The clean CSV's DataStore load, when it passed, is part of the write
+        # (loaded here when the block ends, inside the write): the dataset is
+        # scored and indexed once, not again by a queued load.
+        with self._one_write(), jobs.loads_in_this_process():
             package_id = self._write_dataset(
                 harvest_object,
                 {**package, "resources": [clean, original, *kept]},

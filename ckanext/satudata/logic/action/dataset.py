@@ -16,7 +16,7 @@ from ckan.plugins import toolkit as tk
 from ckan.types import Action, Context, DataDict
 from flask import has_request_context
 
-from ckanext.satudata import contexts, faults, uploads, writes
+from ckanext.satudata import contexts, faults, shown, uploads, writes
 from ckanext.satudata.catalog import choices
 from ckanext.satudata.catalog import form as dataset_form
 from ckanext.satudata.harvesters import form as harvest_form
@@ -146,12 +146,20 @@ def _refuse_bulk(blocked: list[str], message: str) -> None:
 @tk.chained_action
 def package_show(original: Action, context: Context, data_dict: DataDict) -> Any:
     """The validation status of every resource (before_resource_show) read in
-    one query for the dataset, not one per resource."""
+    one query for the dataset, not one per resource; within shown.kept, a
+    dataset shown again is the kept answer."""
     name_or_id = data_dict.get("id") or data_dict.get("name_or_id")
     if not name_or_id:
         return original(context, data_dict)
+    shown_key = shown.key(str(name_or_id), contexts.as_dict(context), data_dict)
+    answer = shown.lookup(shown_key)
+    if answer is not None:
+        tk.check_access("package_show", context, data_dict)  # as the action would
+        return answer
     with reports.reports_of_package(str(name_or_id)):
-        return original(context, data_dict)
+        answer = original(context, data_dict)
+    shown.keep(shown_key, answer)
+    return answer
 
 
 @tk.chained_action
