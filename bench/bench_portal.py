@@ -29,9 +29,8 @@
    p95 ratio ours/plain.
 5. The spreadsheet harvester's first run and re-run on 2,000 items
    (bench/bench_spreadsheet.py) on the same site, through the Redis queue
-   with a gather consumer, one fetch consumer and one jobs worker (the
-   DataStore loads) per core, as a deployment scaled to the machine runs
-   them (docker/: ``--scale harvest_fetch=N --scale jobs_worker=N``).
+   with a gather consumer, one fetch consumer per core and a jobs worker
+   (the DataStore loads), as the deployment runs them.
 
 Targets (issue 18; read in the output, not asserted): p95 within 1.2x of
 plain CKAN's for every page, no errors at 20 users; home and search p95 under
@@ -344,10 +343,6 @@ def main() -> None:
         help="harvest fetch consumers (the harvest runs through the Redis queue)",
     )  # fmt: skip
     parser.add_argument(
-        "--jobs-workers", type=int, default=os.cpu_count() or 1,
-        help="jobs workers of the harvest (its DataStore loads), as the fetch consumers",
-    )  # fmt: skip
-    parser.add_argument(
         "--locust", default=str(ROOT / ".stack/locust-venv/bin/locust"),
         help="the load generator (make bench-portal: scripts/locust-venv.sh)",
     )  # fmt: skip
@@ -407,8 +402,7 @@ def main() -> None:
         seconds, output = _timed(
             f"spreadsheet harvester, {args.harvest_items} items",
             [PYTHON, str(ROOT / "bench/bench_spreadsheet.py"), "--ini", inis["ours"],
-             "-n", str(args.harvest_items), "--fetch-consumers", str(args.fetch_consumers),
-             "--jobs-workers", str(args.jobs_workers)],
+             "-n", str(args.harvest_items), "--fetch-consumers", str(args.fetch_consumers)],
         )  # fmt: skip
         report["harvest"] = {
             **json.loads(output[output.index("{") :]), "step_seconds": round(seconds, 1),
