@@ -131,4 +131,4 @@ def fetch_datastore_aliases_inside_their_connection() -> None:
         return bool(rows), (rows[0][0] if rows else None)
 
     setattr(resource_id_from_alias, _PATCHED, True)
-    DatastorePostgresqlBackend.resource_id_from_alias = resource_id_from_alias  # type: ignore[method-assign]
+    DatastorePostgresqlBackend.resource_id_from_alias = resource_id_from_alias
