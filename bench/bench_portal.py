@@ -25,8 +25,8 @@
    CKAN, core plugins + datastore only) on the same databases and Solr core.
 4. locust, headless, drives the same anonymous mix (bench/portal/locustfile.py)
    against both, in alternating rounds so that the shared machine's load
-   falls on both alike (the visitors arriving over a round's first 10 s); per page: throughput, p50/p95/p99, errors, and the
-   p95 ratio ours/plain.
+   falls on both alike (the visitors arriving over a round's first 10 s);
+   per page: throughput, p50/p95/p99, errors, and the p95 ratio ours/plain.
 5. The spreadsheet harvester's first run and re-run on 2,000 items
    (bench/bench_spreadsheet.py) on the same site, through the Redis queue
    with a gather consumer, one fetch consumer per core and a jobs worker
