@@ -193,6 +193,21 @@ def visible_text(page: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", " ".join([text, *attributes])))
 
 
+def spreadsheet_source(sysadmin: dict, opd: dict) -> dict:
+    """Harvest source "sumber-uji" of the OPD (its admin page: /harvest/admin/sumber-uji)."""
+    from ckan.tests.helpers import call_action
+
+    return call_action(
+        "harvest_source_create",
+        context={"user": sysadmin["name"]},
+        name="sumber-uji",
+        title="Sumber uji",
+        url="https://example.org/inventaris.xlsx",
+        source_type="satudata_spreadsheet",
+        owner_org=opd["id"],
+    )
+
+
 def finished_job_with_errors(source_id: str) -> str:
     """A finished job of the source with a gather error (stored as the
     harvesters store them, harvesters/messages.py) and a document error."""
@@ -250,15 +265,7 @@ def visible_pages(app: Any, sysadmin: dict, sdi_dataset: Any, opd: dict) -> Any:
         format="CSV",
         url="https://example.org/data.csv",
     )
-    source = call_action(
-        "harvest_source_create",
-        context=context,
-        name="sumber-uji",
-        title="Sumber uji",
-        url="https://example.org/inventaris.xlsx",
-        source_type="satudata_spreadsheet",
-        owner_org=opd["id"],
-    )
+    source = spreadsheet_source(sysadmin, opd)
     job = finished_job_with_errors(source["id"])
     paths = {
         "home": "/",
@@ -396,18 +403,9 @@ def test_source_admin_buttons_of_a_waiting_or_running_job_are_translated(
 ) -> None:
     """ckanext-harvest writes these button texts as plain English."""
     from ckan import model
-    from ckan.tests.helpers import call_action
     from ckanext.harvest.model import HarvestJob
 
-    source = call_action(
-        "harvest_source_create",
-        context={"user": sysadmin["name"]},
-        name="sumber-uji",
-        title="Sumber uji",
-        url="https://example.org/inventaris.xlsx",
-        source_type="satudata_spreadsheet",
-        owner_org=opd["id"],
-    )
+    source = spreadsheet_source(sysadmin, opd)
     HarvestJob(source_id=source["id"], status=status).save()
     model.Session.commit()
     admin = {"Authorization": sysadmin["token"]}
