@@ -18,8 +18,9 @@ from typing import Any
 
 # Keyed by what changes a package_show's answer besides the dataset: the
 # user (and whether auth was checked) and the options that pick the schema
-# and the output.
-Key = tuple[str, str, bool, bool, bool, bool]
+# and the output (``validate: False``, as the search index asks, is the
+# unvalidated dictization).
+Key = tuple[str, str, bool, bool, bool, bool, bool]
 
 _kept: ContextVar[tuple[str, dict[Key, dict[str, Any]]] | None] = ContextVar(
     "satudata_shown_dataset", default=None
@@ -34,6 +35,7 @@ def key(name_or_id: str, context: dict[str, Any], data_dict: dict[str, Any]) -> 
         bool(context.get("for_view")),
         bool(context.get("use_default_schema") or data_dict.get("use_default_schema")),
         bool(data_dict.get("include_plugin_data")),
+        bool(context.get("validate", True)),
     )
 
 
